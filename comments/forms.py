@@ -1,0 +1,157 @@
+"""The "Leave a Reply" form: the fields a reader fills in plus the anti-spam fields.
+
+The anti-spam fields never show an error to the reader: a failed check only
+marks the comment as spam (see comments/moderation.py), so a bot learns nothing.
+"""
+
+import time
+import unicodedata
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Layout, Submit
+from django import forms
+from django.core import signing
+from django.core.validators import URLValidator
+from django.db import models
+
+from .models import Comment
+
+TOKEN_SALT = "comments.form-token"
+# Line breaks and tabs are part of what a reader types; other control characters are not.
+KEPT_CONTROL_CHARACTERS = {"\n", "\r", "\t"}
+
+
+def remove_control_characters(text, keep=()):
+    """Drop control characters (NUL, escape, bell...) that no reader means to type."""
+    return "".join(
+        character
+        for character in text
+        if character in keep or unicodedata.category(character) != "Cc"
+    )
+
+
+def make_form_token(article_id, now=None):
+    """A signed token naming the article and the time the form was shown."""
+    return signing.dumps({"article": article_id, "shown": int(now or time.time())}, salt=TOKEN_SALT)
+
+
+def read_form_token(token, article_id):
+    """When the form was shown; None if the token is missing, forged or for another article."""
+    try:
+        data = signing.loads(token or "", salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("article") != article_id:
+        return None
+    shown = data.get("shown")
+    return shown if isinstance(shown, int) else None
+
+
+def _https_by_default(model_field, **kwargs):
+    """Form fields for the model; a website typed without a scheme gets https://."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
+class CommentForm(forms.ModelForm):
+    website = forms.URLField(
+        required=False,
+        max_length=200,
+        label="Website",
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={"invalid": "Please enter a web address starting with http:// or https://."},
+        widget=forms.URLInput(attrs={"autocomplete": "url", "maxlength": 200}),
+    )
+    save_details = forms.BooleanField(
+        required=False,
+        label="Save my name, email, and website in this browser for the next time I comment.",
+    )
+    # Honeypot: hidden from people and screen readers; a bot that fills it is caught.
+    honeypot = forms.CharField(required=False, label="Leave this field empty")
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+    replyto = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Comment
+        fields = ["body", "name", "email", "website"]
+        formfield_callback = _https_by_default
+        labels = {"body": "Comment", "name": "Name", "email": "Email", "website": "Website"}
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 8, "maxlength": 5000}),
+            "name": forms.TextInput(attrs={"autocomplete": "name", "maxlength": 100}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "maxlength": 254}),
+        }
+        error_messages = {
+            "body": {"required": "Please write a comment."},
+            "name": {"required": "Please enter your name."},
+            "email": {
+                "required": "Please enter your email address. It will not be published.",
+                "invalid": "Please enter a valid email address, like name@example.org.",
+            },
+        }
+
+    def __init__(self, *args, article, **kwargs):
+        self.article = article
+        super().__init__(*args, **kwargs)
+        self.fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if not self.is_bound:
+            self.initial.setdefault("token", make_form_token(article.pk))
+        self.helper = FormHelper()
+        self.helper.form_id = "commentform"
+        self.helper.form_action = article.get_absolute_url() + "comments/#respond"
+        self.helper.attrs = {"novalidate": ""} if self.is_bound else {}
+        self.helper.layout = Layout(
+            HTML(
+                '<p class="comment-notes">Your email address will not be published. '
+                'Required fields are marked <span class="required-mark" aria-hidden="true">*</span>'
+                '<span class="visually-hidden"> with an asterisk</span></p>'
+            ),
+            Field("body"),
+            Field("name"),
+            Field("email"),
+            Field("website"),
+            Field("save_details"),
+            Div("honeypot", css_class="form-honeypot", aria_hidden="true"),
+            "token",
+            "replyto",
+            Submit("submit", "Post Comment"),
+        )
+
+    def clean_body(self):
+        body = remove_control_characters(self.cleaned_data["body"], KEPT_CONTROL_CHARACTERS)
+        if not body.strip():
+            raise forms.ValidationError("Please write a comment.")
+        return body.strip()
+
+    def clean_name(self):
+        name = remove_control_characters(self.cleaned_data["name"]).strip()
+        if not name:
+            raise forms.ValidationError("Please enter your name.")
+        return name
+
+    def clean(self):
+        """Resolve "replyto" to its parent: an approved comment of this same article."""
+        cleaned = super().clean()
+        cleaned["parent"] = None
+        parent_id = cleaned.get("replyto")
+        if parent_id:
+            cleaned["parent"] = (
+                Comment.objects.approved()
+                .filter(article=self.article, pk=parent_id)
+                .only("pk", "depth", "parent_id", "article_id")
+                .first()
+            )
+            if cleaned["parent"] is None:
+                # A hidden field's error would be invisible: show it above the form.
+                self.add_error(None, "The comment you are replying to is no longer available.")
+        return cleaned
+
+    @property
+    def form_shown_at(self):
+        return read_form_token(self.data.get("token"), self.article.pk)
+
+    @property
+    def honeypot_filled(self):
+        return bool(self.data.get("honeypot"))

@@ -1,0 +1,128 @@
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article
+from comments.models import Comment
+
+DEMO_SLUG = "what-is-ketamine-used-for"
+DEMO_BODY = Path(__file__).resolve().parents[3] / "articles" / "demo" / "ketamine.md"
+ADDED_IN_VERSION_2 = "## Questions to Ask Before Treatment"
+
+DEMO_COMMENTS = [
+    # (name, email, text, index of the parent in this list or None)
+    (
+        "Maria Lopez",
+        "maria.demo@example.org",
+        "Thank you for explaining how it works. My doctor mentioned esketamine "
+        "and I had no idea it was related.",
+        None,
+    ),
+    (
+        "Dr. Sam Okafor",
+        "sam.demo@example.org",
+        "Good question to raise with your doctor. Esketamine is one of the two mirror-image "
+        "forms of the ketamine molecule, given as a nasal spray under supervision.",
+        0,
+    ),
+    ("Maria Lopez", "maria.demo@example.org", "That makes sense, thank you!", 1),
+    (
+        "Chris",
+        "chris.demo@example.org",
+        "The section on risks is helpful. Blood pressure was checked before and after "
+        "each of my sessions.",
+        None,
+    ),
+]
+
+
+class Command(BaseCommand):
+    # Lives in comments, the app that depends on articles: the demo fills both.
+    help = (
+        "Load the demo article (two versions) and a few approved comments. "
+        "Idempotent: an existing demo article is left as it is."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--with-admin",
+            action="store_true",
+            help="also create the 'admin' superuser with a generated password (development only)",
+        )
+
+    def handle(self, *args, with_admin, **options):
+        if Article.objects.filter(slug=DEMO_SLUG).exists():
+            self.stdout.write(f"The demo article /{DEMO_SLUG}/ is already there.")
+        else:
+            self.create_demo_article()
+            self.stdout.write(f"Created the demo article /{DEMO_SLUG}/ with two versions.")
+        if with_admin:
+            self.create_admin()
+
+    @transaction.atomic
+    def create_demo_article(self):
+        body = DEMO_BODY.read_text(encoding="utf-8")
+        # Version 1 lacked the section that version 2 added before the conclusion.
+        before, added_and_after = body.split(ADDED_IN_VERSION_2)
+        first_body = before + "## Conclusion" + added_and_after.split("## Conclusion")[1]
+        article = Article.objects.create(slug=DEMO_SLUG)
+        a_week_ago = timezone.now() - timedelta(days=7)
+        first = article.add_version(
+            title="What is Ketamine Used For?",
+            summary=(
+                "Ketamine began as an anaesthetic and is now also used for treatment-resistant "
+                "depression, PTSD and chronic pain. What it does, how well it works, and its risks."
+            ),
+            body=first_body,
+            change_note="First published.",
+        )
+        article.publish(first, when=a_week_ago)
+        second = article.add_version(
+            title=first.title,
+            summary=first.summary,
+            body=body,
+            change_note="Added questions to ask a doctor before treatment.",
+            reviewed_by="Dr. Alex Morgan",
+            reviewer_credentials="MD, psychiatry",
+            reviewed_on=timezone.localdate(),
+        )
+        article.publish(second)
+        saved = []
+        for index, (name, email, text, parent) in enumerate(DEMO_COMMENTS):
+            comment = Comment(
+                article=article,
+                article_version=first if index < 2 else second,
+                parent=saved[parent] if parent is not None else None,
+                name=name,
+                email=email,
+                body=text,
+                status=Comment.Status.APPROVED,
+                created_at=a_week_ago + timedelta(days=index + 1),
+                is_staff_reply=name.startswith("Dr."),
+            )
+            comment.save()
+            saved.append(comment)
+
+    def create_admin(self):
+        if not settings.DEBUG:
+            raise CommandError("--with-admin is for development only (DEBUG=1).")
+        users = get_user_model().objects
+        if users.filter(username="admin").exists():
+            self.stdout.write(
+                "Admin sign-in: http://127.0.0.1:8000/admin/ as 'admin' "
+                "(password printed when it was created; reset it with "
+                "'python manage.py changepassword admin')."
+            )
+            return
+        password = secrets.token_urlsafe(12)
+        users.create_superuser("admin", "admin@example.org", password)
+        self.stdout.write(
+            "\nAdmin sign-in (shown once, development only): http://127.0.0.1:8000/admin/\n"
+            f"  username: admin\n  password: {password}\n"
+        )

@@ -1,0 +1,149 @@
+"""Reader comments: threaded, moderated, with an email that is never shown publicly."""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, ArticleVersion
+
+from .avatars import avatar_colour, initials
+from .markup import render_comment
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        """Comments every reader may see."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def visible_to(self, own_ids=()):
+        """Approved comments, plus the reader's own pending ones (ids from their signed cookie)."""
+        condition = Q(status=Comment.Status.APPROVED)
+        if own_ids:
+            condition |= Q(status=Comment.Status.PENDING, pk__in=list(own_ids))
+        return self.filter(condition)
+
+    def for_display(self):
+        """Only the columns a public page prints: never the email, IP address or user agent."""
+        return self.only(
+            "id",
+            "article_id",
+            "article_version_id",
+            "parent_id",
+            "depth",
+            "name",
+            "website",
+            "body_html",
+            "avatar_colour",
+            "is_staff_reply",
+            "status",
+            "created_at",
+        ).order_by("created_at", "pk")
+
+
+class Comment(models.Model):
+    """A reader's comment on an article, possibly a reply to another comment.
+
+    ``email`` is required but private: it is shown to moderators in the admin
+    and nowhere else. ``body_html`` is sanitised once, when the body is saved.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    article_version = models.ForeignKey(
+        ArticleVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The version the reader saw when writing.",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=1, editable=False)
+    name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254)
+    website = models.URLField(max_length=200, blank=True)
+    body = models.TextField(max_length=5000)
+    body_html = models.TextField(editable=False)
+    avatar_colour = models.PositiveSmallIntegerField(default=0, editable=False)
+    is_staff_reply = models.BooleanField(default=False, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_article_page"),
+            models.Index(fields=["status", "created_at"], name="comment_queue"),
+            models.Index(fields=["email", "status"], name="comment_by_email"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} on {self.article}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_comment(self.body)
+        self.avatar_colour = avatar_colour(self.email)
+        if self.parent_id:
+            self.depth = min(self.parent.depth + 1, settings.COMMENTS_MAX_DEPTH)
+        super().save(*args, **kwargs)
+        # Any change may alter what readers see: expire cached threads of this article.
+        Article.objects.filter(pk=self.article_id).update(comments_stamp=F("comments_stamp") + 1)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    def get_admin_url(self):
+        return reverse("admin:comments_comment_change", args=[self.pk])
+
+    @property
+    def initials(self):
+        return initials(self.name)
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    def set_status(self, status, by=None):
+        """Record a moderation decision (who and when) and save it."""
+        self.status = status
+        self.moderated_at = timezone.now()
+        self.moderated_by = by
+        with transaction.atomic():
+            self.save()
+
+    def approve(self, by=None):
+        self.set_status(self.Status.APPROVED, by)
+
+    def mark_spam(self, by=None):
+        self.set_status(self.Status.SPAM, by)
+
+    def remove(self, by=None):
+        self.set_status(self.Status.REMOVED, by)
+
+    def restore(self, by=None):
+        self.set_status(self.Status.PENDING, by)

@@ -1,0 +1,176 @@
+"""The moderation policy: small named rules, each reading its own setting.
+
+A rule looks at a comment (and what we know of how it was posted) and
+returns a Decision or None ("no opinion"). ``decide()`` asks the spam rules,
+then the hold rules, then the approve rules; the first decision wins and a
+comment nobody has an opinion on waits for a moderator.
+"""
+
+import logging
+import re
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from .models import Comment
+
+logger = logging.getLogger(__name__)
+
+LINK_PATTERN = re.compile(r"https?://|www\.|<a\s", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str
+    reason: str
+
+
+@dataclass
+class Submission:
+    """What the policy knows of a posted comment beyond its fields."""
+
+    comment: Comment
+    form_shown_at: int | None  # from the signed form token; None when missing or forged
+    honeypot_filled: bool
+    now: float = 0.0
+
+    def __post_init__(self):
+        self.now = self.now or time.time()
+
+
+def _word_pattern(words):
+    words = [re.escape(word.strip()) for word in words if word.strip()]
+    return re.compile(r"\b(" + "|".join(words) + r")\b", re.IGNORECASE) if words else None
+
+
+def _mentions(words, comment):
+    pattern = _word_pattern(words)
+    text = " ".join([comment.name, comment.email, comment.website, comment.body])
+    return bool(pattern and pattern.search(text))
+
+
+# Spam rules: the comment is kept but never shown, and the poster is not told.
+
+
+def honeypot_filled(submission):
+    if submission.honeypot_filled:
+        return Decision(Comment.Status.SPAM, "the hidden honeypot field was filled in")
+
+
+def form_token_invalid(submission):
+    if submission.form_shown_at is None:
+        return Decision(Comment.Status.SPAM, "the form token was missing or forged")
+
+
+def posted_too_fast(submission):
+    if submission.form_shown_at is None:
+        return None
+    if submission.now - submission.form_shown_at < settings.COMMENTS_MIN_SECONDS:
+        return Decision(Comment.Status.SPAM, "posted faster than a person can type")
+
+
+def form_too_old(submission):
+    if submission.form_shown_at is None:
+        return None
+    if submission.now - submission.form_shown_at > settings.COMMENTS_MAX_FORM_AGE:
+        return Decision(Comment.Status.SPAM, "the form was older than allowed")
+
+
+def disallowed_words(submission):
+    if _mentions(settings.COMMENTS_DISALLOWED_WORDS, submission.comment):
+        return Decision(Comment.Status.SPAM, "it contains a disallowed word")
+
+
+# Hold rules: a moderator decides.
+
+
+def too_many_links(submission):
+    links = len(LINK_PATTERN.findall(submission.comment.body))
+    if links > settings.COMMENTS_MAX_LINKS:
+        return Decision(Comment.Status.PENDING, f"it has {links} links")
+
+
+def moderation_words(submission):
+    if _mentions(settings.COMMENTS_MODERATION_WORDS, submission.comment):
+        return Decision(Comment.Status.PENDING, "it contains a word on the moderation list")
+
+
+# Approve rules.
+
+
+def known_commenter(submission):
+    """An email that already has an approved comment is trusted, as WordPress does."""
+    if not settings.COMMENTS_APPROVE_KNOWN_EMAILS:
+        return None
+    email = submission.comment.email
+    if Comment.objects.approved().filter(email__iexact=email).exists():
+        return Decision(Comment.Status.APPROVED, "the email has an approved comment already")
+
+
+SPAM_RULES = [honeypot_filled, form_token_invalid, posted_too_fast, form_too_old, disallowed_words]
+HOLD_RULES = [too_many_links, moderation_words]
+APPROVE_RULES = [known_commenter]
+
+
+def decide(submission):
+    """The status a newly posted comment gets, with the reason (for the log)."""
+    for rule in [*SPAM_RULES, *HOLD_RULES, *APPROVE_RULES]:
+        decision = rule(submission)
+        if decision:
+            return decision
+    return Decision(Comment.Status.PENDING, "new comments wait for a moderator")
+
+
+def comments_are_open(article, now=None):
+    """False when the article's comments are switched off or it is older than allowed."""
+    if not article.comments_open:
+        return False
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    if days and article.first_published_at:
+        return (now or timezone.now()) - article.first_published_at < timedelta(days=days)
+    return True
+
+
+def rate_limit_exceeded(ip_address):
+    """Count a post from this address; True once it exceeds the limit for the current period.
+
+    The counter lives in Django's cache, so every app server sharing Redis shares it.
+    """
+    if not settings.COMMENTS_RATE_LIMIT:
+        return False
+    period = settings.COMMENTS_RATE_PERIOD
+    key = f"comments:rate:{ip_address}:{int(time.time() // period)}"
+    cache.add(key, 0, timeout=period * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period * 2)
+        count = 1
+    return count > settings.COMMENTS_RATE_LIMIT
+
+
+def notify_moderators(comment):
+    """Email the moderators about a waiting comment. Never raises: posting must not fail."""
+    recipients = settings.COMMENT_MODERATORS
+    if not recipients:
+        return
+    admin_link = settings.SITE_URL + comment.get_admin_url()
+    message = (
+        f"A new comment on “{comment.article}” is waiting for moderation.\n\n"
+        f"Name: {comment.name}\n\n{comment.body}\n\n"
+        f"Read and approve it in the admin:\n{admin_link}\n"
+    )
+    try:
+        send_mail(
+            f"[{settings.SITE_NAME}] Comment awaiting moderation: {comment.article}",
+            message,
+            None,
+            recipients,
+        )
+    except Exception:
+        logger.exception("Could not email the moderators about comment %s", comment.pk)

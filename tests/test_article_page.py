@@ -1,0 +1,113 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+
+
+def test_front_page_lists_published_articles_newest_first(client, make_article):
+    older = make_article(title="Older Article", publish_at=timezone.now() - timedelta(days=2))
+    newer = make_article(title="Newer Article", summary="The newest lede.")
+    page = client.get("/").content.decode()
+    assert page.index("Newer Article") < page.index("Older Article")
+    assert "The newest lede." in page
+    assert newer.get_absolute_url() in page and older.get_absolute_url() in page
+
+
+def test_front_page_is_paginated(client, make_article, settings):
+    settings.ARTICLES_PER_PAGE = 2
+    for number in range(3):
+        make_article(
+            title=f"Article number {number}",
+            publish_at=timezone.now() - timedelta(hours=number + 1),
+        )
+    first = client.get("/").content.decode()
+    second = client.get("/?page=2").content.decode()
+    assert "Article number 0" in first and "Article number 2" not in first
+    assert "Article number 2" in second
+    assert "Page 2 of 2" in second
+
+
+def test_article_page_shows_semantic_article(client, article):
+    response = client.get(article.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Sleep and Health | " in page
+    assert '<meta name="description" content="Why sleep matters, in a few paragraphs.">' in page
+    assert f'<link rel="canonical" href="http://127.0.0.1:8000/{article.slug}/">' in page
+    assert "<article" in page and "<h1>Sleep and Health</h1>" in page
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT', page)
+    assert '<section aria-labelledby="why-sleep">' in page
+    assert "<li><strong>Rest:</strong> it helps.</li>" in page
+    assert "Last updated" not in page
+
+
+def test_last_updated_shows_the_version_number_after_a_second_publish(client, article):
+    second = article.add_version(title="Sleep and Health", summary="New lede.", body="New body.")
+    article.publish(second)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Last updated" in page
+    assert "(version 2)" in page
+    assert "New body." in page
+
+
+def test_draft_versions_are_not_shown(client, article):
+    article.add_version(title="Draft title", summary="Draft lede", body="Draft body")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Draft body" not in page and "Sleep restores the body." in page
+
+
+def test_unpublished_article_answers_404(client, make_article):
+    draft = make_article(publish=False)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert draft.get_absolute_url() not in client.get("/").content.decode()
+
+
+def test_scheduled_article_is_hidden_until_its_time(client, make_article):
+    scheduled = make_article(title="Tomorrow", publish_at=timezone.now() + timedelta(days=1))
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    assert "Tomorrow" not in client.get("/").content.decode()
+    Article.objects.filter(pk=scheduled.pk).update(publish_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+def test_unpublish_hides_the_article(client, article):
+    article.unpublish()
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_not_found_page_is_in_the_site_style(client, db):
+    response = client.get("/no-such-article/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert 'href="/static/css/site.css"' in response.content.decode()
+
+
+@pytest.mark.parametrize("versions", [1, 50])
+def test_article_page_query_count_does_not_grow_with_versions(
+    client, article, versions, django_assert_num_queries
+):
+    for number in range(versions - 1):
+        article.publish(article.add_version(title=f"T{number}", summary="S", body="B"))
+    # One query for the article with its published version, one for the comment thread.
+    with django_assert_num_queries(2):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_server_error_shows_a_plain_page_and_is_logged(client, db, settings, caplog, monkeypatch):
+    from articles import views
+
+    def broken(self, **kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(views.ArticleListView, "get_context_data", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong" in page
+    assert "Traceback" not in page and "database on fire" not in page
+    assert any("database on fire" in str(record.exc_info) for record in caplog.records)
