@@ -92,9 +92,16 @@ class CommentForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, article, **kwargs):
+    def __init__(self, data=None, *args, article, **kwargs):
         self.article = article
-        super().__init__(*args, **kwargs)
+        if data is not None:
+            # Removed before validation, so a stray NUL or escape never costs the reader their text.
+            data = data.copy()
+            for field in ("body", "name", "email", "website"):
+                if field in data:
+                    keep = KEPT_CONTROL_CHARACTERS if field == "body" else ()
+                    data[field] = remove_control_characters(data[field], keep)
+        super().__init__(data, *args, **kwargs)
         self.fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
             self.initial.setdefault("token", make_form_token(article.pk))
@@ -118,18 +125,6 @@ class CommentForm(forms.ModelForm):
             "replyto",
             Submit("submit", "Post Comment"),
         )
-
-    def clean_body(self):
-        body = remove_control_characters(self.cleaned_data["body"], KEPT_CONTROL_CHARACTERS)
-        if not body.strip():
-            raise forms.ValidationError("Please write a comment.")
-        return body.strip()
-
-    def clean_name(self):
-        name = remove_control_characters(self.cleaned_data["name"]).strip()
-        if not name:
-            raise forms.ValidationError("Please enter your name.")
-        return name
 
     def clean(self):
         """Resolve "replyto" to its parent: an approved comment of this same article."""

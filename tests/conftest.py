@@ -72,3 +72,24 @@ def make_comment(db):
         return comment
 
     return make
+
+
+@pytest.fixture
+def comment_post(client):
+    """Post the "Leave a Reply" form as a reader who took ten seconds to write."""
+    import time
+
+    from comments.forms import make_form_token
+
+    def post(article, follow=False, **fields):
+        data = {
+            "body": "Very clear, thank you.",
+            "name": "Ada Reader",
+            "email": "ada@example.org",
+            "website": "",
+            "token": make_form_token(article.pk, now=time.time() - 10),
+        }
+        data.update(fields)
+        return client.post(f"/{article.slug}/comments/", data, follow=follow)
+
+    return post

@@ -1,0 +1,160 @@
+"""The spam defences and moderation rules of comments/moderation.py, each on its own."""
+
+import time
+
+import pytest
+from django.core import mail
+
+from comments import moderation
+from comments.forms import make_form_token
+from comments.models import Comment
+
+
+def test_a_comment_posted_within_three_seconds_is_silently_spam(client, article, comment_post):
+    response = comment_post(article, token=make_form_token(article.pk, now=time.time() - 1))
+    assert response.status_code == 303
+    assert Comment.objects.get().status == Comment.Status.SPAM
+    page = client.get(response["Location"]).content.decode()
+    assert "Thank you: your comment is awaiting moderation." in page
+
+
+def test_a_form_older_than_a_day_is_spam(client, article, comment_post):
+    comment_post(article, token=make_form_token(article.pk, now=time.time() - 86_401))
+    assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+def test_a_filled_honeypot_is_spam_and_the_bot_sees_success(client, article, comment_post):
+    response = comment_post(article, honeypot="http://buy.example.com")
+    assert response.status_code == 303
+    assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+@pytest.mark.parametrize("token", ["", "forged", "eyJhcnRpY2xlIjoxfQ:bad:signature"])
+def test_a_missing_or_forged_token_is_spam(client, article, comment_post, token):
+    comment_post(article, token=token)
+    assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+def test_a_token_for_another_article_is_spam(client, article, make_article, comment_post):
+    other = make_article()
+    comment_post(article, token=make_form_token(other.pk, now=time.time() - 10))
+    assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+def test_honeypot_is_hidden_from_people_and_screen_readers(client, article):
+    page = client.get(article.get_absolute_url()).content.decode()
+    wrapper = page[page.index('class="form-honeypot"') - 10 : page.index('name="honeypot"') + 80]
+    assert 'aria-hidden="true"' in wrapper
+    assert 'tabindex="-1"' in wrapper
+    assert 'autocomplete="off"' in wrapper
+
+
+def test_more_links_than_allowed_holds_the_comment(
+    client, article, comment_post, make_comment, settings
+):
+    make_comment(article, email="known@example.org")  # known emails are approved at once...
+    body = "See https://a.example.org and https://b.example.org and www.c.example.org"
+    comment_post(article, email="known@example.org", body=body)
+    # ...but too many links still hold the comment for a moderator.
+    assert Comment.objects.filter(body=body).get().status == Comment.Status.PENDING
+
+
+def test_moderation_words_hold_and_disallowed_words_mark_spam(
+    client, article, comment_post, make_comment, settings
+):
+    settings.COMMENTS_MODERATION_WORDS = ["dosage"]
+    settings.COMMENTS_DISALLOWED_WORDS = ["casino"]
+    make_comment(article, email="known@example.org")
+    comment_post(article, email="known@example.org", body="What Dosage did you take?")
+    comment_post(article, email="known@example.org", body="Best CASINO bonus")
+    statuses = dict(Comment.objects.values_list("body", "status"))
+    assert statuses["What Dosage did you take?"] == Comment.Status.PENDING
+    assert statuses["Best CASINO bonus"] == Comment.Status.SPAM
+
+
+def test_an_email_with_an_approved_comment_is_approved_at_once(
+    client, article, comment_post, make_comment
+):
+    make_comment(article, email="Regular@Example.org")
+    response = comment_post(article, email="regular@example.org", body="Again, thanks.")
+    assert Comment.objects.get(body="Again, thanks.").status == Comment.Status.APPROVED
+    page = client.get(response["Location"]).content.decode()
+    assert "Thank you: your comment is published." in page
+
+
+def test_known_email_approval_can_be_switched_off(
+    client, article, comment_post, make_comment, settings
+):
+    settings.COMMENTS_APPROVE_KNOWN_EMAILS = False
+    make_comment(article, email="regular@example.org")
+    comment_post(article, email="regular@example.org", body="Again, thanks.")
+    assert Comment.objects.get(body="Again, thanks.").status == Comment.Status.PENDING
+
+
+def test_the_sixth_comment_in_a_minute_gets_429_with_the_text_kept(client, article, comment_post):
+    for number in range(5):
+        assert comment_post(article, body=f"Comment {number}").status_code == 303
+    response = comment_post(article, body="My sixth thought")
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert "My sixth thought" in page
+    assert "Please wait a minute" in page
+    assert Comment.objects.count() == 5
+
+
+def test_ip_address_and_user_agent_are_stored_for_moderators_only(client, article, comment_post):
+    client.defaults["HTTP_USER_AGENT"] = "TestBrowser/1.0 (secret-agent)"
+    comment_post(article)
+    comment = Comment.objects.get()
+    assert comment.user_agent == "TestBrowser/1.0 (secret-agent)"
+    comment.approve()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "secret-agent" not in page
+    assert "127.0.0.1" not in page.replace("http://127.0.0.1:8000", "")
+
+
+def test_a_pending_comment_emails_the_moderators_with_an_admin_link(
+    client, article, comment_post, settings
+):
+    settings.COMMENT_MODERATORS = ["moderator@example.org"]
+    comment_post(article, body="Please check my question.")
+    comment = Comment.objects.get()
+    [message] = mail.outbox
+    assert message.to == ["moderator@example.org"]
+    assert "Sleep and Health" in message.subject
+    assert "Ada Reader" in message.body
+    assert "Please check my question." in message.body
+    assert f"/admin/comments/comment/{comment.pk}/change/" in message.body
+
+
+def test_spam_and_approved_comments_email_nobody(
+    client, article, comment_post, make_comment, settings
+):
+    settings.COMMENT_MODERATORS = ["moderator@example.org"]
+    comment_post(article, honeypot="x")
+    make_comment(article, email="known@example.org")
+    comment_post(article, email="known@example.org")
+    assert mail.outbox == []
+
+
+def test_a_failing_mail_server_does_not_lose_the_comment(
+    client, article, comment_post, settings, caplog
+):
+    settings.COMMENT_MODERATORS = ["moderator@example.org"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+    response = comment_post(article)
+    assert response.status_code == 303
+    assert Comment.objects.count() == 1
+    assert "Could not email the moderators" in caplog.text
+
+
+def test_each_rule_can_be_asked_alone(article):
+    comment = Comment(article=article, name="N", email="n@example.org", body="Plain text")
+    now = time.time()
+    fresh = moderation.Submission(comment, form_shown_at=now - 10, honeypot_filled=False, now=now)
+    assert moderation.posted_too_fast(fresh) is None
+    assert moderation.honeypot_filled(fresh) is None
+    assert moderation.decide(fresh).status == Comment.Status.PENDING
+    quick = moderation.Submission(comment, form_shown_at=now - 1, honeypot_filled=False, now=now)
+    assert moderation.posted_too_fast(quick).status == Comment.Status.SPAM
