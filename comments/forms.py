@@ -100,7 +100,8 @@ class CommentForm(forms.ModelForm):
             for field in ("body", "name", "email", "website"):
                 if field in data:
                     keep = KEPT_CONTROL_CHARACTERS if field == "body" else ()
-                    data[field] = remove_control_characters(data[field], keep)
+                    text = data[field].replace("\r\n", "\n")  # browsers send CRLF
+                    data[field] = remove_control_characters(text, keep)
         super().__init__(data, *args, **kwargs)
         self.fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:

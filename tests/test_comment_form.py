@@ -89,7 +89,7 @@ def test_invalid_fields_keep_the_text_and_show_the_error_next_to_the_field(
 
 
 def test_whitespace_is_stripped_and_control_characters_removed(client, article, comment_post):
-    comment_post(article, name="  Zoë\x07 Ångström  ", body="  Line one\x00\x1b\nLine two  ")
+    comment_post(article, name="  Zoë\x07 Ångström  ", body="  Line one\x00\x1b\r\nLine two  ")
     comment = Comment.objects.get()
     assert comment.name == "Zoë Ångström"
     assert comment.body == "Line one\nLine two"
