@@ -189,6 +189,7 @@ def test_csrf_protection_stays_on(article):
         f"/{article.slug}/comments/", {"body": "x", "name": "n", "email": "e@example.org"}
     )
     assert response.status_code == 403
+    assert "This form could not be sent" in response.content.decode()
     assert not Comment.objects.exists()
 
 
