@@ -1,0 +1,288 @@
+"""Writing and publishing articles in Django's admin.
+
+The change form edits a new version, starting from the latest one: "Save
+draft" adds it, "Save and publish" adds and publishes it (at "Publish at" if
+set). Old versions are never changed. The version history, the comparison of
+any two versions and "revert" are admin views of their own, and a save from
+a stale base shows a conflict page (409) instead of overwriting a colleague.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
+
+from .diff import has_changes, word_diff
+from .forms import ArticleVersionForm
+from .models import Article, ArticleVersion, VersionConflict
+
+
+def compare_versions(old, new):
+    """The word-level differences between two versions: (label, HTML, changed) per part."""
+    return [
+        (
+            label,
+            word_diff(getattr(old, name), getattr(new, name)),
+            has_changes(getattr(old, name), getattr(new, name)),
+        )
+        for label, name in (("Title", "title"), ("Summary", "summary"), ("Body", "body"))
+    ]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleVersionForm
+    list_display = ("title", "slug", "state", "latest_number", "publish_at", "comments_open")
+    list_select_related = ("published_version",)
+    search_fields = ("slug", "versions__title")
+    list_filter = ("comments_open",)
+    fieldsets = (
+        (None, {"fields": ("title", "summary", "body", "change_note", "base_version")}),
+        ("Publishing", {"fields": ("publish_at", "comments_open", "slug")}),
+        (
+            "Medical review",
+            {
+                "classes": ("collapse",),
+                "fields": ("reviewed_by", "reviewer_credentials", "reviewed_on"),
+            },
+        ),
+    )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # Only the form's Meta fields are the Article's own; "publish_at" and the
+        # text fields belong to the new version and must not be written to the
+        # article by the ModelForm (publish() sets the article's schedule).
+        readonly = self.get_readonly_fields(request, obj)
+        kwargs["fields"] = [name for name in ArticleVersionForm.Meta.fields if name not in readonly]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The address of a published page does not change under its readers.
+        return ("slug",) if obj is not None else ()
+
+    def get_queryset(self, request):
+        latest = ArticleVersion.objects.filter(article=OuterRef("pk")).order_by("-number")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                latest_number=Subquery(latest.values("number")[:1]),
+                latest_title=Subquery(latest.values("title")[:1]),
+            )
+        )
+
+    # Changelist columns.
+
+    @admin.display(description="title", ordering="latest_title")
+    def title(self, article):
+        version = article.published_version
+        return version.title if version else article.latest_title
+
+    @admin.display(description="latest version", ordering="latest_number")
+    def latest_number(self, article):
+        return article.latest_number
+
+    @admin.display(description="state")
+    def state(self, article):
+        version = article.published_version
+        if version is None:
+            return "Draft"
+        if article.publish_at and article.publish_at > timezone.now():
+            state = (
+                f"Scheduled for {date_format(timezone.localtime(article.publish_at), 'j M Y H:i')}"
+            )
+        else:
+            state = "Published"
+        if article.latest_number and article.latest_number > version.number:
+            state += f"; version {article.latest_number} is a draft"
+        return state
+
+    # Saving: a new version every time the content changes, never an edit of an old one.
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.save()
+        elif "comments_open" in form.changed_data:
+            # Only the settings this form edits: publishing state belongs to publish().
+            obj.save(update_fields=["comments_open"])
+        publish = "_publish" in request.POST
+        version, created = form.save_version(obj, author=request.user, publish=publish)
+        if publish and obj.publish_at and obj.publish_at > timezone.now():
+            when = date_format(timezone.localtime(obj.publish_at), "j F Y H:i")
+            message = f"Version {version.number} is scheduled: readers see it from {when}."
+        elif publish:
+            message = f"Version {version.number} is published."
+        elif created:
+            message = f"Version {version.number} is saved as a draft; readers do not see it yet."
+        else:
+            message = "Settings saved; the text did not change, so there is no new version."
+        self.message_user(request, message, messages.SUCCESS)
+
+    def _back_to_editing(self, request, obj):
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # save_model said what happened; the editor stays on the article.
+        return self._back_to_editing(request, obj)
+
+    def response_change(self, request, obj):
+        return self._back_to_editing(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except VersionConflict as conflict:
+            # Everything this request saved was rolled back with the conflict.
+            return self.conflict_response(request, conflict, form_url)
+
+    def conflict_response(self, request, conflict, form_url=""):
+        """The form again with the editor's text, and what changed in the newer version (409)."""
+        article = self.get_object(request, str(conflict.article.pk))
+        latest = conflict.latest
+        data = request.POST.copy()
+        # Saving from this page builds on the newer version the editor has now seen.
+        data["base_version"] = str(latest.number)
+        fieldsets = self.get_fieldsets(request, article)
+        form_class = self.get_form(
+            request, article, change=True, fields=flatten_fieldsets(fieldsets)
+        )
+        form = form_class(data, instance=article)
+        admin_form = helpers.AdminForm(
+            form,
+            list(fieldsets),
+            {},
+            self.get_readonly_fields(request, article),
+            model_admin=self,
+        )
+        # The cleaned text (line breaks as the versions store them), the raw text if invalid.
+        cleaned = form.cleaned_data if form.is_valid() else {}
+        editor_text = ArticleVersion(
+            **{name: cleaned.get(name, data.get(name, "")) for name in ("title", "summary", "body")}
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Someone saved a newer version",
+            "subtitle": str(article),
+            "adminform": admin_form,
+            "object_id": article.pk,
+            "original": article,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media + admin_form.media,
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            "conflict_base": conflict.base_number,
+            "conflict_latest": latest,
+            "conflict_diffs": compare_versions(latest, editor_text),
+        }
+        response = self.render_change_form(
+            request, context, change=True, obj=article, form_url=form_url
+        )
+        response.template_name = "admin/articles/article/conflict.html"
+        response.status_code = 409
+        return response
+
+    # Version history, comparison and revert.
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/versions/",
+                self.admin_site.admin_view(self.versions_view),
+                name="{}_{}_versions".format(*info),
+            ),
+            path(
+                "<path:object_id>/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="{}_{}_compare".format(*info),
+            ),
+            path(
+                "<path:object_id>/revert/<int:number>/",
+                self.admin_site.admin_view(self.revert_view),
+                name="{}_{}_revert".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article_to_view(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def _context(self, request, article, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": title,
+            "subtitle": str(article),
+            "has_change_permission": self.has_change_permission(request, article),
+            **extra,
+        }
+
+    def versions_view(self, request, object_id):
+        """Every version of the article, newest first, with preview, compare and revert."""
+        article = self._article_to_view(request, object_id)
+        versions = list(article.versions.select_related("author").order_by("-number"))
+        context = self._context(
+            request,
+            article,
+            "Version history",
+            versions=versions,
+            newest=versions[0] if versions else None,
+            oldest=versions[-1] if versions else None,
+        )
+        return TemplateResponse(request, "admin/articles/article/versions.html", context)
+
+    def compare_view(self, request, object_id):
+        """Word-level differences between two versions: ?from=N&to=M (default: the last two)."""
+        article = self._article_to_view(request, object_id)
+        versions = list(article.versions.select_related("author").order_by("-number"))
+        by_number = {version.number: version for version in versions}
+        newest = versions[0] if versions else None
+        try:
+            new = by_number[int(request.GET.get("to", newest.number if newest else 0))]
+            default_old = max((n for n in by_number if n < new.number), default=new.number)
+            old = by_number[int(request.GET.get("from", default_old))]
+        except (KeyError, ValueError):
+            raise Http404("No such version of this article.") from None
+        context = self._context(
+            request,
+            article,
+            f"Compare version {old.number} with version {new.number}",
+            versions=versions,
+            old=old,
+            new=new,
+            diffs=compare_versions(old, new),
+        )
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def revert_view(self, request, object_id, number):
+        """Publish a copy of an older version (POST); history is never rewritten."""
+        return require_POST(self._revert)(request, object_id, number)
+
+    def _revert(self, request, object_id, number):
+        article = self._article_to_view(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        version = get_object_or_404(article.versions, number=number)
+        copy = article.revert_to(version, author=request.user)
+        self.message_user(
+            request,
+            f"Version {copy.number} is published: a copy of version {version.number}.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_versions", args=[article.pk]))

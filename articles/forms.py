@@ -1,0 +1,119 @@
+"""The admin's article form: it writes a new version, it never changes an old one."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import Article, ArticleVersion, VersionConflict
+
+# What a version holds; a save that changes none of these adds no version.
+CONTENT_FIELDS = ("title", "summary", "body", "reviewed_by", "reviewer_credentials", "reviewed_on")
+
+
+class PlainLineBreaksField(forms.CharField):
+    """Text whose line breaks are stored as "\n", whatever the browser sent.
+
+    Browsers submit a textarea with "\r\n"; without this, re-saving an
+    unchanged text would look like an edit and add a version.
+    """
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _version_field(name, **widget_attrs):
+    """The form field of an ArticleVersion column, so lengths and labels follow the model."""
+    field = ArticleVersion._meta.get_field(name).formfield(form_class=PlainLineBreaksField)
+    field.widget.attrs.update(widget_attrs)
+    return field
+
+
+class ArticleVersionForm(forms.ModelForm):
+    """Edit an article as a new version, starting from its latest one.
+
+    ``base_version`` (hidden) carries the number of the version the editor
+    started from, so a save made while someone else saved a newer version
+    raises VersionConflict instead of overwriting their work.
+    """
+
+    title = _version_field("title", size=80)
+    summary = _version_field("summary", rows=3)
+    body = _version_field("body", rows=30)
+    change_note = _version_field("change_note", size=80)
+    publish_at = forms.DateTimeField(
+        label="Publish at",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Used by “Save and publish”: readers see the new version from this time on. "
+        "Empty: at once.",
+    )
+    reviewed_by = _version_field("reviewed_by")
+    reviewer_credentials = _version_field("reviewer_credentials")
+    reviewed_on = forms.DateField(
+        label="Review date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    class Meta:
+        model = Article
+        fields = ["slug", "comments_open"]
+        help_texts = {"slug": "The address of the article. Empty: made from the title."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change_note"].help_text = "What changed and why, for the version history."
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+        latest = self.instance.latest_version() if self.instance.pk else None
+        self.base = latest
+        if latest is not None:
+            for name in CONTENT_FIELDS:
+                self.initial.setdefault(name, getattr(latest, name))
+        self.initial.setdefault("base_version", latest.number if latest else 0)
+        publish_at = self.instance.publish_at
+        if publish_at and publish_at > timezone.now():
+            # A scheduled article keeps its time unless the editor changes it.
+            self.initial.setdefault("publish_at", timezone.localtime(publish_at))
+        # Without its base an edit could not be checked for a conflict.
+        self.fields["base_version"].required = latest is not None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "slug" in self.fields and not cleaned_data.get("slug") and cleaned_data.get("title"):
+            cleaned_data["slug"] = slugify(cleaned_data["title"])[:200]
+            if Article.objects.filter(slug=cleaned_data["slug"]).exists():
+                self.add_error("slug", "An article with this address exists already.")
+        return cleaned_data
+
+    @property
+    def content_changed(self):
+        """True when the editor changed what a version holds (not only the article's settings)."""
+        return any(name in self.changed_data for name in CONTENT_FIELDS)
+
+    def save_version(self, article, *, author, publish):
+        """Add the edited version to ``article`` (saved already) and publish it if asked.
+
+        Returns ``(version, created)``. Nothing changed in the content: no new
+        version; "publish" then publishes the latest version, the one the editor saw.
+        Raises VersionConflict when a newer version than the editor's base exists.
+        """
+        base_number = self.cleaned_data.get("base_version")
+        if self.base is None or self.content_changed:
+            content = {name: self.cleaned_data[name] for name in CONTENT_FIELDS}
+            version = article.add_version(
+                **content,
+                author=author,
+                change_note=self.cleaned_data["change_note"],
+                base_number=base_number if self.base is not None else None,
+            )
+            created = True
+        else:
+            version = article.latest_version()
+            if base_number is not None and version.number != base_number:
+                raise VersionConflict(article, base_number, version)
+            created = False
+        if publish:
+            article.publish(version, when=self.cleaned_data["publish_at"])
+        return version, created

@@ -1,0 +1,452 @@
+"""The moderation queue in Django's admin.
+
+The Comment changelist opens on the pending comments, newest first. Bulk
+actions and the one-click buttons on the change page call the model's own
+approve/mark_spam/remove/restore, so every decision records who made it and when.
+A reply is never published under a parent readers cannot see: approving it
+approves the parents too, after the moderator has confirmed that.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+
+from .models import Comment
+from .privacy import erase_commenter_data_action, export_commenter_data_action
+
+
+def unapproved_parents(comment):
+    """The ancestors of ``comment`` readers cannot see, nearest first."""
+    parents = []
+    parent = comment.parent
+    while parent is not None:
+        if parent.status != Comment.Status.APPROVED:
+            parents.append(parent)
+        parent = parent.parent
+    return parents
+
+
+def approve_with_parents(comment, by):
+    """Approve ``comment`` and every unapproved ancestor, from the top of the thread down.
+
+    Returns the comments whose status changed (ancestors first), so a reply is
+    never published under a parent readers cannot see. An approved comment is
+    left as it is: its moderation record keeps the first decision.
+    """
+    chain = [*reversed(unapproved_parents(comment)), comment]
+    # Statuses are read again: in a bulk action another comment's approval may
+    # already have approved a parent this chain holds as a stale instance.
+    hidden = set(
+        Comment.objects.filter(pk__in=[each.pk for each in chain])
+        .exclude(status=Comment.Status.APPROVED)
+        .values_list("pk", flat=True)
+    )
+    changed = [each for each in chain if each.pk in hidden]
+    for each in changed:
+        each.approve(by=by)
+    return changed
+
+
+class CommentStatusFilter(admin.SimpleListFilter):
+    """Status filter whose default is the pending queue; "All" is a choice of its own."""
+
+    title = "status"
+    parameter_name = "status"
+    default = Comment.Status.PENDING
+    everything = "all"
+
+    def lookups(self, request, model_admin):
+        return [*Comment.Status.choices, (self.everything, "All")]
+
+    def value(self):
+        return super().value() or self.default
+
+    def queryset(self, request, queryset):
+        if self.value() == self.everything:
+            return queryset
+        return queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        # The parent class adds an "All" link that removes the parameter, which
+        # here means "pending"; our own "all" choice replaces it.
+        for choice in super().choices(changelist):
+            if choice["query_string"] != changelist.get_query_string(remove=[self.parameter_name]):
+                yield choice
+
+
+class CommentArticleFilter(admin.SimpleListFilter):
+    """Filter by article, listing the articles with one query (their titles included)."""
+
+    title = "article"
+    parameter_name = "article"
+
+    def lookups(self, request, model_admin):
+        articles = Article.objects.select_related("published_version").order_by("slug")
+        return [(str(article.pk), str(article)) for article in articles]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(article_id=self.value())
+        return queryset
+
+
+class StaffReplyForm(forms.Form):
+    """A reply written in the admin: published at once, under a "Staff" badge."""
+
+    body = forms.CharField(
+        label="Your reply",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=Comment._meta.get_field("body").max_length,
+        help_text="Published at once, marked “Staff”. Plain text; links become links.",
+    )
+    sign_as = forms.ChoiceField(label="Sign as", choices=())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(settings.SITE_NAME, f"{settings.SITE_NAME} (the site)")]
+        full_name = user.get_full_name().strip()
+        if full_name:
+            choices.append((full_name, f"{full_name} (you)"))
+        self.fields["sign_as"].choices = choices
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = (
+        "excerpt",
+        "name",
+        "email",
+        "article_link",
+        "status",
+        "created_at",
+        "ip_address",
+    )
+    list_display_links = ("excerpt",)
+    list_filter = (CommentStatusFilter, CommentArticleFilter)
+    list_select_related = ("article__published_version",)
+    search_fields = ("name", "email", "body", "ip_address")
+    ordering = ("-created_at", "-pk")
+    list_per_page = 50
+    actions = (
+        "approve_selected",
+        "mark_selected_spam",
+        "remove_selected",
+        "restore_selected",
+        export_commenter_data_action,
+        erase_commenter_data_action,
+    )
+    fieldsets = (
+        (
+            None,
+            {"fields": ("article_link", "version_link", "parent_comment", "status")},
+        ),
+        ("The comment", {"fields": ("name", "email", "website", "body", "as_readers_see_it")}),
+        (
+            "Where it came from",
+            {
+                "fields": (
+                    "created_at",
+                    "ip_address",
+                    "user_agent",
+                    "staff_reply",
+                    "moderated_by",
+                    "moderated_at",
+                )
+            },
+        ),
+    )
+    readonly_fields = (
+        "article_link",
+        "version_link",
+        "parent_comment",
+        "email",
+        "as_readers_see_it",
+        "created_at",
+        "ip_address",
+        "user_agent",
+        "staff_reply",
+        "moderated_by",
+        "moderated_at",
+    )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "website":
+            kwargs["assume_scheme"] = "https"  # what readers type without a scheme today
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def view_on_site(self, comment):
+        # Only an approved comment is on the article page to be viewed.
+        return comment.get_absolute_url() if comment.status == Comment.Status.APPROVED else None
+
+    # Comments come from readers; the admin moderates them and never creates them.
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "article__published_version", "article_version", "parent", "moderated_by"
+            )
+        )
+
+    # Columns and read-only fields.
+
+    @admin.display(description="comment")
+    def excerpt(self, comment):
+        return Truncator(comment.body).words(14, truncate="…")
+
+    @admin.display(description="article", ordering="article")
+    def article_link(self, comment):
+        url = reverse("admin:articles_article_change", args=[comment.article_id])
+        return format_html('<a href="{}">{}</a>', url, comment.article)
+
+    @admin.display(description="written on")
+    def version_link(self, comment):
+        version = comment.article_version
+        if version is None:
+            return "–"
+        url = reverse(
+            "articles:preview", kwargs={"slug": comment.article.slug, "number": version.number}
+        )
+        current = version.pk == comment.article.published_version_id
+        return format_html(
+            '<a href="{}">Version {}</a> {}',
+            url,
+            version.number,
+            "(the published version)" if current else "(no longer the published version)",
+        )
+
+    @admin.display(description="in reply to")
+    def parent_comment(self, comment):
+        parent = comment.parent
+        if parent is None:
+            return "– (a comment on the article itself)"
+        url = reverse("admin:comments_comment_change", args=[parent.pk])
+        return format_html(
+            '<div class="comment-parent"><p><a href="{}">{}</a>, {}, {}</p>'
+            '<div class="comment-text">{}</div></div>',
+            url,
+            parent.name,
+            parent.get_status_display().lower(),
+            parent.created_at.strftime("%d %b %Y %H:%M"),
+            _sanitised(parent.body_html),
+        )
+
+    @admin.display(description="as readers see it")
+    def as_readers_see_it(self, comment):
+        return format_html('<div class="comment-text">{}</div>', _sanitised(comment.body_html))
+
+    @admin.display(description="staff reply", boolean=True)
+    def staff_reply(self, comment):
+        return comment.is_staff_reply
+
+    # Saving: a status changed in the form is a moderation decision like any other.
+
+    def save_model(self, request, obj, form, change):
+        if change and "status" in form.changed_data:
+            obj.set_status(obj.status, by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+    # The changelist title carries the size of the queue.
+
+    def changelist_view(self, request, extra_context=None):
+        pending = Comment.objects.pending().count()
+        extra_context = {"title": f"Comments: {pending} pending", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        comment = self.get_object(request, object_id)
+        if comment is not None and self.has_change_permission(request, comment):
+            extra_context.update(
+                moderation_buttons=self.moderation_buttons(comment),
+                unapproved_parents=unapproved_parents(comment),
+                reply_form=StaffReplyForm(user=request.user),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def moderation_buttons(comment):
+        """The one-click decisions offered for this comment: (action, label)."""
+        labels = {
+            "approve": "Approve",
+            "spam": "Mark as spam",
+            "remove": "Remove",
+            "restore": "Back to pending",
+        }
+        current = {
+            Comment.Status.APPROVED: "approve",
+            Comment.Status.SPAM: "spam",
+            Comment.Status.REMOVED: "remove",
+            Comment.Status.PENDING: "restore",
+        }[comment.status]
+        return [(action, label) for action, label in labels.items() if action != current]
+
+    # One-click moderation and the staff reply, from the change page.
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/moderate/<str:action>/",
+                self.admin_site.admin_view(self.moderate_view),
+                name="{}_{}_moderate".format(*info),
+            ),
+            path(
+                "<path:object_id>/reply/",
+                self.admin_site.admin_view(self.reply_view),
+                name="{}_{}_reply".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _comment_to_change(self, request, object_id):
+        comment = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, comment):
+            raise PermissionDenied
+        return comment
+
+    def moderate_view(self, request, object_id, action):
+        """Approve, mark as spam, remove or restore one comment with one POST."""
+        return require_POST(self._moderate)(request, object_id, action)
+
+    def _moderate(self, request, object_id, action):
+        comment = self._comment_to_change(request, object_id)
+        if action == "approve":
+            approved = approve_with_parents(comment, by=request.user)
+            parents = len([each for each in approved if each.pk != comment.pk])
+            message = f"Approved the comment by {comment.name}"
+            message += f" and {parents} parent comment{'s' * (parents != 1)}." if parents else "."
+        elif action in ("spam", "remove", "restore"):
+            decide = {
+                "spam": comment.mark_spam,
+                "remove": comment.remove,
+                "restore": comment.restore,
+            }[action]
+            decide(by=request.user)
+            message = (
+                f"The comment by {comment.name} is now {comment.get_status_display().lower()}."
+            )
+        else:
+            raise PermissionDenied("unknown moderation action")
+        self.message_user(request, message, messages.SUCCESS)
+        # Back to the queue: the moderator's next comment is there.
+        return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+
+    def reply_view(self, request, object_id):
+        """Publish a staff reply to this comment, approving the comment first if need be."""
+        return require_POST(self._reply)(request, object_id)
+
+    def _reply(self, request, object_id):
+        parent = self._comment_to_change(request, object_id)
+        change_url = reverse("admin:comments_comment_change", args=[parent.pk])
+        form = StaffReplyForm(request.POST, user=request.user)
+        if not form.is_valid():
+            errors = "; ".join(error for errors in form.errors.values() for error in errors)
+            self.message_user(request, f"The reply was not published: {errors}", messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        newly_approved = approve_with_parents(parent, by=request.user)
+        now = timezone.now()
+        reply = Comment(
+            article=parent.article,
+            article_version_id=parent.article.published_version_id,
+            parent=parent,
+            name=form.cleaned_data["sign_as"],
+            email=request.user.email or settings.DEFAULT_FROM_EMAIL,
+            body=form.cleaned_data["body"],
+            is_staff_reply=True,
+            status=Comment.Status.APPROVED,
+            moderated_by=request.user,
+            moderated_at=now,
+            created_at=now,
+        )
+        reply.save()
+        note = " The comment you answered is approved too." if newly_approved else ""
+        self.message_user(
+            request,
+            format_html(
+                'Your reply is published: <a href="{}">see it on the article</a>.{}',
+                reply.get_absolute_url(),
+                note,
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(change_url)
+
+    # Bulk actions.
+
+    def _moderate_selected(self, request, queryset, status, done):
+        """Give every selected comment ``status``; those that have it already are not counted."""
+        decide = {
+            Comment.Status.SPAM: Comment.mark_spam,
+            Comment.Status.REMOVED: Comment.remove,
+            Comment.Status.PENDING: Comment.restore,
+        }[status]
+        count = 0
+        for comment in queryset.exclude(status=status):
+            decide(comment, by=request.user)
+            count += 1
+        self.message_user(request, f"{count} comment{'s' * (count != 1)} {done}.", messages.SUCCESS)
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve_selected(self, request, queryset):
+        comments = list(queryset.select_related("parent"))
+        selected = {comment.pk for comment in comments}
+        orphans = []
+        for comment in comments:
+            hidden = [each for each in unapproved_parents(comment) if each.pk not in selected]
+            if hidden:
+                orphans.append((comment, hidden))
+        if orphans and not request.POST.get("approve_parents"):
+            # Ask first: a reply published under a hidden parent would read as an orphan.
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Approve the parent comments too?",
+                "opts": self.opts,
+                "comments": comments,
+                "orphans": orphans,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(
+                request, "admin/comments/comment/approve_with_parents.html", context
+            )
+        approved = set()
+        for comment in comments:
+            approved.update(each.pk for each in approve_with_parents(comment, by=request.user))
+        count = len(approved)
+        self.message_user(
+            request, f"{count} comment{'s' * (count != 1)} approved.", messages.SUCCESS
+        )
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def mark_selected_spam(self, request, queryset):
+        self._moderate_selected(request, queryset, Comment.Status.SPAM, "marked as spam")
+
+    @admin.action(description="Remove selected comments", permissions=["change"])
+    def remove_selected(self, request, queryset):
+        self._moderate_selected(request, queryset, Comment.Status.REMOVED, "removed")
+
+    @admin.action(description="Restore selected comments to pending", permissions=["change"])
+    def restore_selected(self, request, queryset):
+        self._moderate_selected(request, queryset, Comment.Status.PENDING, "restored to pending")
+
+
+def _sanitised(html):
+    """A comment's stored body_html, safe to print: bleach cleaned it when it was saved."""
+    return mark_safe(html)  # noqa: S308 - sanitised by comments.markup.render_comment

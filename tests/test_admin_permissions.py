@@ -1,0 +1,146 @@
+"""Who may do what in the admin: the Moderators and Editors groups, and a superuser."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from comments.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+
+def codenames(group_name):
+    group = Group.objects.get(name=group_name)
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+
+
+def test_migration_creates_moderators_who_view_and_change_comments_only():
+    assert codenames("Moderators") == {"comments.view_comment", "comments.change_comment"}
+
+
+def test_migration_creates_editors_who_write_articles_and_versions_but_never_delete():
+    assert codenames("Editors") == {
+        "articles.view_article",
+        "articles.add_article",
+        "articles.change_article",
+        "articles.view_articleversion",
+        "articles.add_articleversion",
+        "articles.change_articleversion",
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/articles/article/add/",
+        "/admin/articles/article/{pk}/delete/",
+        "/admin/articles/article/{pk}/change/",
+        "/admin/articles/article/",
+    ],
+)
+def test_moderator_cannot_reach_the_article_admin(moderator_client, article, url):
+    response = moderator_client.get(url.format(pk=article.pk))
+
+    assert response.status_code == 403
+
+
+def test_moderator_cannot_add_an_article_by_posting(moderator_client):
+    response = moderator_client.post(
+        "/admin/articles/article/add/",
+        {"title": "Sneaky", "summary": "s", "body": "b", "base_version": "0", "_publish": "1"},
+    )
+
+    assert response.status_code == 403
+
+
+def test_moderator_cannot_see_history_or_revert_articles(moderator_client, article):
+    versions = reverse("admin:articles_article_versions", args=[article.pk])
+    revert = reverse("admin:articles_article_revert", args=[article.pk, 1])
+
+    assert moderator_client.get(versions).status_code == 403
+    assert moderator_client.post(revert).status_code == 403
+    assert article.versions.count() == 1
+
+
+def test_editor_cannot_delete_articles(editor_client, article):
+    delete_url = f"/admin/articles/article/{article.pk}/delete/"
+
+    assert editor_client.get(delete_url).status_code == 403
+    assert editor_client.post(delete_url, {"post": "yes"}).status_code == 403
+    page = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert delete_url not in page
+    assert article.versions.count() == 1
+
+
+def test_editor_cannot_moderate_comments(editor_client, article, make_comment):
+    comment = make_comment(article, status=Comment.Status.PENDING)
+
+    assert editor_client.get("/admin/comments/comment/").status_code == 403
+    approve = reverse("admin:comments_comment_moderate", args=[comment.pk, "approve"])
+    assert editor_client.post(approve).status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_nobody_adds_comments_in_the_admin(admin_client):
+    assert admin_client.get("/admin/comments/comment/add/").status_code == 403
+
+
+def test_admin_index_shows_the_queue_only_to_those_who_moderate(
+    client, moderator, editor, article, make_comment
+):
+    make_comment(article, status=Comment.Status.PENDING)
+
+    client.force_login(moderator)
+    assert "1 comment awaiting moderation" in client.get("/admin/").content.decode()
+    client.force_login(editor)
+    assert "awaiting moderation" not in client.get("/admin/").content.decode()
+
+
+@pytest.fixture
+def every_admin_page(article, make_comment):
+    """(url, roles that may open it) for each admin page of this project.
+
+    Django's admin answers 404 for an app page the user has no model of, 403 elsewhere.
+    """
+    article.add_version(title="Second", summary="s", body="b")
+    parent = make_comment(article, status=Comment.Status.PENDING)
+    reply = make_comment(article, parent=parent, status=Comment.Status.PENDING)
+    writers = {"editor", "superuser"}
+    moderators = {"moderator", "superuser"}
+    everyone = {"moderator", "editor", "superuser"}
+    return [
+        ("/admin/", everyone),
+        ("/admin/comments/", moderators),
+        ("/admin/comments/comment/", moderators),
+        ("/admin/comments/comment/?status=all", moderators),
+        ("/admin/comments/comment/?status=spam&q=reader", moderators),
+        (f"/admin/comments/comment/?article={article.pk}", moderators),
+        (f"/admin/comments/comment/{parent.pk}/change/", moderators),
+        (f"/admin/comments/comment/{reply.pk}/change/", moderators),
+        (f"/admin/comments/comment/{reply.pk}/history/", moderators),
+        ("/admin/articles/", writers),
+        ("/admin/articles/article/", writers),
+        ("/admin/articles/article/?q=sleep", writers),
+        ("/admin/articles/article/add/", writers),
+        (f"/admin/articles/article/{article.pk}/change/", writers),
+        (f"/admin/articles/article/{article.pk}/history/", writers),
+        (f"/admin/articles/article/{article.pk}/versions/", writers),
+        (f"/admin/articles/article/{article.pk}/compare/", writers),
+        (f"/admin/articles/article/{article.pk}/compare/?from=2&to=1", writers),
+        (f"/admin/articles/article/{article.pk}/delete/", {"superuser"}),
+        (f"/{article.slug}/preview/2/", writers),
+    ]
+
+
+@pytest.mark.parametrize("role", ["moderator", "editor", "superuser"])
+def test_every_admin_page_renders_for_each_role(
+    client, role, moderator, editor, admin_user, every_admin_page
+):
+    client.force_login({"moderator": moderator, "editor": editor, "superuser": admin_user}[role])
+
+    for url, allowed in every_admin_page:
+        response = client.get(url)
+        refused = 404 if url in ("/admin/comments/", "/admin/articles/") else 403
+        expected = 200 if role in allowed else refused
+        assert response.status_code == expected, f"{role} {url}: {response.status_code}"
