@@ -25,7 +25,7 @@ class ArticleQuerySet(models.QuerySet):
         """Articles a reader may see: a published version whose publish_at has passed."""
         return self.filter(
             published_version__isnull=False, publish_at__lte=now or timezone.now()
-        ).select_related("published_version")
+        ).select_related("published_version", "published_version__author")
 
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")

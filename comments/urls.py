@@ -1,9 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "comments"
 
 urlpatterns = [
     path("<slug:slug>/comments/", views.post_comment, name="post"),
+    path("<slug:slug>/comments/feed/", feeds.ArticleCommentsFeed(), name="feed"),
+    path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
+    path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),
 ]

@@ -2,15 +2,18 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.generic import TemplateView
 
 from articles.models import Article
 
 from . import moderation
+from .editing import CommentEditForm, can_change, delete_own_comment, status_after_edit
 from .forms import CommentForm
 from .models import Comment
 from .readers import forget_author_details, remember_own_comment, save_author_details
@@ -80,3 +83,78 @@ def post_comment(request, slug):
     else:
         forget_author_details(request, response)
     return response
+
+
+def _own_recent_comment(request, pk):
+    """The comment, if this browser posted it and may still change it; else 404 or 403."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("article", "article__published_version"),
+        pk=pk,
+        article__in=Article.objects.published(),
+    )
+    if not can_change(request, comment):
+        raise PermissionDenied(
+            "A comment can only be changed from the browser that posted it, "
+            f"within {settings.COMMENTS_EDIT_MINUTES} minutes of posting it."
+        )
+    return comment
+
+
+@require_http_methods(["GET", "POST"])
+def edit_comment(request, pk):
+    """The author changes the text of their own recent comment."""
+    comment = _own_recent_comment(request, pk)
+    form = CommentEditForm(request.POST or None, instance=comment)
+    if request.method == "POST" and form.is_valid():
+        was_approved = comment.status == Comment.Status.APPROVED
+        comment = form.save(commit=False)
+        decision = status_after_edit(comment)
+        comment.status = decision.status
+        comment.save()
+        logger.info("Comment %s edited by its author: %s, %s", pk, decision.status, decision.reason)
+        if comment.status == Comment.Status.APPROVED:
+            messages.success(request, "Your comment is updated.")
+        else:
+            # Spam gets the same answer as a held comment: a bot learns nothing.
+            messages.success(request, "Your comment is updated and awaiting moderation.")
+            if was_approved and comment.status == Comment.Status.PENDING:
+                moderation.notify_moderators(comment)
+        page = page_of(comment)
+        query = f"?cpage={page}" if page > 1 else ""
+        return HttpResponseRedirect(
+            f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}", status=303
+        )
+    context = {
+        "comment": comment,
+        "article": comment.article,
+        "form": form,
+        "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
+    }
+    return render(request, "comments/edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def delete_comment(request, pk):
+    """The author deletes their own recent comment, after confirming."""
+    comment = _own_recent_comment(request, pk)
+    if request.method == "POST":
+        delete_own_comment(comment)
+        logger.info("Comment %s deleted by its author", pk)
+        messages.success(request, "Your comment is deleted.")
+        return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#comments", status=303)
+    context = {"comment": comment, "article": comment.article}
+    return render(request, "comments/delete.html", context)
+
+
+class PrivacyView(TemplateView):
+    """What the site stores about commenters, why, and for how long."""
+
+    template_name = "privacy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            keep_ip_days=settings.COMMENTS_KEEP_IP_DAYS,
+            edit_minutes=settings.COMMENTS_EDIT_MINUTES,
+        )
+        return context

@@ -1,0 +1,59 @@
+"""RSS and Atom feeds of the published articles.
+
+Links are built from settings.SITE_URL, like the canonical URL of the page, so a
+feed reader sees the same address whichever host name the request came in on.
+No feed ever names an email address: Django adds one only when a feed defines
+``author_email`` or ``item_author_email``, and none here does.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Article
+
+FEED_LENGTH = 20
+
+
+class LatestArticlesFeed(Feed):
+    """The newest published articles, as RSS 2.0."""
+
+    description = "New and updated health articles."
+
+    def title(self):
+        return settings.SITE_NAME
+
+    def link(self):
+        return settings.SITE_URL + reverse("articles:list")
+
+    def feed_url(self):
+        return settings.SITE_URL + reverse("articles:rss")
+
+    def items(self):
+        return Article.objects.published().newest_first()[:FEED_LENGTH]
+
+    def item_title(self, article):
+        return article.published_version.title
+
+    def item_description(self, article):
+        return article.published_version.summary
+
+    def item_link(self, article):
+        return settings.SITE_URL + article.get_absolute_url()
+
+    def item_pubdate(self, article):
+        return article.first_published_at or article.publish_at
+
+    def item_updateddate(self, article):
+        return article.published_version.published_at
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    """The same articles as Atom 1.0."""
+
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+    def feed_url(self):
+        return settings.SITE_URL + reverse("articles:atom")

@@ -1,0 +1,159 @@
+"""Search over the published version of each article: /search/?q=...
+
+On PostgreSQL the search is full-text: a weighted search vector over the title,
+lede and body (English stemming, so "sleeping" finds "sleep"), ranked, with the
+matches highlighted by ts_headline. Elsewhere (SQLite in development) every
+word must appear somewhere in the title, lede or body, case-insensitively, and
+the newest articles come first. Either way a reader only finds what
+ReaderArticleMixin lets them see, and only the published version is searched,
+never a draft.
+"""
+
+import html
+import re
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Concat
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+from django.views.generic import ListView
+
+from .views import ReaderArticleMixin
+
+SEARCH_CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+EXCERPT_WORDS = 35
+# ts_headline marks matches with these; no reader or editor types private-use characters,
+# so they can be told apart from the text after it has been escaped.
+MARK_START, MARK_END = "\ue000", "\ue001"
+MARKED = re.compile(f"{MARK_START}(.*?){MARK_END}", re.DOTALL)
+
+
+def uses_full_text_search():
+    """True on PostgreSQL, whose full-text search the other databases lack."""
+    return connection.vendor == "postgresql"
+
+
+def search_articles(articles, query):
+    """The articles of ``articles`` whose published version matches ``query``, best first.
+
+    On PostgreSQL each result carries ``rank`` and ``headline`` (the matches
+    between MARK_START and MARK_END); ``excerpt()`` turns either result into HTML.
+    """
+    if uses_full_text_search():
+        return _full_text_search(articles, query)
+    return _word_match(articles, query)
+
+
+def _full_text_search(articles, query):
+    # Imported here: the module needs psycopg, which only a PostgreSQL setup must have.
+    from django.contrib.postgres.search import (
+        SearchHeadline,
+        SearchQuery,
+        SearchRank,
+        SearchVector,
+    )
+
+    vector = (
+        SearchVector("published_version__title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("published_version__summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("published_version__body", weight="C", config=SEARCH_CONFIG)
+    )
+    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    text = Concat(
+        "published_version__summary",
+        Value("\n\n"),
+        "published_version__body",
+        output_field=TextField(),
+    )
+    return (
+        articles.annotate(search=vector)
+        .filter(search=search_query)
+        .annotate(
+            rank=SearchRank(vector, search_query),
+            headline=SearchHeadline(
+                text,
+                search_query,
+                config=SEARCH_CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_words=EXCERPT_WORDS,
+                min_words=15,
+            ),
+        )
+        .order_by("-rank", "-publish_at", "-pk")
+    )
+
+
+def _word_match(articles, query):
+    for word in query.split():
+        articles = articles.filter(
+            Q(published_version__title__icontains=word)
+            | Q(published_version__summary__icontains=word)
+            | Q(published_version__body__icontains=word)
+        )
+    return articles.newest_first()
+
+
+def plain_text(version_text):
+    """Markdown source as the words a reader sees: no heading marks, emphasis or link targets."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", version_text)  # [words](url) -> words
+    text = re.sub(r"(?m)^\s{0,3}(>|[-*+•]|\d+\.)\s+", "", text)  # quotes and list bullets
+    text = re.sub(r"(?<!\S)#{1,6}\s+", "", text)  # heading marks, also mid-line in an excerpt
+    text = re.sub(r"[*_`|]+", "", text)
+    return html.unescape(strip_tags(text))
+
+
+def excerpt(article, query):
+    """A short passage of the article around the first match, matches in <mark>, as safe HTML."""
+    headline = getattr(article, "headline", None)
+    if headline is None:
+        headline = _mark_first_match(article.published_version, query)
+    parts = []
+    position = 0
+    for match in MARKED.finditer(headline):
+        parts.append(escape(plain_text(headline[position : match.start()])))
+        parts.append(f"<mark>{escape(plain_text(match.group(1)))}</mark>")
+        position = match.end()
+    parts.append(escape(plain_text(headline[position:])))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
+
+
+def _mark_first_match(version, query):
+    """What ts_headline gives on PostgreSQL, done in Python: a window of words, matches marked."""
+    words = f"{version.summary}\n\n{version.body}".split()
+    pattern = re.compile("|".join(re.escape(word) for word in query.split()), re.IGNORECASE)
+    first = next((index for index, word in enumerate(words) if pattern.search(word)), 0)
+    start = max(first - EXCERPT_WORDS // 3, 0)
+    window = " ".join(words[start : start + EXCERPT_WORDS])
+    marked = pattern.sub(lambda match: f"{MARK_START}{match.group(0)}{MARK_END}", window)
+    return ("… " if start else "") + marked + (" …" if start + EXCERPT_WORDS < len(words) else "")
+
+
+class ArticleSearchView(ReaderArticleMixin, ListView):
+    """Search results, paginated; an empty query shows just the search form."""
+
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.query = " ".join(self.request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+        articles = super().get_queryset()
+        if not self.query:
+            return articles.none()
+        return search_articles(articles, self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for article in context["articles"]:
+            article.search_excerpt = excerpt(article, self.query)
+        context["query"] = self.query
+        # The pagination links keep the query: "?page=2" + this.
+        context["query_suffix"] = "&" + urlencode({"q": self.query})
+        return context

@@ -1,0 +1,162 @@
+"""The readers' own data: export, erasure and the clearing of old IP addresses.
+
+The management commands (export_commenter_data, erase_commenter_data,
+clear_commenter_ips) and the admin actions below all call these functions.
+The log names how many comments were touched and their ids, never the email
+address asked about: the log must not become another copy of personal data.
+"""
+
+import json
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F, Q
+from django.http import HttpResponse
+from django.utils import timezone
+
+from articles.models import Article
+
+from .markup import render_comment
+from .models import Comment
+
+logger = logging.getLogger(__name__)
+
+ANONYMOUS_NAME = "Anonymous"
+REMOVED_TEXT = "This comment was removed at its author's request."
+
+
+def comments_of(email):
+    """Every comment posted with ``email``, whatever its case, oldest first."""
+    return Comment.objects.filter(email__iexact=email.strip()).order_by("created_at", "pk")
+
+
+def export_commenter_data(email):
+    """Everything stored about the comments posted with ``email``, as a JSON-ready dict."""
+    comments = comments_of(email).select_related("article", "article_version")
+    return {
+        "email": email.strip(),
+        "exported_at": timezone.now(),
+        "comments": [
+            {
+                "id": comment.pk,
+                "article": comment.article.slug,
+                "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
+                "article_version": comment.article_version.number
+                if comment.article_version
+                else None,
+                "in_reply_to": comment.parent_id,
+                "name": comment.name,
+                "email": comment.email,
+                "website": comment.website,
+                "comment": comment.body,
+                "status": comment.status,
+                "ip_address": comment.ip_address,
+                "user_agent": comment.user_agent,
+                "created_at": comment.created_at,
+                "moderated_at": comment.moderated_at,
+            }
+            for comment in comments
+        ],
+    }
+
+
+def export_commenter_data_json(email):
+    """export_commenter_data() as indented JSON text."""
+    return json.dumps(
+        export_commenter_data(email), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False
+    )
+
+
+def _expire_cached_threads(article_ids):
+    Article.objects.filter(pk__in=article_ids).update(comments_stamp=F("comments_stamp") + 1)
+
+
+def erase_commenter_data(email, *, remove_text=False, requested_by=""):
+    """Anonymise every comment posted with ``email``; return how many were changed.
+
+    The name becomes "Anonymous"; the email, website, IP address and user agent
+    are cleared. The text stays (replies may quote it) unless ``remove_text``,
+    which replaces it with a short note. All in one transaction: either every
+    comment is anonymised or none is.
+    """
+    changes = {
+        "name": ANONYMOUS_NAME,
+        "email": "",
+        "website": "",
+        "ip_address": None,
+        "user_agent": "",
+        "avatar_colour": 0,
+    }
+    if remove_text:
+        changes.update(body=REMOVED_TEXT, body_html=render_comment(REMOVED_TEXT))
+    with transaction.atomic():
+        comments = comments_of(email).select_for_update()
+        ids = list(comments.values_list("pk", flat=True))
+        article_ids = set(comments.values_list("article_id", flat=True))
+        count = Comment.objects.filter(pk__in=ids).update(**changes)
+        _expire_cached_threads(article_ids)
+    logger.info(
+        "Privacy request%s: erased the personal data of %d comment(s) %s (text %s).",
+        f" by {requested_by}" if requested_by else "",
+        count,
+        ids,
+        "removed" if remove_text else "kept",
+    )
+    return count
+
+
+def clear_old_ip_addresses(days=None, now=None):
+    """Clear the IP address and user agent of comments older than ``days``; return the count.
+
+    ``days`` defaults to settings.COMMENTS_KEEP_IP_DAYS: long enough to deal
+    with abuse, short enough not to keep them for ever.
+    """
+    days = settings.COMMENTS_KEEP_IP_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    count = (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
+        .update(ip_address=None, user_agent="")
+    )
+    logger.info(
+        "Cleared the IP address and user agent of %d comment(s) older than %d days.", count, days
+    )
+    return count
+
+
+def _emails_of(queryset):
+    return sorted({email.lower() for email in queryset.values_list("email", flat=True) if email})
+
+
+@admin.action(description="Export all data of these commenters (JSON)", permissions=["view"])
+def export_commenter_data_action(modeladmin, request, queryset):
+    """Download every comment of the selected comments' authors, as one JSON file."""
+    exports = [export_commenter_data(email) for email in _emails_of(queryset)]
+    response = HttpResponse(
+        json.dumps(exports, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="commenter-data.json"'
+    logger.info(
+        "Privacy request by %s: exported the data of %d commenter(s).", request.user, len(exports)
+    )
+    return response
+
+
+@admin.action(
+    description="Erase the personal data of these commenters (keeps the text)",
+    permissions=["change"],
+)
+def erase_commenter_data_action(modeladmin, request, queryset):
+    """Anonymise every comment of the selected comments' authors (all their comments)."""
+    emails = _emails_of(queryset)
+    count = sum(erase_commenter_data(email, requested_by=str(request.user)) for email in emails)
+    modeladmin.message_user(
+        request,
+        f"Erased the personal data of {len(emails)} commenter(s): {count} comment(s) anonymised.",
+        messages.SUCCESS,
+    )

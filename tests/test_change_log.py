@@ -1,0 +1,113 @@
+"""The public "Changes to this article" page, and the comments written on an earlier version."""
+
+import datetime
+import re
+from datetime import timedelta
+
+from django.utils import timezone
+
+from articles.models import Article
+
+
+def _publish(article, **fields):
+    fields.setdefault("title", article.published_version.title)
+    fields.setdefault("summary", article.published_version.summary)
+    fields.setdefault("body", article.published_version.body)
+    version = article.add_version(**fields)
+    article.publish(version)
+    article.refresh_from_db()
+    return version
+
+
+def _version_headings(page):
+    return re.findall(r"<h2 id=\"version-(\d+)-title\">", page)
+
+
+def test_change_log_lists_every_published_version_newest_first(client, make_article):
+    article = make_article(publish_at=timezone.now() - timedelta(days=3))
+    _publish(article, body="Sleep restores the body and the mind.", change_note="Added the mind.")
+    _publish(article, summary="Why sleep matters.", change_note="Shorter lede.")
+    page = client.get(f"/{article.slug}/changes/").content.decode()
+    assert _version_headings(page) == ["3", "2", "1"]
+    assert "Version 3 (current)" in page
+    assert "Added the mind." in page and "Shorter lede." in page
+    assert "First published" in page
+    assert page.count("<time datetime=") == 3
+
+
+def test_change_log_shows_a_word_level_diff_between_consecutive_versions(client, article):
+    _publish(
+        article,
+        title="Sleep and Your Health",
+        body="## Why sleep\n\nSleep restores the whole body.\n\n- **Rest:** it helps.",
+    )
+    page = client.get(f"/{article.slug}/changes/").content.decode()
+    assert "<ins>Your </ins>" in page
+    assert "<ins>whole </ins>" in page
+    assert "What changed since version 1" in page
+    # The lede did not change: no "Summary" diff for it.
+    assert "<h3>Summary</h3>" not in page
+
+
+def test_change_log_escapes_the_text_it_compares(client, article):
+    _publish(article, body="Sleep <script>alert(1)</script> restores the body.")
+    page = client.get(f"/{article.slug}/changes/").content.decode()
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_drafts_and_scheduled_versions_never_appear(client, article):
+    article.add_version(title="Draft title", summary="Draft", body="Secret draft words.")
+    page = client.get(f"/{article.slug}/changes/").content.decode()
+    assert _version_headings(page) == ["1"]
+    assert "Secret draft" not in page and "Draft title" not in page
+
+
+def test_change_log_of_an_unpublished_article_is_not_found(client, make_article):
+    draft = make_article(publish=False)
+    assert client.get(f"/{draft.slug}/changes/").status_code == 404
+    scheduled = make_article(publish_at=timezone.now() + timedelta(days=1))
+    assert client.get(f"/{scheduled.slug}/changes/").status_code == 404
+
+
+def test_change_log_shows_the_medical_review_of_each_version(client, article):
+    _publish(
+        article,
+        reviewed_by="Dr. Lee Chan",
+        reviewer_credentials="PhD",
+        reviewed_on=datetime.date(2025, 1, 9),
+        change_note="Medical review.",
+    )
+    page = client.get(f"/{article.slug}/changes/").content.decode()
+    assert "Medically reviewed by Dr. Lee Chan, PhD on" in page
+    assert "9 January 2025" in page
+
+
+def test_last_updated_links_to_the_change_log(client, article):
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'href="/{article.slug}/changes/"' not in page  # never updated: nothing to show
+    _publish(article, body="New body.")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'<a href="/{article.slug}/changes/">Last updated</a>' in page
+
+
+def test_change_log_uses_a_fixed_number_of_queries(client, article, django_assert_num_queries):
+    for number in range(5):
+        _publish(article, body=f"Body number {number}.")
+    with django_assert_num_queries(2):  # the article with its version, then the versions
+        response = client.get(f"/{article.slug}/changes/")
+    assert len(_version_headings(response.content.decode())) == 6
+
+
+def test_comment_on_an_earlier_version_says_so(client, article, make_comment):
+    old_comment = make_comment(article, body="About the first version.")
+    _publish(article, body="A better body.")
+    new_comment = make_comment(Article.objects.get(pk=article.pk), body="About the second.")
+    page = client.get(article.get_absolute_url()).content.decode()
+    old_block = page[page.index(f'id="comment-{old_comment.pk}"') :]
+    old_block = old_block[: old_block.index("</article>")]
+    new_block = page[page.index(f'id="comment-{new_comment.pk}"') :]
+    new_block = new_block[: new_block.index("</article>")]
+    assert "an earlier version of this article" in old_block
+    assert f'href="/{article.slug}/changes/"' in old_block
+    assert "earlier version" not in new_block

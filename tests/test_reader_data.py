@@ -1,0 +1,163 @@
+"""A commenter edits or deletes their own comment, from the same browser, for a short while."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.readers import OWN_COMMENTS_COOKIE
+
+
+@pytest.fixture
+def own_comment(article, comment_post):
+    """A comment posted through the form by ``client``'s browser, then approved."""
+    response = comment_post(article, body="My first thought.", email="me@example.org")
+    assert response.status_code == 303
+    comment = Comment.objects.get()
+    comment.approve()
+    return comment
+
+
+def _edit(client, comment, body):
+    return client.post(f"/comments/{comment.pk}/edit/", {"body": body})
+
+
+def test_author_sees_edit_and_delete_links_on_their_recent_comment(client, article, own_comment):
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'href="/comments/{own_comment.pk}/edit/"' in page
+    assert f'href="/comments/{own_comment.pk}/delete/"' in page
+    other = Client().get(article.get_absolute_url()).content.decode()
+    assert "My first thought." in other
+    assert f"/comments/{own_comment.pk}/edit/" not in other
+
+
+def test_links_disappear_when_the_edit_window_closes(client, article, own_comment, settings):
+    settings.COMMENTS_EDIT_MINUTES = 15
+    Comment.objects.filter(pk=own_comment.pk).update(
+        created_at=timezone.now() - timedelta(minutes=16)
+    )
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "My first thought." in page
+    assert f"/comments/{own_comment.pk}/edit/" not in page
+
+
+def test_author_edits_their_comment_and_it_stays_approved(client, article, own_comment):
+    form = client.get(f"/comments/{own_comment.pk}/edit/")
+    assert form.status_code == 200
+    assert "My first thought.</textarea>" in form.content.decode()
+    response = _edit(client, own_comment, "My second thought, <b>bold</b>.")
+    assert response.status_code == 303
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-{own_comment.pk}"
+    own_comment.refresh_from_db()
+    assert own_comment.body == "My second thought, <b>bold</b>."
+    assert own_comment.status == Comment.Status.APPROVED
+    page = Client().get(article.get_absolute_url()).content.decode()
+    assert "My second thought, <b>bold</b>." not in page  # sanitised: b is not allowed
+    assert "My second thought, &lt;b&gt;bold&lt;/b&gt;." in page
+
+
+def test_an_edit_the_policy_would_hold_goes_back_to_moderation(
+    client, article, own_comment, settings
+):
+    settings.COMMENTS_MAX_LINKS = 1
+    settings.COMMENT_MODERATORS = ["moderator@example.org"]
+    _edit(client, own_comment, "See https://a.example and https://b.example for more.")
+    own_comment.refresh_from_db()
+    assert own_comment.status == Comment.Status.PENDING
+    assert len(mail.outbox) == 1
+    assert "https://a.example" not in Client().get(article.get_absolute_url()).content.decode()
+    assert "awaiting moderation" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_an_edit_with_a_moderation_word_is_held(client, own_comment, settings):
+    settings.COMMENTS_MODERATION_WORDS = ["miracle"]
+    _edit(client, own_comment, "A miracle cure!")
+    own_comment.refresh_from_db()
+    assert own_comment.status == Comment.Status.PENDING
+
+
+def test_an_edit_with_a_disallowed_word_is_spam_but_told_the_same(client, own_comment, settings):
+    settings.COMMENTS_DISALLOWED_WORDS = ["casino"]
+    response = _edit(client, own_comment, "Visit my casino.")
+    own_comment.refresh_from_db()
+    assert own_comment.status == Comment.Status.SPAM
+    page = client.get(response["Location"]).content.decode()
+    assert "awaiting moderation" in page
+
+
+def test_a_pending_comment_stays_pending_after_an_edit(client, article, comment_post):
+    comment_post(article, body="Held at first.", email="new@example.org")
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    _edit(client, comment, "Still held.")
+    comment.refresh_from_db()
+    assert comment.body == "Still held." and comment.status == Comment.Status.PENDING
+
+
+def test_an_empty_edit_is_refused_with_a_message(client, own_comment):
+    response = _edit(client, own_comment, "   ")
+    assert response.status_code == 200
+    assert "Please write a comment." in response.content.decode()
+    own_comment.refresh_from_db()
+    assert own_comment.body == "My first thought."
+
+
+def test_another_browser_cannot_edit_or_delete(own_comment):
+    stranger = Client()
+    for url in (f"/comments/{own_comment.pk}/edit/", f"/comments/{own_comment.pk}/delete/"):
+        assert stranger.get(url).status_code == 403
+        assert stranger.post(url, {"body": "Hijacked"}).status_code == 403
+    own_comment.refresh_from_db()
+    assert own_comment.body == "My first thought."
+
+
+def test_a_forged_ownership_cookie_is_refused(own_comment):
+    forger = Client()
+    forger.cookies[OWN_COMMENTS_COOKIE] = f"[{own_comment.pk}]"
+    assert forger.post(f"/comments/{own_comment.pk}/edit/", {"body": "x"}).status_code == 403
+
+
+def test_the_author_cannot_edit_after_the_window(client, own_comment, settings):
+    settings.COMMENTS_EDIT_MINUTES = 15
+    Comment.objects.filter(pk=own_comment.pk).update(
+        created_at=timezone.now() - timedelta(minutes=15, seconds=1)
+    )
+    response = _edit(client, own_comment, "Too late.")
+    assert response.status_code == 403
+    assert "within 15 minutes" in response.content.decode()
+    own_comment.refresh_from_db()
+    assert own_comment.body == "My first thought."
+
+
+def test_author_deletes_their_comment_after_confirming(client, article, own_comment):
+    confirm = client.get(f"/comments/{own_comment.pk}/delete/")
+    assert confirm.status_code == 200
+    assert "Delete your comment?" in confirm.content.decode()
+    assert Comment.objects.filter(pk=own_comment.pk).exists()
+    response = client.post(f"/comments/{own_comment.pk}/delete/")
+    assert response.status_code == 303
+    assert not Comment.objects.filter(pk=own_comment.pk).exists()
+    assert "My first thought." not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_deleting_a_comment_with_replies_keeps_the_replies_and_erases_the_text(
+    client, article, own_comment, make_comment
+):
+    reply = make_comment(article, parent=own_comment, body="A reply by someone else.")
+    client.post(f"/comments/{own_comment.pk}/delete/")
+    own_comment.refresh_from_db()
+    assert own_comment.status == Comment.Status.REMOVED
+    assert "My first thought." not in own_comment.body
+    assert Comment.objects.filter(pk=reply.pk).exists()
+
+
+def test_edit_and_delete_pages_show_no_email_and_use_few_queries(
+    client, own_comment, django_assert_max_num_queries
+):
+    for url in (f"/comments/{own_comment.pk}/edit/", f"/comments/{own_comment.pk}/delete/"):
+        with django_assert_max_num_queries(1):
+            page = client.get(url).content.decode()
+        assert "me@example.org" not in page
