@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DEBUG=1
 
-.PHONY: install install-dev run test lint format migrations-check clean
+.PHONY: install install-dev run test lint format migrations-check clean serve bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,20 @@ run: install  ## the development site with the demo article on SQLite
 	$(DEV) $(BIN)/python manage.py migrate --no-input
 	$(DEV) $(BIN)/python manage.py load_demo --with-admin
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production settings on this machine: DEBUG off, static files collected for whitenoise
+# (hashed names, gzip and brotli), gunicorn as configured by gunicorn.conf.py (BIND,
+# WEB_CONCURRENCY...). A SECRET_KEY is made up for the run unless you set one, and HTTPS=0
+# because nothing here terminates TLS; in production set both (README, "Running in production").
+serve: install  ## the production configuration on http://127.0.0.1:8000
+	@export DEBUG=0 HTTPS=$${HTTPS:-0} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	  SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} && \
+	$(BIN)/python manage.py migrate --no-input && \
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0 && \
+	exec $(BIN)/gunicorn cms.wsgi
+
+bench: install  ## the article page under load: gunicorn, PostgreSQL, Redis, wrk (README, "Benchmarks")
+	$(BIN)/python bench/run.py
 
 test: install-dev  ## the whole suite (browser tests included when Chromium is there)
 	$(BIN)/pytest

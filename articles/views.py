@@ -4,9 +4,12 @@ ReaderArticleMixin.get_queryset()."""
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from .diff import has_changes, word_diff
 from .models import Article, ArticleVersion
+from .page_cache import SharedPageCacheMixin
 
 
 class ReaderArticleMixin:
@@ -27,7 +30,9 @@ class ArticleListView(ReaderArticleMixin, ListView):
         return super().get_queryset().newest_first()
 
 
-class ArticleDetailView(ReaderArticleMixin, DetailView):
+class ArticleDetailView(SharedPageCacheMixin, ReaderArticleMixin, DetailView):
+    """The article page; readers without cookies get it from the cache (page_cache.py)."""
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
@@ -54,4 +59,42 @@ class VersionPreviewView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(article=self.object.article, preview=True)
+        return context
+
+
+def published_changes(article, now=None):
+    """Every version readers have seen of ``article``, newest first, each with what changed.
+
+    Each item is a dict: the ``version`` and, for all but the first, a
+    word-level diff of the ``title``, ``summary`` and ``body`` against the
+    version before it (None for a field that did not change). Drafts and
+    versions scheduled for later are never included.
+    """
+    shown = article.versions.filter(
+        published_at__isnull=False, published_at__lte=now or timezone.now()
+    )
+    versions = list(shown.order_by("published_at", "number"))
+    changes = []
+    previous = None
+    for version in versions:
+        change = {"version": version, "previous": previous}
+        if previous is not None:
+            for field in ("title", "summary", "body"):
+                old, new = getattr(previous, field), getattr(version, field)
+                change[field] = word_diff(old, new) if has_changes(old, new) else None
+        changes.append(change)
+        previous = version
+    return changes[::-1]
+
+
+class ArticleChangesView(ReaderArticleMixin, DetailView):
+    """The "Changes to this article" page: the public record of every published version."""
+
+    template_name = "articles/changes.html"
+    context_object_name = "article"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["version"] = self.object.published_version
+        context["changes"] = published_changes(self.object)
         return context

@@ -7,6 +7,7 @@ See README.md, "Configuration".
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -107,8 +108,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Persistent connections buy nothing on SQLite.
+    # Persistent connections buy nothing on SQLite. Writers take the lock when their
+    # transaction starts and wait for each other instead of failing with "database is
+    # locked"; the test database is a file so that threads and processes share it as
+    # they share the real one.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"cms-test-{os.getpid()}.sqlite3")
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database must fail fast (and /healthz say so), not hang a worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), else local memory.
@@ -120,6 +131,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cms"),
             "TIMEOUT": 60 * 60 * 24,
+            # A Redis that stops answering must fail fast (and /healthz say so), not hang.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -129,6 +142,15 @@ else:
             "TIMEOUT": 60 * 60 * 24,
         }
     }
+# Each app server process also keeps copies of the article pages it served, under the same
+# keys. Those keys name the article's version and comments stamp, read from the database on
+# every request, so a copy is exactly as fresh as the shared one: it only saves a trip to Redis.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "article-page-copies",
+    "TIMEOUT": 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": env_int("LOCAL_PAGE_CACHE_ENTRIES", 100)},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -143,7 +165,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the files whitenoise serves (and a CDN fetches).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -188,7 +211,13 @@ if env_bool("BEHIND_PROXY"):
     # Only behind a proxy that sets this header itself, never passes the client's.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# Load balancers probe /healthz over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Admin sign-in: after this many failures from one address or for one username,
+# every attempt is refused for this long (cms/admin_login.py).
+ADMIN_LOGIN_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5)
+ADMIN_LOGIN_LOCKOUT_SECONDS = env_int("ADMIN_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -212,6 +241,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 # Articles
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
+# How long a rendered article page or comment thread stays in the cache. Its key changes
+# with every change readers would see, so this only bounds memory (articles/page_cache.py).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 * 60)
 
 # Comments: each rule of comments/moderation.py reads its setting here.
 COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)

@@ -1,14 +1,26 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from articles.sitemaps import SITEMAPS
+from cms.admin_login import RateLimitedAdminLoginForm
+from cms.health import healthz
+from comments.views import PrivacyView
+
+# Guessing an admin password fails after a few tries (cms/admin_login.py).
+admin.site.login_form = RateLimitedAdminLoginForm
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("privacy/", PrivacyView.as_view(), name="privacy"),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]

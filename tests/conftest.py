@@ -17,6 +17,12 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Users are made in many tests; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache (rate limits, cached pages)."""
     cache.clear()
@@ -93,3 +99,54 @@ def comment_post(client):
         return client.post(f"/{article.slug}/comments/", data, follow=follow)
 
     return post
+
+
+@pytest.fixture
+def make_staff_user(db, django_user_model):
+    """A staff user who may sign in to the admin, in the named groups (made by a migration)."""
+    from django.contrib.auth.models import Group
+
+    def make(username, *groups, **fields):
+        fields.setdefault("email", f"{username}@example.org")
+        user = django_user_model.objects.create_user(
+            username=username, password="a-long-test-password", is_staff=True, **fields
+        )
+        found = list(Group.objects.filter(name__in=groups))
+        assert len(found) == len(groups), f"missing groups among {groups}"
+        user.groups.set(found)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def moderator(make_staff_user):
+    return make_staff_user("moira", "Moderators", first_name="Moira", last_name="Quinn")
+
+
+@pytest.fixture
+def editor(make_staff_user):
+    return make_staff_user("eddie", "Editors", first_name="Eddie", last_name="Lane")
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_local_page_copies():
+    """The per-process copies of article pages (cms/settings.py, CACHES["local"]) start empty
+    too: on SQLite a rolled-back test's ids come back, and so would its cache keys."""
+    from django.core.cache import caches
+
+    caches["local"].clear()
+    yield
+    caches["local"].clear()

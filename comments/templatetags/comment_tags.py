@@ -1,44 +1,64 @@
 """The comments block of the article page, so that articles never imports comments."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
-from ..forms import CommentForm
+from ..forms import CommentForm, make_form_token
 from ..moderation import comments_are_open
 from ..readers import saved_author_details
-from ..threads import comment_thread
+from ..thread_cache import render_thread, requested_page, thread_html
 
 register = template.Library()
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comment_section(context, article):
-    """The thread, the count and the "Leave a Reply" form (or "Comments are closed.")."""
+    """The thread, the count and the "Leave a Reply" form (or "Comments are closed.").
+
+    The thread usually comes from the shared cache (comments/thread_cache.py).
+    When the page is rendered for the page cache (articles/page_cache.py), the
+    context brings a placeholder for the form token, replaced per request, and
+    a dict in which this tag says which comment page it showed.
+    """
     request = context["request"]
-    page, approved_count = comment_thread(request, article, request.GET.get("cpage"))
+    page_parameter = request.GET.get("cpage")
     is_open = comments_are_open(article)
     form = context.get("comment_form")
-    reply_to = None
     if is_open and form is None:
         initial = saved_author_details(request)
         initial["save_details"] = bool(initial)
         replyto = request.GET.get("replyto", "")
         if replyto.isdigit():
             initial["replyto"] = int(replyto)
+        if "page_cache_form_token" in context:
+            initial["token"] = context["page_cache_form_token"]
         form = CommentForm(article=article, initial=initial)
-    if form is not None:
-        reply_id = form["replyto"].value()
+    reply_id = form["replyto"].value() if form is not None else None
+    reply_to = None
+    if reply_id:
+        # "Reply to <name>" needs the comment itself, from this reader's own render.
+        html, page = render_thread(request, article, page_parameter, is_open)
         reply_to = _find(page.object_list, reply_id)
+    else:
+        html, page = thread_html(request, article, page_parameter, is_open)
+    page_cache_info = context.get("page_cache_info")
+    if page_cache_info is not None:
+        page_cache_info["comment_page"] = page.number if page else requested_page(page_parameter)
     return {
         "request": request,
         "article": article,
-        "page_obj": page,
-        "comments": page.object_list,
-        "approved_count": approved_count,
+        "thread_html": mark_safe(html),  # noqa: S308 (rendered by our templates, escaped there)
         "comments_open": is_open,
         "form": form,
         "reply_to": reply_to,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def comment_form_token(article_id):
+    """A fresh signed form token: what the page cache puts into each copy of a cached page."""
+    return make_form_token(article_id)
 
 
 def _find(comments, comment_id):
