@@ -125,6 +125,10 @@ class Comment(models.Model):
         return initials(self.name)
 
     @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+    @property
     def is_pending(self):
         return self.status == self.Status.PENDING
 

@@ -105,9 +105,9 @@ def test_comment_on_an_earlier_version_says_so(client, article, make_comment):
     new_comment = make_comment(Article.objects.get(pk=article.pk), body="About the second.")
     page = client.get(article.get_absolute_url()).content.decode()
     old_block = page[page.index(f'id="comment-{old_comment.pk}"') :]
-    old_block = old_block[: old_block.index("</article>")]
+    old_block = old_block[: old_block.index("</li>")]
     new_block = page[page.index(f'id="comment-{new_comment.pk}"') :]
-    new_block = new_block[: new_block.index("</article>")]
+    new_block = new_block[: new_block.index("</li>")]
     assert "an earlier version of this article" in old_block
     assert f'href="/{article.slug}/changes/"' in old_block
     assert "earlier version" not in new_block
