@@ -85,6 +85,21 @@ class ArticleVersionForm(forms.ModelForm):
             cleaned_data["slug"] = slugify(cleaned_data["title"])[:200]
             if Article.objects.filter(slug=cleaned_data["slug"]).exists():
                 self.add_error("slug", "An article with this address exists already.")
+        publish_at = cleaned_data.get("publish_at")
+        if (
+            "_publish" in self.data
+            and self.instance.pk
+            and self.instance.is_live
+            and publish_at
+            and publish_at > timezone.now()
+        ):
+            # Scheduling applies to the whole article (Article.publish): a live article
+            # would disappear until then. Say so rather than surprise the editor.
+            self.add_error(
+                "publish_at",
+                "This article is live: a future time would take it off the site until then. "
+                "Leave “Publish at” empty to publish this version now, or save a draft.",
+            )
         return cleaned_data
 
     @property

@@ -388,3 +388,19 @@ def test_a_scheduled_article_shows_its_time_in_the_form(editor_client, make_arti
 
     local = timezone.localtime(when).strftime("%Y-%m-%dT%H:%M")
     assert f'name="publish_at" value="{local}"' in page
+
+
+def test_scheduling_a_live_article_is_refused_rather_than_hiding_it(editor_client, article):
+    later = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+
+    response = editor_client.post(
+        change_url(article), edit(article, "_publish", body="Update for later.", publish_at=later)
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This article is live: a future time would take it off the site" in page
+    assert "Update for later." in page  # the editor's text is kept
+    article.refresh_from_db()
+    assert article.is_live
+    assert article.versions.count() == 1
