@@ -1,0 +1,404 @@
+"""Scale-out, proved on this machine: two app servers sharing one database and one Redis.
+
+Each server is gunicorn with the production configuration (DEBUG off) on a
+free loopback port. With a PostgreSQL DATABASE_URL the servers share a database
+this module creates, migrates and drops itself (the test database's name +
+"_scaleout"); otherwise they share a SQLite file in the module's temporary
+directory, whose writers wait for each other (cms/settings.py). The cache is
+REDIS_URL, or else the Redis at 127.0.0.1:6379 (database 14), under a key
+prefix of its own; only when no Redis answers at all are these tests skipped.
+What one server does, the other shows at once.
+
+The servers run with COMMENTS_MIN_SECONDS=0 and COMMENTS_RATE_LIMIT=0: the
+tests post faster than a person and from one address, which the anti-spam
+rules would (rightly) stop.
+"""
+
+import contextlib
+import http.client
+import http.cookiejar
+import os
+import re
+import secrets
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRESQL = DATABASE_URL.startswith(("postgres://", "postgresql://"))
+REDIS_URL = os.environ.get("REDIS_URL", "")
+# Where a developer's (and CI's) Redis answers when REDIS_URL is not set; database 14 keeps
+# these keys away from a development site's default database 0.
+LOCAL_REDIS_URL = "redis://127.0.0.1:6379/14"
+SLUG = "sleep-and-health"
+ADMIN_PASSWORD = secrets.token_urlsafe(16)
+
+pytestmark = pytest.mark.scaleout
+
+SETUP = f"""
+from django.contrib.auth import get_user_model
+from articles.models import Article
+article = Article.objects.create(slug={SLUG!r})
+article.publish(article.add_version(
+    title="Sleep and Health", summary="Why sleep matters.", body="Sleep restores the body."))
+get_user_model().objects.create_superuser("root", "root@example.org", {ADMIN_PASSWORD!r})
+"""
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_named(url, name):
+    return urllib.parse.urlsplit(url)._replace(path=f"/{name}").geturl()
+
+
+def sql(url, statement, *parameters, autocommit=False):
+    """Run one statement on the servers' database, PostgreSQL or SQLite, and return its rows.
+
+    Statements use psycopg's %s placeholders; for sqlite3 they become "?".
+    """
+    if url.startswith("sqlite:"):
+        path = url.removeprefix("sqlite:///")
+        with contextlib.closing(sqlite3.connect(path, timeout=20)) as connection, connection:
+            cursor = connection.execute(statement.replace("%s", "?"), parameters)
+            return cursor.fetchall() if cursor.description else None
+
+    import psycopg
+
+    with psycopg.connect(url, autocommit=autocommit) as connection:
+        cursor = connection.execute(statement, parameters or None)
+        return cursor.fetchall() if cursor.description else None
+
+
+def shared_redis_url():
+    """REDIS_URL if set, else the local Redis if one answers; skip when there is none."""
+    if REDIS_URL:
+        return REDIS_URL
+    import redis
+
+    client = redis.Redis.from_url(LOCAL_REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip(
+            f"no Redis answers at {LOCAL_REDIS_URL} and REDIS_URL is not set: start "
+            "redis-server (CI and the development machine run one) to prove the scale-out"
+        )
+    finally:
+        client.close()
+    return LOCAL_REDIS_URL
+
+
+class Cluster:
+    """The servers, their database and how to run Django code beside them."""
+
+    def __init__(self, tmp_path, redis_url):
+        if ON_POSTGRESQL:
+            base_name = urllib.parse.urlsplit(DATABASE_URL).path.lstrip("/") or "cms"
+            self.database_name = re.sub(r"\W", "_", f"{base_name}_scaleout").lower()
+            self.maintenance_url = database_named(DATABASE_URL, "postgres")
+            self.database_url = database_named(DATABASE_URL, self.database_name)
+        else:
+            # tmp_path is absolute, so this is sqlite://// + the path: a file both servers open.
+            self.database_url = f"sqlite:///{tmp_path / 'scaleout.sqlite3'}"
+        self.environment = {
+            **{key: value for key, value in os.environ.items() if not key.startswith("PYTEST")},
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "HTTPS": "0",
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": f"scaleout-{secrets.token_hex(4)}",
+            "STATIC_ROOT": str(tmp_path / "static"),
+            "COMMENTS_MIN_SECONDS": "0",
+            "COMMENTS_RATE_LIMIT": "0",
+            "WEB_CONCURRENCY": "2",
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "cms.settings",
+        }
+        self.servers = []
+        self.logs = tmp_path
+
+    def drop_database(self):
+        # A SQLite file goes with the temporary directory.
+        if ON_POSTGRESQL:
+            sql(
+                self.maintenance_url,
+                f"DROP DATABASE IF EXISTS {self.database_name} WITH (FORCE)",
+                autocommit=True,
+            )
+
+    def prepare(self):
+        if ON_POSTGRESQL:
+            self.drop_database()
+            sql(self.maintenance_url, f"CREATE DATABASE {self.database_name}", autocommit=True)
+        self.manage("migrate", "--no-input")
+        self.manage("collectstatic", "--no-input")
+        self.shell(SETUP)
+
+    def manage(self, *command):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=self.environment,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def shell(self, code):
+        """Run Django code against the servers' database, as a third process would."""
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=self.environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def start_server(self):
+        port = free_port()
+        log = open(self.logs / f"gunicorn-{port}.log", "w")  # noqa: SIM115 (closed in stop)
+        process = subprocess.Popen(
+            [GUNICORN, "cms.wsgi", "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=self.environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.servers.append((process, log))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert process.poll() is None, (self.logs / f"gunicorn-{port}.log").read_text()
+            try:
+                if fetch(port, "GET", "/healthz")[0] == 200:
+                    return port
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError(f"the server on port {port} did not answer /healthz")
+
+    def stop(self):
+        for process, log in self.servers:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+            log.close()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    cluster = Cluster(tmp_path_factory.mktemp("scaleout"), shared_redis_url())
+    cluster.prepare()
+    try:
+        cluster.first = cluster.start_server()
+        cluster.second = cluster.start_server()
+        yield cluster
+    finally:
+        cluster.stop()
+        cluster.drop_database()
+
+
+def fetch(port, method, path, body=None, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read().decode()
+    finally:
+        connection.close()
+
+
+def article_page(port):
+    status, _, page = fetch(port, "GET", f"/{SLUG}/")
+    assert status == 200
+    return page
+
+
+def hidden(page, name):
+    return re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+
+
+class Browser:
+    """A person's browser on one server: cookies kept, redirects followed."""
+
+    def __init__(self, port):
+        self.base = f"http://127.0.0.1:{port}"
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def get(self, path):
+        with self.opener.open(self.base + path, timeout=30) as response:
+            return response.read().decode()
+
+    def post(self, path, fields):
+        data = urllib.parse.urlencode(fields).encode()
+        request = urllib.request.Request(self.base + path, data=data)
+        with self.opener.open(request, timeout=30) as response:
+            return response.read().decode()
+
+
+def post_comment(port, body, email):
+    """Post through the form as a reader would: the page first, then the form with its tokens."""
+    status, headers, page = fetch(port, "GET", f"/{SLUG}/")
+    cookie = next(value.split(";")[0] for name, value in headers if name == "Set-Cookie")
+    fields = {
+        "csrfmiddlewaretoken": hidden(page, "csrfmiddlewaretoken"),
+        "token": hidden(page, "token"),
+        "name": "Scale Reader",
+        "email": email,
+        "body": body,
+    }
+    status, _, _ = fetch(
+        port,
+        "POST",
+        f"/{SLUG}/comments/",
+        body=urllib.parse.urlencode(fields),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    return status
+
+
+def test_a_comment_approved_on_one_server_shows_on_both_at_once(cluster):
+    for port in (cluster.first, cluster.second):
+        assert "No responses yet." in article_page(port)  # both pages now cached
+    assert post_comment(cluster.first, "Posted on the first server", "new@example.org") == 303
+    (comment_id,) = sql(
+        cluster.database_url,
+        "SELECT id FROM comments_comment WHERE body = %s AND status = 'pending'",
+        "Posted on the first server",
+    )[0]
+    for port in (cluster.first, cluster.second):
+        assert "Posted on the first server" not in article_page(port)
+
+    moderator = Browser(cluster.second)
+    login = moderator.get("/admin/login/")
+    moderator.post(
+        "/admin/login/?next=/admin/",
+        {
+            "csrfmiddlewaretoken": hidden(login, "csrfmiddlewaretoken"),
+            "username": "root",
+            "password": ADMIN_PASSWORD,
+            "next": "/admin/",
+        },
+    )
+    queue = moderator.get("/admin/comments/comment/")
+    moderator.post(
+        "/admin/comments/comment/",
+        {
+            "csrfmiddlewaretoken": hidden(queue, "csrfmiddlewaretoken"),
+            "action": "approve_selected",
+            "_selected_action": comment_id,
+            "index": 0,
+        },
+    )
+    status = sql(
+        cluster.database_url, "SELECT status FROM comments_comment WHERE id = %s", comment_id
+    )
+    assert status == [("approved",)]
+    for port in (cluster.first, cluster.second):
+        page = article_page(port)
+        assert "Posted on the first server" in page and "1 Response" in page
+        assert "new@example.org" not in page
+
+
+def test_a_new_version_published_elsewhere_shows_on_both_at_once(cluster):
+    for port in (cluster.first, cluster.second):
+        assert "Sleep restores the body." in article_page(port)
+    editor = cluster.shell(
+        "from articles.models import Article\n"
+        f"article = Article.objects.get(slug={SLUG!r})\n"
+        "article.publish(article.add_version(title='Sleep and Health', summary='Revised.', "
+        "body='Sleep, revised for every server.'))\n"
+    )
+    assert editor.wait(timeout=60) == 0, editor.stderr.read()
+    for port in (cluster.first, cluster.second):
+        page = article_page(port)
+        assert "Sleep, revised for every server." in page
+        assert "Sleep restores the body." not in page
+
+
+def test_fifty_comments_posted_at_once_are_all_saved_exactly_once(cluster):
+    marker = secrets.token_hex(6)
+
+    def post(number):
+        port = (cluster.first, cluster.second)[number % 2]
+        return post_comment(port, f"At once {marker} number {number}", f"crowd{number}@example.org")
+
+    with ThreadPoolExecutor(50) as pool:
+        statuses = list(pool.map(post, range(50)))
+    assert statuses == [303] * 50
+    saved = sql(
+        cluster.database_url,
+        "SELECT body FROM comments_comment WHERE body LIKE %s",
+        f"At once {marker} number %",
+    )
+    assert sorted(body for (body,) in saved) == sorted(
+        f"At once {marker} number {number}" for number in range(50)
+    )
+
+
+def test_two_editors_publishing_at_the_same_moment_get_distinct_version_numbers(cluster):
+    start_at = time.time() + 3  # both processes have imported Django by then
+    editors = [
+        cluster.shell(
+            "import time\n"
+            "from articles.models import Article\n"
+            f"article = Article.objects.get(slug={SLUG!r})\n"
+            f"time.sleep(max(0, {start_at} - time.time()))\n"
+            f"article.publish(article.add_version(title='Editor {name}', summary='S', "
+            f"body='Written by editor {name}.'))\n"
+        )
+        for name in ("one", "two")
+    ]
+    for editor in editors:
+        assert editor.wait(timeout=60) == 0, editor.stderr.read()
+    rows = sql(
+        cluster.database_url,
+        "SELECT v.number, v.title FROM articles_articleversion v "
+        "JOIN articles_article a ON a.id = v.article_id WHERE a.slug = %s ORDER BY v.number",
+        SLUG,
+    )
+    numbers = [number for number, _ in rows]
+    assert numbers == list(range(1, len(rows) + 1))  # no duplicate, no gap
+    assert {"Editor one", "Editor two"} <= {title for _, title in rows}
+
+    if ON_POSTGRESQL:
+        import psycopg
+
+        duplicate_refused = psycopg.errors.UniqueViolation
+    else:
+        duplicate_refused = sqlite3.IntegrityError
+    # The database itself refuses a duplicate number, whatever the code does.
+    with pytest.raises(duplicate_refused, match="(?i)unique"):
+        sql(
+            cluster.database_url,
+            "INSERT INTO articles_articleversion (article_id, number, title, summary, body, "
+            "body_html, change_note, created_at, reviewed_by, reviewer_credentials) "
+            "SELECT article_id, number, title, summary, body, body_html, change_note, "
+            "CURRENT_TIMESTAMP, '', '' "
+            "FROM articles_articleversion WHERE number = 1 AND article_id = "
+            "(SELECT id FROM articles_article WHERE slug = %s)",
+            SLUG,
+        )
