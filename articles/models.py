@@ -2,11 +2,14 @@
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
+from django.db.models import F, Max
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
 from .markup import render_markdown
+from .page_cache import expire_pages
 
 
 class VersionConflict(Exception):
@@ -26,6 +29,31 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             published_version__isnull=False, publish_at__lte=now or timezone.now()
         ).select_related("published_version", "published_version__author")
+
+    def page_state(self):
+        """Only the columns that name a cached page (articles/page_cache.py): no version text.
+
+        Reading a published version's body on every request would cost more than
+        serving the cached page itself.
+        """
+        return self.select_related(None).only(
+            "slug",
+            "published_version_id",
+            "publish_at",
+            "first_published_at",
+            "comments_open",
+            "comments_stamp",
+        )
+
+    def touch_comments(self):
+        """Record that what readers see of these articles' comments changed.
+
+        The comments stamp names cached comment threads and pages, so bumping it
+        makes every app server render them afresh; the shared page generation
+        is renewed too (articles/page_cache.py).
+        """
+        self.update(comments_stamp=F("comments_stamp") + 1)
+        expire_pages(*self.values_list("slug", flat=True))
 
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
@@ -68,8 +96,20 @@ class Article(models.Model):
         version = self.published_version
         return version.title if version else self.slug
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        expire_pages(*{self.slug, getattr(self, "_slug_in_db", None) or self.slug})
+        self._slug_in_db = self.slug
+
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # A changed slug must expire the pages cached under the old one too.
+        article._slug_in_db = article.__dict__.get("slug")
+        return article
 
     @property
     def is_live(self):
@@ -169,6 +209,11 @@ class Article(models.Model):
             reviewed_on=version.reviewed_on,
         )
         return self.publish(copy)
+
+
+@receiver(post_delete, sender=Article)
+def _expire_pages_of_deleted_article(sender, instance, **kwargs):
+    expire_pages(instance.slug)
 
 
 class ArticleVersion(models.Model):

@@ -22,13 +22,17 @@ the comment thread still comes from the cache (comments/thread_cache.py).
 """
 
 import re
+import secrets
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache, caches
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -62,6 +66,45 @@ def page_key(article, comment_page):
         f"articles:page-pieces:{article.pk}:{article.slug}:{article.published_version_id}:"
         f"{article.comments_stamp}:{int(article.comments_open)}:{comment_page}:{manifest}"
     )
+
+
+def generations_in_use():
+    """True when the page's freshness is checked in the shared cache instead of the database.
+
+    Only a cache that every app server shares (Redis) can carry the news of a change to
+    all of them; with per-process memory each request asks the database instead.
+    """
+    return settings.PAGE_CACHE_GENERATIONS
+
+
+def _generation_key(slug):
+    return f"articles:page-generation:{slug}"
+
+
+def current_generation(slug):
+    """The token naming the current state of the article at ``slug``, made when missing."""
+    key = _generation_key(slug)
+    generation = cache.get(key)
+    if generation is None:
+        cache.add(key, secrets.token_hex(8), timeout=None)
+        generation = cache.get(key)
+    return generation
+
+
+def expire_pages(*slugs):
+    """Give these articles a new generation once the current transaction commits.
+
+    After the commit, so a reader who renders the page under the new generation
+    reads the committed rows; a reader who rendered it before stored it under
+    the old generation, which nobody asks for any more.
+    """
+    if not generations_in_use():
+        return
+
+    def renew():
+        cache.set_many({_generation_key(slug): secrets.token_hex(8) for slug in slugs}, None)
+
+    transaction.on_commit(renew)
 
 
 def page_timeout(article, now=None):
@@ -98,12 +141,24 @@ def split_at_placeholders(content):
     return re.split(f"({names})".encode(), content)
 
 
+def form_token(article_id):
+    """The signed "form shown at" token, made once a second per process: it names only the
+    article and the second, so every reader in that second may share it."""
+    second = int(time.time())
+    key = f"articles:form-token:{article_id}:{second}"
+    token = caches["local"].get(key)
+    if token is None:
+        rendered = render_to_string(FORM_TOKEN_TEMPLATE, {"article_id": article_id})
+        token = rendered.strip().encode()
+        caches["local"].set(key, token, 2)
+    return token
+
+
 def personalise(request, pieces, article_id):
     """A copy of the cached page with this reader's CSRF token and a fresh form token."""
     values = {placeholder("csrf-token").encode(): get_token(request).encode()}
     if len(pieces) > 3:
-        token = render_to_string(FORM_TOKEN_TEMPLATE, {"article_id": article_id}).strip()
-        values[placeholder("form-token").encode()] = token.encode()
+        values[placeholder("form-token").encode()] = form_token(article_id)
     return b"".join(values[piece] if number % 2 else piece for number, piece in enumerate(pieces))
 
 
@@ -117,14 +172,18 @@ class SharedPageCacheMixin:
     def get(self, request, *args, **kwargs):
         if not is_shared_request(request):
             return super().get(request, *args, **kwargs)
-        # The one query of a cached page: is the article still published, and as which version?
-        self.object = article = self.get_object()
+        if generations_in_use():
+            return self.get_by_generation(request)
+        # The one query of a cached page: is the article still published, as which version,
+        # with which comments? Only those columns; the version's text is in the cached page.
+        article = get_object_or_404(self.get_queryset().page_state(), slug=self.kwargs["slug"])
         comment_page = int(request.GET.get("cpage") or 1)
         key = page_key(article, comment_page)
         pieces = caches["local"].get(key)
         if pieces is None:
             pieces = cache.get(key)
             if pieces is None:
+                self.object = self.get_object()  # a miss renders from the whole article
                 pieces, shown_page = self.render_for_cache()
                 if shown_page != comment_page:
                     # A page past the end shows the last page: not worth an entry of its own.
@@ -133,8 +192,28 @@ class SharedPageCacheMixin:
             caches["local"].set(key, pieces, page_timeout(article))
         return self.personalised_response(request, pieces, article)
 
+    def get_by_generation(self, request):
+        """The page named by the article's generation in the shared cache: no query at all
+        while nothing changes. Every change renews the generation (expire_pages)."""
+        slug = self.kwargs["slug"]
+        comment_page = int(request.GET.get("cpage") or 1)
+        manifest = getattr(staticfiles_storage, "manifest_hash", "")
+        key = f"articles:page:{slug}:{current_generation(slug)}:{comment_page}:{manifest}"
+        entry = caches["local"].get(key) or cache.get(key)
+        if entry is None:
+            self.object = article = self.get_object()
+            pieces, shown_page = self.render_for_cache()
+            entry = (article.pk, time.time() + page_timeout(article), pieces)
+            if shown_page != comment_page:
+                return self.personalised_response(request, pieces, article)
+            cache.set(key, entry, page_timeout(article))
+        article_id, expires_at, pieces = entry
+        caches["local"].set(key, entry, max(1, int(expires_at - time.time())))
+        return self.personalised_response(request, pieces, article_id)
+
     def personalised_response(self, request, pieces, article):
-        response = HttpResponse(personalise(request, pieces, article.pk))
+        article_id = article if isinstance(article, int) else article.pk
+        response = HttpResponse(personalise(request, pieces, article_id))
         # The page holds this reader's CSRF token: no shared cache may keep it.
         patch_cache_control(response, private=True)
         patch_vary_headers(response, ["Cookie"])

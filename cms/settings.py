@@ -127,7 +127,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cms.cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cms"),
             "TIMEOUT": 60 * 60 * 24,
@@ -244,6 +244,9 @@ ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
 # How long a rendered article page or comment thread stays in the cache. Its key changes
 # with every change readers would see, so this only bounds memory (articles/page_cache.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 * 60)
+# With a shared cache, a cached article page is checked against a generation token in
+# that cache (renewed by every change) instead of a database query: see articles/page_cache.py.
+PAGE_CACHE_GENERATIONS = env_bool("PAGE_CACHE_GENERATIONS", bool(REDIS_URL))
 
 # Comments: each rule of comments/moderation.py reads its setting here.
 COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)

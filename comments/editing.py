@@ -10,10 +10,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
-
-from articles.models import Article
 
 from . import moderation
 from .forms import KEPT_CONTROL_CHARACTERS, remove_control_characters
@@ -65,11 +62,7 @@ def delete_own_comment(comment):
             comment.status = Comment.Status.REMOVED
             comment.save()
         else:
-            comment.delete()
-            # save() expires cached threads of the article; a delete must do the same.
-            Article.objects.filter(pk=comment.article_id).update(
-                comments_stamp=F("comments_stamp") + 1
-            )
+            comment.delete()  # the post_delete handler expires the cached threads
 
 
 class CommentEditForm(forms.ModelForm):

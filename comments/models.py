@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -112,7 +114,7 @@ class Comment(models.Model):
             self.depth = min(self.parent.depth + 1, settings.COMMENTS_MAX_DEPTH)
         super().save(*args, **kwargs)
         # Any change may alter what readers see: expire cached threads of this article.
-        Article.objects.filter(pk=self.article_id).update(comments_stamp=F("comments_stamp") + 1)
+        Article.objects.filter(pk=self.article_id).touch_comments()
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
@@ -151,3 +153,9 @@ class Comment(models.Model):
 
     def restore(self, by=None):
         self.set_status(self.Status.PENDING, by)
+
+
+@receiver(post_delete, sender=Comment)
+def _expire_threads_of_deleted_comment(sender, instance, **kwargs):
+    """A comment deleted in the admin (or with its article's other rows) leaves the page."""
+    Article.objects.filter(pk=instance.article_id).touch_comments()

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -72,7 +72,7 @@ def export_commenter_data_json(email):
 
 
 def _expire_cached_threads(article_ids):
-    Article.objects.filter(pk__in=article_ids).update(comments_stamp=F("comments_stamp") + 1)
+    Article.objects.filter(pk__in=article_ids).touch_comments()
 
 
 def erase_commenter_data(email, *, remove_text=False, requested_by=""):

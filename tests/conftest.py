@@ -23,6 +23,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _pages_checked_against_the_database(settings):
+    """Most tests run inside a transaction that never commits, and a shared page generation
+    is renewed only after a commit (articles/page_cache.py); so they check cached pages
+    against the database. test_page_generations.py commits for real and tests the other way."""
+    settings.PAGE_CACHE_GENERATIONS = False
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache (rate limits, cached pages)."""
     cache.clear()

@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
@@ -91,10 +92,13 @@ def test_article_page_query_count_does_not_grow_with_versions(
 ):
     for number in range(versions - 1):
         article.publish(article.add_version(title=f"T{number}", summary="S", body="B"))
-    # One query for the article with its published version, one for the comment thread.
-    with django_assert_num_queries(2):
+    # A first reader: the page's state, the article with its published version, the thread.
+    with django_assert_num_queries(3):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
+    # Every later reader: the page's state only; the page itself comes from the cache.
+    with django_assert_num_queries(1):
+        assert Client().get(article.get_absolute_url()).status_code == 200
 
 
 def test_server_error_shows_a_plain_page_and_is_logged(client, db, settings, caplog, monkeypatch):

@@ -115,9 +115,12 @@ def test_article_page_query_count_is_fixed_whatever_the_comments(
         comment = make_comment(article, parent=parent)
         if parent is None:
             roots.append(comment)
-    with django_assert_num_queries(2):
+    # The page's state, the article, the thread: then the page is cached.
+    with django_assert_num_queries(3):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
+    with django_assert_num_queries(1):
+        assert Client().get(article.get_absolute_url()).status_code == 200
 
 
 def test_the_authors_pending_reply_costs_no_extra_query(

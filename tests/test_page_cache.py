@@ -54,7 +54,7 @@ def form_tokens(page):
 def test_the_second_reader_gets_the_page_in_one_query(client, article, make_comment, reader,
                                                       django_assert_num_queries):  # fmt: skip
     make_comment(article, body="Cached comment")
-    with django_assert_num_queries(2):  # the article with its version, then the thread
+    with django_assert_num_queries(3):  # the page's state, the whole article, the thread
         first = page_of(client, article)
     with django_assert_num_queries(1):  # the article: still published, as which version?
         second = page_of(reader, article)
@@ -234,7 +234,7 @@ def test_two_thousand_comments_render_paginated_in_the_same_queries(
 ):
     add_many_comments(article, 2000)
     for page_number in (1, 7):
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(3):
             cold = page_of(Client(), article, cpage=page_number)
         with django_assert_num_queries(1):
             warm = page_of(Client(), article, cpage=page_number)
@@ -250,3 +250,10 @@ def test_the_cached_page_keeps_the_whitespace_of_preformatted_text(client, make_
     page = page_of(client, article)  # from the cache, indentation of the templates removed
     assert "\n    indented line" in page
     assert "\n  <" not in page.split("<pre", 1)[0]
+
+
+def test_a_comment_deleted_in_the_admin_disappears_at_once(article, make_comment, reader):
+    comment = make_comment(article, body="Deleted by a superuser")
+    assert "Deleted by a superuser" in page_of(reader, article)
+    Comment.objects.filter(pk=comment.pk).delete()
+    assert "Deleted by a superuser" not in page_of(reader, article)
