@@ -199,7 +199,11 @@ class SharedPageCacheMixin:
         comment_page = int(request.GET.get("cpage") or 1)
         manifest = getattr(staticfiles_storage, "manifest_hash", "")
         key = f"articles:page:{slug}:{current_generation(slug)}:{comment_page}:{manifest}"
-        entry = caches["local"].get(key) or cache.get(key)
+        entry = caches["local"].get(key)
+        if entry is not None:
+            article_id, _expires_at, pieces = entry
+            return self.personalised_response(request, pieces, article_id)
+        entry = cache.get(key)
         if entry is None:
             self.object = article = self.get_object()
             pieces, shown_page = self.render_for_cache()
