@@ -28,38 +28,6 @@ from .models import Comment
 from .privacy import erase_commenter_data_action, export_commenter_data_action
 
 
-def unapproved_parents(comment):
-    """The ancestors of ``comment`` readers cannot see, nearest first."""
-    parents = []
-    parent = comment.parent
-    while parent is not None:
-        if parent.status != Comment.Status.APPROVED:
-            parents.append(parent)
-        parent = parent.parent
-    return parents
-
-
-def approve_with_parents(comment, by):
-    """Approve ``comment`` and every unapproved ancestor, from the top of the thread down.
-
-    Returns the comments whose status changed (ancestors first), so a reply is
-    never published under a parent readers cannot see. An approved comment is
-    left as it is: its moderation record keeps the first decision.
-    """
-    chain = [*reversed(unapproved_parents(comment)), comment]
-    # Statuses are read again: in a bulk action another comment's approval may
-    # already have approved a parent this chain holds as a stale instance.
-    hidden = set(
-        Comment.objects.filter(pk__in=[each.pk for each in chain])
-        .exclude(status=Comment.Status.APPROVED)
-        .values_list("pk", flat=True)
-    )
-    changed = [each for each in chain if each.pk in hidden]
-    for each in changed:
-        each.approve(by=by)
-    return changed
-
-
 class CommentStatusFilter(admin.SimpleListFilter):
     """Status filter whose default is the pending queue; "All" is a choice of its own."""
 
@@ -276,7 +244,7 @@ class CommentAdmin(admin.ModelAdmin):
         if comment is not None and self.has_change_permission(request, comment):
             extra_context.update(
                 moderation_buttons=self.moderation_buttons(comment),
-                unapproved_parents=unapproved_parents(comment),
+                unapproved_parents=comment.unapproved_parents(),
                 reply_form=StaffReplyForm(user=request.user),
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -329,7 +297,7 @@ class CommentAdmin(admin.ModelAdmin):
     def _moderate(self, request, object_id, action):
         comment = self._comment_to_change(request, object_id)
         if action == "approve":
-            approved = approve_with_parents(comment, by=request.user)
+            approved = comment.approve_with_parents(by=request.user)
             parents = len([each for each in approved if each.pk != comment.pk])
             message = f"Approved the comment by {comment.name}"
             message += f" and {parents} parent comment{'s' * (parents != 1)}." if parents else "."
@@ -361,7 +329,7 @@ class CommentAdmin(admin.ModelAdmin):
             errors = "; ".join(error for errors in form.errors.values() for error in errors)
             self.message_user(request, f"The reply was not published: {errors}", messages.ERROR)
             return HttpResponseRedirect(change_url)
-        newly_approved = approve_with_parents(parent, by=request.user)
+        newly_approved = parent.approve_with_parents(by=request.user)
         now = timezone.now()
         reply = Comment(
             article=parent.article,
@@ -410,7 +378,7 @@ class CommentAdmin(admin.ModelAdmin):
         selected = {comment.pk for comment in comments}
         orphans = []
         for comment in comments:
-            hidden = [each for each in unapproved_parents(comment) if each.pk not in selected]
+            hidden = [each for each in comment.unapproved_parents() if each.pk not in selected]
             if hidden:
                 orphans.append((comment, hidden))
         if orphans and not request.POST.get("approve_parents"):
@@ -428,7 +396,7 @@ class CommentAdmin(admin.ModelAdmin):
             )
         approved = set()
         for comment in comments:
-            approved.update(each.pk for each in approve_with_parents(comment, by=request.user))
+            approved.update(each.pk for each in comment.approve_with_parents(by=request.user))
         count = len(approved)
         self.message_user(
             request, f"{count} comment{'s' * (count != 1)} approved.", messages.SUCCESS

@@ -154,6 +154,36 @@ class Comment(models.Model):
     def restore(self, by=None):
         self.set_status(self.Status.PENDING, by)
 
+    def unapproved_parents(self):
+        """The ancestors of this comment that readers cannot see, nearest first."""
+        parents = []
+        parent = self.parent
+        while parent is not None:
+            if parent.status != self.Status.APPROVED:
+                parents.append(parent)
+            parent = parent.parent
+        return parents
+
+    def approve_with_parents(self, by=None):
+        """Approve this comment and every unapproved ancestor, from the top of the thread down.
+
+        Returns the comments whose status changed (ancestors first), so a reply is
+        never published under a parent readers cannot see. An approved comment is
+        left as it is: its moderation record keeps the first decision.
+        """
+        chain = [*reversed(self.unapproved_parents()), self]
+        # Statuses are read again: in a bulk action another comment's approval may
+        # already have approved a parent this chain holds as a stale instance.
+        hidden = set(
+            Comment.objects.filter(pk__in=[each.pk for each in chain])
+            .exclude(status=self.Status.APPROVED)
+            .values_list("pk", flat=True)
+        )
+        changed = [each for each in chain if each.pk in hidden]
+        for each in changed:
+            each.approve(by=by)
+        return changed
+
 
 @receiver(post_delete, sender=Comment)
 def _expire_threads_of_deleted_comment(sender, instance, **kwargs):

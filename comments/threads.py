@@ -50,3 +50,10 @@ def page_of(comment):
         .count()
     )
     return earlier // settings.COMMENTS_PER_PAGE + 1
+
+
+def location_of(comment):
+    """The address of ``comment`` on its article: the thread page that shows it, and its anchor."""
+    page = page_of(comment)
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}"

@@ -17,7 +17,7 @@ from .editing import CommentEditForm, can_change, delete_own_comment, status_aft
 from .forms import CommentForm
 from .models import Comment
 from .readers import forget_author_details, remember_own_comment, save_author_details
-from .threads import page_of
+from .threads import location_of
 
 logger = logging.getLogger(__name__)
 
@@ -72,11 +72,7 @@ def post_comment(request, slug):
     else:
         # Spam gets the same answer as a held comment: a bot learns nothing.
         messages.success(request, "Thank you: your comment is awaiting moderation.")
-    page = page_of(comment)
-    query = f"?cpage={page}" if page > 1 else ""
-    response = HttpResponseRedirect(
-        f"{article.get_absolute_url()}{query}#comment-{comment.pk}", status=303
-    )
+    response = HttpResponseRedirect(location_of(comment), status=303)
     remember_own_comment(request, response, comment.pk)
     if form.cleaned_data.get("save_details"):
         save_author_details(response, form.cleaned_data)
@@ -119,11 +115,7 @@ def edit_comment(request, pk):
             messages.success(request, "Your comment is updated and awaiting moderation.")
             if was_approved and comment.status == Comment.Status.PENDING:
                 moderation.notify_moderators(comment)
-        page = page_of(comment)
-        query = f"?cpage={page}" if page > 1 else ""
-        return HttpResponseRedirect(
-            f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}", status=303
-        )
+        return HttpResponseRedirect(location_of(comment), status=303)
     context = {
         "comment": comment,
         "article": comment.article,
