@@ -13,12 +13,14 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.crypto import salted_hmac
 
+from .addresses import client_address
+
 
 class LoginAttempts:
     """The failed sign-in attempts from one address and for one username."""
 
     def __init__(self, request, username):
-        address = request.META.get("REMOTE_ADDR", "") if request else ""
+        address = (client_address(request) or "") if request else ""
         # Hashed, so that no username typed at the door ends up in a cache key as such.
         name = salted_hmac("cms.admin_login", (username or "").strip().lower()).hexdigest()
         self.keys = [f"admin-login:address:{address}", f"admin-login:username:{name}"]

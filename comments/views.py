@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import TemplateView
 
 from articles.models import Article
+from cms.addresses import client_address
 
 from . import moderation
 from .editing import CommentEditForm, can_change, delete_own_comment, status_after_edit
@@ -35,7 +36,7 @@ def post_comment(request, slug):
         raise PermissionDenied("Comments are closed on this article; your comment was not saved.")
 
     form = CommentForm(request.POST, article=article)
-    ip_address = request.META.get("REMOTE_ADDR")
+    ip_address = client_address(request)
     if moderation.rate_limit_exceeded(ip_address):
         form.is_valid()  # keeps the text; the errors are not the point here
         form.errors.clear()

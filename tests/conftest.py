@@ -96,6 +96,8 @@ def comment_post(client):
     from comments.forms import make_form_token
 
     def post(article, follow=False, **fields):
+        # HTTP_* arguments are request headers; the rest are form fields.
+        headers = {name: fields.pop(name) for name in list(fields) if name.startswith("HTTP_")}
         data = {
             "body": "Very clear, thank you.",
             "name": "Ada Reader",
@@ -104,7 +106,7 @@ def comment_post(client):
             "token": make_form_token(article.pk, now=time.time() - 10),
         }
         data.update(fields)
-        return client.post(f"/{article.slug}/comments/", data, follow=follow)
+        return client.post(f"/{article.slug}/comments/", data, follow=follow, **headers)
 
     return post
 

@@ -158,3 +158,23 @@ def test_each_rule_can_be_asked_alone(article):
     assert moderation.decide(fresh).status == Comment.Status.PENDING
     quick = moderation.Submission(comment, form_shown_at=now - 1, honeypot_filled=False, now=now)
     assert moderation.posted_too_fast(quick).status == Comment.Status.SPAM
+
+
+def test_behind_a_proxy_the_rate_limit_counts_each_reader_apart(
+    client, article, comment_post, settings
+):
+    settings.BEHIND_PROXY = True
+    settings.COMMENTS_RATE_LIMIT = 1
+    first = comment_post(article, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    second = comment_post(article, HTTP_X_FORWARDED_FOR="spoofed, 198.51.100.2")
+    third = comment_post(article, HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.2")
+    assert (first.status_code, second.status_code, third.status_code) == (303, 303, 429)
+    addresses = sorted(Comment.objects.values_list("ip_address", flat=True))
+    assert addresses == ["198.51.100.1", "198.51.100.2"]
+
+
+def test_without_a_proxy_forwarded_headers_are_ignored(client, article, comment_post, settings):
+    settings.COMMENTS_RATE_LIMIT = 1
+    assert comment_post(article, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 303
+    assert comment_post(article, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 429
+    assert Comment.objects.get().ip_address == "127.0.0.1"
