@@ -113,11 +113,21 @@ class Comment(models.Model):
         if self.parent_id:
             self.depth = min(self.parent.depth + 1, settings.COMMENTS_MAX_DEPTH)
         super().save(*args, **kwargs)
-        # Any change may alter what readers see: expire cached threads of this article.
-        Article.objects.filter(pk=self.article_id).touch_comments()
+        # Readers see approved comments only: a comment that is approved, or was until now,
+        # changes their page, and its article's cached threads expire. A flood of new spam
+        # or pending comments leaves the cache alone.
+        if self.Status.APPROVED in (self.status, getattr(self, "_status_in_db", None)):
+            Article.objects.filter(pk=self.article_id).touch_comments()
+        self._status_in_db = self.status
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        comment._status_in_db = comment.__dict__.get("status")
+        return comment
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])

@@ -257,3 +257,19 @@ def test_a_comment_deleted_in_the_admin_disappears_at_once(article, make_comment
     assert "Deleted by a superuser" in page_of(reader, article)
     Comment.objects.filter(pk=comment.pk).delete()
     assert "Deleted by a superuser" not in page_of(reader, article)
+
+
+def test_new_pending_and_spam_comments_leave_the_cached_pages_alone(article, make_comment):
+    stamp = article.comments_stamp
+    pending = make_comment(article, status=Comment.Status.PENDING)
+    make_comment(article, status=Comment.Status.SPAM)
+    pending.body = "Edited while still pending"
+    pending.save()
+    article.refresh_from_db()
+    assert article.comments_stamp == stamp
+    pending.approve()
+    article.refresh_from_db()
+    assert article.comments_stamp == stamp + 1
+    pending.remove()
+    article.refresh_from_db()
+    assert article.comments_stamp == stamp + 2
