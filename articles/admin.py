@@ -101,6 +101,9 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         else:
             state = "Published"
+        if article.scheduled_at and article.scheduled_version_id:
+            when = date_format(timezone.localtime(article.scheduled_at), "j M Y H:i")
+            state += f"; an update is scheduled for {when}"
         if article.latest_number and article.latest_number > version.number:
             state += f"; version {article.latest_number} is a draft"
         return state
@@ -115,7 +118,13 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.save(update_fields=["comments_open"])
         publish = "_publish" in request.POST
         version, created = form.save_version(obj, author=request.user, publish=publish)
-        if publish and obj.publish_at and obj.publish_at > timezone.now():
+        if publish and obj.scheduled_version_id == version.pk:
+            when = date_format(timezone.localtime(obj.scheduled_at), "j F Y H:i")
+            message = (
+                f"Version {version.number} is scheduled: readers see it from {when}, "
+                f"and version {obj.published_version.number} until then."
+            )
+        elif publish and obj.publish_at and obj.publish_at > timezone.now():
             when = date_format(timezone.localtime(obj.publish_at), "j F Y H:i")
             message = f"Version {version.number} is scheduled: readers see it from {when}."
         elif publish:

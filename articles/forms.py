@@ -72,9 +72,9 @@ class ArticleVersionForm(forms.ModelForm):
             for name in CONTENT_FIELDS:
                 self.initial.setdefault(name, getattr(latest, name))
         self.initial.setdefault("base_version", latest.number if latest else 0)
-        publish_at = self.instance.publish_at
+        publish_at = self.instance.scheduled_at or self.instance.publish_at
         if publish_at and publish_at > timezone.now():
-            # A scheduled article keeps its time unless the editor changes it.
+            # A scheduled article or update keeps its time unless the editor changes it.
             self.initial.setdefault("publish_at", timezone.localtime(publish_at))
         # Without its base an edit could not be checked for a conflict.
         self.fields["base_version"].required = latest is not None
@@ -85,21 +85,6 @@ class ArticleVersionForm(forms.ModelForm):
             cleaned_data["slug"] = slugify(cleaned_data["title"])[:200]
             if Article.objects.filter(slug=cleaned_data["slug"]).exists():
                 self.add_error("slug", "An article with this address exists already.")
-        publish_at = cleaned_data.get("publish_at")
-        if (
-            "_publish" in self.data
-            and self.instance.pk
-            and self.instance.is_live
-            and publish_at
-            and publish_at > timezone.now()
-        ):
-            # Scheduling applies to the whole article (Article.publish): a live article
-            # would disappear until then. Say so rather than surprise the editor.
-            self.add_error(
-                "publish_at",
-                "This article is live: a future time would take it off the site until then. "
-                "Leave “Publish at” empty to publish this version now, or save a draft.",
-            )
         return cleaned_data
 
     @property

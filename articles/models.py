@@ -43,6 +43,7 @@ class ArticleQuerySet(models.QuerySet):
             "first_published_at",
             "comments_open",
             "comments_stamp",
+            "scheduled_at",
         )
 
     def touch_comments(self):
@@ -83,6 +84,17 @@ class Article(models.Model):
         help_text="Readers see the published version from this time on. Empty: not published.",
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # An update of a live article, waiting for its time: readers keep published_version
+    # until scheduled_at, when the first reader's request publishes it (promote_if_due).
+    scheduled_version = models.ForeignKey(
+        "ArticleVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    scheduled_at = models.DateTimeField(null=True, blank=True, editable=False)
     comments_open = models.BooleanField(default=True)
     # Bumped whenever what readers see of the comments changes, so cached threads expire.
     comments_stamp = models.PositiveIntegerField(default=0, editable=False)
@@ -166,11 +178,20 @@ class Article(models.Model):
         raise IntegrityError(f"could not number a new version of {self.slug}")
 
     def publish(self, version, when=None):
-        """Make ``version`` the one readers see, from ``when`` (default now) on."""
+        """Make ``version`` the one readers see, from ``when`` (default now) on.
+
+        An article not yet live goes live at ``when``. A live article with a future
+        ``when`` keeps showing its current version until then: the new one is
+        scheduled, and published by the first request after that time (promote_if_due).
+        """
         if version.article_id != self.pk:
             raise ValueError("a version can only be published on its own article")
         now = timezone.now()
         when = when or now
+        if when > now and self.is_live:
+            self.scheduled_version, self.scheduled_at = version, when
+            self.save(update_fields=["scheduled_version", "scheduled_at"])
+            return version
         with transaction.atomic():
             if version.published_at is None:
                 version.published_at = when
@@ -181,20 +202,48 @@ class Article(models.Model):
                 self.publish_at = when
             if self.first_published_at is None:
                 self.first_published_at = when
+            # Publishing now replaces any update that was waiting for its time.
+            self.scheduled_version, self.scheduled_at = None, None
             self.save(
                 update_fields=[
                     "published_version",
                     "publish_at",
                     "first_published_at",
+                    "scheduled_version",
+                    "scheduled_at",
                 ]
             )
         return version
+
+    @property
+    def update_is_due(self):
+        """True when a scheduled update's time has come and it is not yet published."""
+        return bool(self.scheduled_at and self.scheduled_at <= timezone.now())
+
+    def promote_if_due(self):
+        """Publish the scheduled update once its time has come (no cron job needed).
+
+        Reader requests call this; it costs nothing until the time comes, and one
+        locked transaction then, so two app servers never publish it twice.
+        Returns True when this article changed.
+        """
+        if not self.update_is_due:
+            return False
+        with transaction.atomic():
+            locked = Article.objects.select_for_update().get(pk=self.pk)
+            if locked.update_is_due and locked.scheduled_version_id:
+                locked.publish(locked.scheduled_version, when=locked.scheduled_at)
+        self.refresh_from_db()
+        return True
 
     def unpublish(self):
         """Hide the article from readers; its versions stay."""
         self.published_version = None
         self.publish_at = None
-        self.save(update_fields=["published_version", "publish_at"])
+        self.scheduled_version, self.scheduled_at = None, None
+        self.save(
+            update_fields=["published_version", "publish_at", "scheduled_version", "scheduled_at"]
+        )
 
     def revert_to(self, version, author=None):
         """Publish a new version whose content equals ``version``; history is never rewritten."""

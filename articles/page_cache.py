@@ -108,12 +108,16 @@ def expire_pages(*slugs):
 
 
 def page_timeout(article, now=None):
-    """Seconds to keep the page: PAGE_CACHE_SECONDS, but never past the moment comments
-    close by age (COMMENTS_CLOSE_AFTER_DAYS), when the form must disappear."""
+    """Seconds to keep the page: PAGE_CACHE_SECONDS, but never past a scheduled update's
+    time, nor the moment comments close by age (COMMENTS_CLOSE_AFTER_DAYS)."""
     timeout = settings.PAGE_CACHE_SECONDS
+    now = now or timezone.now()
+    if article.scheduled_at:
+        # The page must be rendered again when a scheduled update goes live.
+        timeout = min(timeout, max(1, int((article.scheduled_at - now).total_seconds()) + 1))
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
     if days and article.comments_open and article.first_published_at:
-        left = article.first_published_at + timedelta(days=days) - (now or timezone.now())
+        left = article.first_published_at + timedelta(days=days) - now
         if left.total_seconds() > 0:
             timeout = min(timeout, int(left.total_seconds()) + 1)
     return timeout
@@ -177,6 +181,7 @@ class SharedPageCacheMixin:
         # The one query of a cached page: is the article still published, as which version,
         # with which comments? Only those columns; the version's text is in the cached page.
         article = get_object_or_404(self.get_queryset().page_state(), slug=self.kwargs["slug"])
+        article.promote_if_due()  # a scheduled update's time has come: a new version, a new key
         comment_page = int(request.GET.get("cpage") or 1)
         key = page_key(article, comment_page)
         pieces = caches["local"].get(key)

@@ -18,6 +18,12 @@ class ReaderArticleMixin:
     def get_queryset(self):
         return Article.objects.published()
 
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if article.promote_if_due():  # a scheduled update's time has come: show it
+            article = super().get_object(queryset)
+        return article
+
 
 class ArticleListView(ReaderArticleMixin, ListView):
     template_name = "articles/article_list.html"
@@ -28,6 +34,12 @@ class ArticleListView(ReaderArticleMixin, ListView):
 
     def get_queryset(self):
         return super().get_queryset().newest_first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for article in context["articles"]:
+            article.promote_if_due()  # no query unless a scheduled update's time has come
+        return context
 
 
 class ArticleDetailView(SharedPageCacheMixin, ReaderArticleMixin, DetailView):

@@ -115,3 +115,28 @@ def test_server_error_shows_a_plain_page_and_is_logged(client, db, settings, cap
     assert "Something went wrong" in page
     assert "Traceback" not in page and "database on fire" not in page
     assert any("database on fire" in str(record.exc_info) for record in caplog.records)
+
+
+def test_a_scheduled_update_waits_for_its_time_without_hiding_the_article(client, article):
+    update = article.add_version(title="Sleep, updated", summary="Later.", body="Later body.")
+    article.publish(update, when=timezone.now() + timedelta(days=1))
+    article.refresh_from_db()
+    assert article.is_live
+    assert article.published_version.number == 1
+    assert "Sleep and Health" in client.get("/").content.decode()
+    Article.objects.filter(pk=article.pk).update(scheduled_at=timezone.now())
+    front_page = client.get("/").content.decode()
+    assert "Sleep, updated" in front_page
+    article.refresh_from_db()
+    assert article.published_version == update
+    assert article.scheduled_at is None
+
+
+def test_publishing_now_replaces_a_waiting_update(article):
+    later = article.add_version(title="Later", summary="S", body="B")
+    article.publish(later, when=timezone.now() + timedelta(days=1))
+    now = article.add_version(title="Now", summary="S", body="B")
+    article.publish(now)
+    article.refresh_from_db()
+    assert article.published_version == now
+    assert article.scheduled_version is None

@@ -273,3 +273,15 @@ def test_new_pending_and_spam_comments_leave_the_cached_pages_alone(article, mak
     pending.remove()
     article.refresh_from_db()
     assert article.comments_stamp == stamp + 2
+
+
+def test_a_scheduled_update_replaces_the_cached_page_when_its_time_comes(article, reader):
+    from articles.models import Article
+
+    update = article.add_version(title="Sleep and Health", summary="S", body="Scheduled body.")
+    article.publish(update, when=timezone.now() + timedelta(hours=2))
+    assert "Sleep restores the body." in page_of(reader, article)
+    assert page_timeout(Article.objects.get(pk=article.pk)) <= 2 * 60 * 60 + 1
+    Article.objects.filter(pk=article.pk).update(scheduled_at=timezone.now())
+    page = page_of(reader, article)
+    assert "Scheduled body." in page and "Sleep restores the body." not in page

@@ -390,17 +390,31 @@ def test_a_scheduled_article_shows_its_time_in_the_form(editor_client, make_arti
     assert f'name="publish_at" value="{local}"' in page
 
 
-def test_scheduling_a_live_article_is_refused_rather_than_hiding_it(editor_client, article):
+def test_scheduling_an_update_keeps_the_live_version_until_its_time(editor_client, article, client):
     later = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
 
     response = editor_client.post(
-        change_url(article), edit(article, "_publish", body="Update for later.", publish_at=later)
+        change_url(article),
+        edit(article, "_publish", body="Update for later.", publish_at=later),
+        follow=True,
     )
 
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "This article is live: a future time would take it off the site" in page
-    assert "Update for later." in page  # the editor's text is kept
+    assert any("Version 2 is scheduled" in message for message in messages_of(response))
+    assert "until then" in " ".join(messages_of(response))
     article.refresh_from_db()
     assert article.is_live
-    assert article.versions.count() == 1
+    assert article.published_version.number == 1
+    assert article.scheduled_version.number == 2
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Sleep restores the body." in page
+    assert "Update for later." not in page
+    history = editor_client.get(versions_url(article)).content.decode()
+    assert "Scheduled for" in history
+
+    Article.objects.filter(pk=article.pk).update(scheduled_at=timezone.now())  # its time comes
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Update for later." in page
+    assert "Last updated" in page
+    article.refresh_from_db()
+    assert article.published_version.number == 2
+    assert article.scheduled_version is None
