@@ -31,7 +31,7 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_URL + reverse("articles:rss")
 
     def items(self):
-        return Article.objects.published().newest_first()[:FEED_LENGTH]
+        return Article.objects.published().newest_first()[:FEED_LENGTH].with_due_updates()
 
     def item_title(self, article):
         return article.published_version.title

@@ -56,6 +56,14 @@ class ArticleQuerySet(models.QuerySet):
         self.update(comments_stamp=F("comments_stamp") + 1)
         expire_pages(*self.values_list("slug", flat=True))
 
+    def with_due_updates(self):
+        """These articles as a list, each scheduled update whose time has come published
+        first (Article.promote_if_due). No query unless one is due."""
+        articles = list(self)
+        for article in articles:
+            article.promote_if_due()
+        return articles
+
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
 

@@ -19,7 +19,7 @@ class ArticleSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Article.objects.published().newest_first()
+        return Article.objects.published().newest_first().with_due_updates()
 
     def lastmod(self, article):
         return article.published_version.published_at

@@ -37,8 +37,7 @@ class ArticleListView(ReaderArticleMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for article in context["articles"]:
-            article.promote_if_due()  # no query unless a scheduled update's time has come
+        context["articles"] = context["object_list"] = context["articles"].with_due_updates()
         return context
 
 

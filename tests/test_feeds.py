@@ -116,3 +116,11 @@ def test_feeds_take_a_fixed_number_of_queries(
         client.get("/feed/atom/")
     with django_assert_max_num_queries(2):
         client.get(f"/{articles[0].slug}/comments/feed/")
+
+
+def test_a_scheduled_update_reaches_the_feed_when_its_time_comes(client, article):
+    update = article.add_version(title="Sleep, updated", summary="Later.", body="Later body.")
+    article.publish(update, when=timezone.now() + timedelta(hours=1))
+    assert _parse(client.get("/feed/rss/")).entries[0].title == "Sleep and Health"
+    Article.objects.filter(pk=article.pk).update(scheduled_at=timezone.now())
+    assert _parse(client.get("/feed/rss/")).entries[0].title == "Sleep, updated"
