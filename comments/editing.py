@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import moderation
-from .forms import KEPT_CONTROL_CHARACTERS, remove_control_characters
+from .forms import cleaned_submission
 from .models import Comment
 from .readers import own_comment_ids
 
@@ -75,8 +75,5 @@ class CommentEditForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 8, "maxlength": 5000})}
         error_messages = {"body": {"required": "Please write a comment."}}
 
-    def clean_body(self):
-        body = remove_control_characters(self.cleaned_data["body"], KEPT_CONTROL_CHARACTERS)
-        if not body.strip():
-            raise forms.ValidationError("Please write a comment.")
-        return body.strip()
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(cleaned_submission(data), *args, **kwargs)

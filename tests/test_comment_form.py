@@ -1,5 +1,6 @@
 """What a reader gets from the "Leave a Reply" form."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ def test_article_page_has_the_leave_a_reply_form(client, article):
     assert "Your email address will not be published." in page
     assert "Required fields are marked" in page
     for label in ("Comment", "Name", "Email", "Website"):
-        assert f"{label}<span" in page or f"{label}\n" in page
+        assert re.search(rf"<label[^>]*>\s*{label}(<span|\s*</label>)", page)
     assert 'name="body"' in page and 'name="email"' in page and 'name="website"' in page
     assert "Save my name, email, and website in this browser for the next time I comment." in page
     assert 'value="Post Comment"' in page
@@ -147,11 +148,7 @@ def test_save_details_fills_the_form_next_time(client, article, comment_post):
     assert 'value="Ada Reader"' in page
     assert 'value="ada@example.org"' in page
     assert 'value="https://ada.example.org"' in page
-    assert (
-        'name="save_details" class="checkboxinput form-check-input" id="id_save_details" checked'
-        in page
-        or ('id="id_save_details" checked' in page)
-    )
+    assert 'id="id_save_details" checked' in page
 
 
 def test_without_the_tick_nothing_is_remembered(client, article, comment_post):

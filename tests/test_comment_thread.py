@@ -44,7 +44,6 @@ def test_replies_deeper_than_the_limit_attach_at_the_maximum_depth(
     deep = Comment.objects.get(body="Too deep")
     assert deep.depth == 3
     assert deep.parent == third
-    page = Client().get(article.get_absolute_url()).content.decode()
     deep.approve()
     page = Client().get(article.get_absolute_url()).content.decode()
     assert page.count('<ol class="children">') == 3

@@ -59,6 +59,13 @@ def test_author_edits_their_comment_and_it_stays_approved(client, article, own_c
     assert "My second thought, &lt;b&gt;bold&lt;/b&gt;." in page
 
 
+def test_an_edit_loses_nothing_to_stray_control_characters(client, own_comment):
+    response = _edit(client, own_comment, "Line one\x00\r\nLine two\x1b")
+    assert response.status_code == 303
+    own_comment.refresh_from_db()
+    assert own_comment.body == "Line one\nLine two"
+
+
 def test_an_edit_the_policy_would_hold_goes_back_to_moderation(
     client, article, own_comment, settings
 ):
