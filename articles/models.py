@@ -2,14 +2,13 @@
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Max
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
+from django.db.models import F, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit
+
 from .markup import render_markdown
-from .page_cache import expire_pages
 
 
 class VersionConflict(Exception):
@@ -30,31 +29,21 @@ class ArticleQuerySet(models.QuerySet):
             published_version__isnull=False, publish_at__lte=now or timezone.now()
         ).select_related("published_version", "published_version__author")
 
-    def page_state(self):
-        """Only the columns that name a cached page (articles/page_cache.py): no version text.
-
-        Reading a published version's body on every request would cost more than
-        serving the cached page itself.
-        """
-        return self.select_related(None).only(
-            "slug",
-            "published_version_id",
-            "publish_at",
-            "first_published_at",
-            "comments_open",
-            "comments_stamp",
-            "scheduled_at",
-        )
-
     def touch_comments(self):
         """Record that what readers see of these articles' comments changed.
 
-        The comments stamp names cached comment threads and pages, so bumping it
-        makes every app server render them afresh; the shared page generation
-        is renewed too (articles/page_cache.py).
+        The comments stamp names the cached comment threads (a new stamp, a new
+        thread), and the articles' pages are purged from the shared cache.
         """
         self.update(comments_stamp=F("comments_stamp") + 1)
-        expire_pages(*self.values_list("slug", flat=True))
+        purge_after_commit(*(article_key(pk) for pk in self.values_list("pk", flat=True)))
+
+    def delete(self):
+        """Delete these articles and purge their pages and the lists that showed them."""
+        keys = [article_key(pk) for pk in self.values_list("pk", flat=True)]
+        result = super().delete()
+        purge_after_commit(*keys, ARTICLE_LISTS)
+        return result
 
     def with_due_updates(self):
         """These articles as a list, each scheduled update whose time has come published
@@ -63,6 +52,16 @@ class ArticleQuerySet(models.QuerySet):
         for article in articles:
             article.promote_if_due()
         return articles
+
+    def next_scheduled_change(self, now=None):
+        """The next moment a page changes by itself: an article going live, or a scheduled
+        update of a live one. None when nothing is scheduled."""
+        now = now or timezone.now()
+        moments = self.aggregate(
+            going_live=Min("publish_at", filter=Q(publish_at__gt=now)),
+            update=Min("scheduled_at", filter=Q(scheduled_at__gt=now)),
+        )
+        return min((moment for moment in moments.values() if moment), default=None)
 
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
@@ -118,18 +117,18 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        expire_pages(*{self.slug, getattr(self, "_slug_in_db", None) or self.slug})
-        self._slug_in_db = self.slug
+        # Every saved change of an article (published, scheduled, unpublished, a new slug,
+        # comments closed) shows on its pages and in the lists of articles.
+        purge_after_commit(article_key(self.pk), ARTICLE_LISTS)
+
+    def delete(self, *args, **kwargs):
+        key = article_key(self.pk)
+        result = super().delete(*args, **kwargs)
+        purge_after_commit(key, ARTICLE_LISTS)
+        return result
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
-        # A changed slug must expire the pages cached under the old one too.
-        article._slug_in_db = article.__dict__.get("slug")
-        return article
 
     @property
     def is_live(self):
@@ -266,11 +265,6 @@ class Article(models.Model):
             reviewed_on=version.reviewed_on,
         )
         return self.publish(copy)
-
-
-@receiver(post_delete, sender=Article)
-def _expire_pages_of_deleted_article(sender, instance, **kwargs):
-    expire_pages(instance.slug)
 
 
 class ArticleVersion(models.Model):

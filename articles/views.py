@@ -7,9 +7,21 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from cms.caching import ARTICLE_LISTS, article_key, share, valid_until
+
 from .diff import has_changes, word_diff
 from .models import Article, ArticleVersion
-from .page_cache import SharedPageCacheMixin
+
+
+def shared_article_list(view):
+    """For the pages that list articles (front page, feeds, sitemap): the same for every
+    reader, purged with ARTICLE_LISTS, and never kept past the next scheduled change."""
+
+    def view_with_cache_headers(request, *args, **kwargs):
+        valid_until(request, Article.objects.next_scheduled_change())
+        return share(request, view(request, *args, **kwargs), [ARTICLE_LISTS])
+
+    return view_with_cache_headers
 
 
 class ReaderArticleMixin:
@@ -23,6 +35,17 @@ class ReaderArticleMixin:
         if article.promote_if_due():  # a scheduled update's time has come: show it
             article = super().get_object(queryset)
         return article
+
+
+class SharedArticlePageMixin:
+    """One article's page, the same for every reader: the shared HTTP cache keeps it under
+    the article's key (cms/caching.py) until a change purges it, and never past the time
+    a scheduled update goes live."""
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        valid_until(self.request, self.object.scheduled_at)
+        return share(self.request, response, [article_key(self.object.pk)])
 
 
 class ArticleListView(ReaderArticleMixin, ListView):
@@ -41,8 +64,8 @@ class ArticleListView(ReaderArticleMixin, ListView):
         return context
 
 
-class ArticleDetailView(SharedPageCacheMixin, ReaderArticleMixin, DetailView):
-    """The article page; readers without cookies get it from the cache (page_cache.py)."""
+class ArticleDetailView(SharedArticlePageMixin, ReaderArticleMixin, DetailView):
+    """The article page: the published version, its comment thread and the reply form."""
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -98,7 +121,7 @@ def published_changes(article, now=None):
     return changes[::-1]
 
 
-class ArticleChangesView(ReaderArticleMixin, DetailView):
+class ArticleChangesView(SharedArticlePageMixin, ReaderArticleMixin, DetailView):
     """The "Changes to this article" page: the public record of every published version."""
 
     template_name = "articles/changes.html"

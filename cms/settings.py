@@ -48,6 +48,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Refused forms (a cross-site post, an expired admin form) show the reader's text back.
+CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Well Informed")
 
@@ -70,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # An ETag on every page, and 304 for a reader (or the shared cache) who has it already.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,18 +127,26 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), else local memory.
+# It holds the rendered comment threads (cms/caching.py) and the rate-limit counters.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "cms.cache.ReusingRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cms"),
             "TIMEOUT": 60 * 60 * 24,
-            # A Redis that stops answering must fail fast (and /healthz say so), not hang.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                # A Redis that is down or stops answering must not take the site with it:
+                # every cache operation then gives up quickly and counts as a miss (logged),
+                # pages render from the database, and rate limits let posts through.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+                "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
         "default": {
@@ -142,15 +154,6 @@ else:
             "TIMEOUT": 60 * 60 * 24,
         }
     }
-# Each app server process also keeps copies of the article pages it served, under the same
-# keys. Those keys name the article's version and comments stamp, read from the database on
-# every request, so a copy is exactly as fresh as the shared one: it only saves a trip to Redis.
-CACHES["local"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "article-page-copies",
-    "TIMEOUT": 60 * 60,
-    "OPTIONS": {"MAX_ENTRIES": env_int("LOCAL_PAGE_CACHE_ENTRIES", 100)},
-}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -242,12 +245,20 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 # Articles
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
-# How long a rendered article page or comment thread stays in the cache. Its key changes
-# with every change readers would see, so this only bounds memory (articles/page_cache.py).
+# The shared HTTP cache in front of the app servers (deploy/varnish, cms/caching.py).
+# How long it keeps a reader's page, at most: every change purges the page at once, so
+# this only bounds what a lost purge could leave behind. Also the comment threads' lifetime
+# in Django's cache.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 * 60)
-# With a shared cache, a cached article page is checked against a generation token in
-# that cache (renewed by every change) instead of a database query: see articles/page_cache.py.
-PAGE_CACHE_GENERATIONS = env_bool("PAGE_CACHE_GENERATIONS", bool(REDIS_URL))
+# The cache nodes to purge after a change ("http://10.0.0.5:80,http://10.0.0.6:80");
+# empty: no shared cache, nothing to purge.
+HTTP_CACHE_NODES = env_list("HTTP_CACHE_NODES")
+HTTP_CACHE_PURGE_TIMEOUT = float(os.environ.get("HTTP_CACHE_PURGE_TIMEOUT", "2"))
+# Cookies that make a page personal: with one of them the shared cache passes the request
+# to Django, which renders a private page. deploy/varnish/default.vcl names the same list.
+PERSONAL_COOKIES = frozenset(
+    {"sessionid", "messages", "cms_own_comments", "cms_comment_author"}
+)
 
 # Comments: each rule of comments/moderation.py reads its setting here.
 COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)

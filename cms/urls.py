@@ -5,6 +5,8 @@ from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS
 from cms.admin_login import RateLimitedAdminLoginForm
+from articles.views import shared_article_list
+from cms.caching import shared
 from cms.health import healthz
 from comments.views import PrivacyView
 
@@ -16,11 +18,13 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(
         "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        shared(keys=[])(
+            TemplateView.as_view(template_name="robots.txt", content_type="text/plain")
+        ),
         name="robots",
     ),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("privacy/", PrivacyView.as_view(), name="privacy"),
+    path("sitemap.xml", shared_article_list(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("privacy/", shared(keys=[])(PrivacyView.as_view()), name="privacy"),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]

@@ -62,7 +62,7 @@ def delete_own_comment(comment):
             comment.status = Comment.Status.REMOVED
             comment.save()
         else:
-            comment.delete()  # the post_delete handler expires the cached threads
+            comment.delete()  # Comment.delete() refreshes the article's pages
 
 
 class CommentEditForm(forms.ModelForm):

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from articles.models import Article
+from cms.caching import article_key, share
 
 from .models import Comment
 
@@ -20,8 +21,15 @@ FEED_LENGTH = 50
 class ArticleCommentsFeed(Feed):
     """The newest approved comments of a published article, as RSS 2.0."""
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        return share(request, response, getattr(request, "feed_cache_keys", []))
+
     def get_object(self, request, slug):
-        return get_object_or_404(Article.objects.published(), slug=slug)
+        article = get_object_or_404(Article.objects.published(), slug=slug)
+        # The feed changes with the article's comments: it is purged with its pages.
+        request.feed_cache_keys = [article_key(article.pk)]
+        return article
 
     def title(self, article):
         return f"Comments on “{article.published_version.title}” | {settings.SITE_NAME}"

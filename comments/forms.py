@@ -13,6 +13,7 @@ from django import forms
 from django.core import signing
 from django.core.validators import URLValidator
 from django.db import models
+from django.urls import reverse
 
 from .models import Comment
 
@@ -49,7 +50,7 @@ def cleaned_submission(data):
 
 
 def make_form_token(article_id, now=None):
-    """A signed token naming the article and the time the form was shown."""
+    """A signed token naming the article and the time the reader started on the form."""
     return signing.dumps({"article": article_id, "shown": int(now or time.time())}, salt=TOKEN_SALT)
 
 
@@ -114,9 +115,14 @@ class CommentForm(forms.ModelForm):
         self.article = article
         super().__init__(cleaned_submission(data), *args, **kwargs)
         self.fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        if not self.is_bound:
-            self.initial.setdefault("token", make_form_token(article.pk))
+        # The page is the same for every reader, so it holds no token: the form's script
+        # (static/js/comment-form.js) fetches a fresh one when the reader starts typing.
+        self.fields["token"].widget.attrs["data-token-url"] = reverse(
+            "comments:form_token", args=[article.pk]
+        )
         self.helper = FormHelper()
+        # Cross-site posts are refused by their Fetch Metadata headers (comments/views.py).
+        self.helper.disable_csrf = True
         self.helper.form_id = "commentform"
         self.helper.form_action = article.get_absolute_url() + "comments/#respond"
         self.helper.attrs = {"novalidate": ""} if self.is_bound else {}
@@ -153,6 +159,11 @@ class CommentForm(forms.ModelForm):
                 # A hidden field's error would be invisible: show it above the form.
                 self.add_error(None, "The comment you are replying to is no longer available.")
         return cleaned
+
+    @property
+    def token_sent(self):
+        """False when the post came without a form token (a browser without JavaScript)."""
+        return bool(self.data.get("token"))
 
     @property
     def form_shown_at(self):

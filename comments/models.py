@@ -3,8 +3,6 @@
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,6 +43,13 @@ class CommentQuerySet(models.QuerySet):
             "status",
             "created_at",
         ).order_by("created_at", "pk")
+
+    def delete(self):
+        """Delete these comments; the pages of their articles change with them."""
+        article_ids = set(self.values_list("article_id", flat=True))
+        result = super().delete()
+        Article.objects.filter(pk__in=article_ids).touch_comments()
+        return result
 
 
 class Comment(models.Model):
@@ -112,22 +117,21 @@ class Comment(models.Model):
         self.avatar_colour = avatar_colour(self.email)
         if self.parent_id:
             self.depth = min(self.parent.depth + 1, settings.COMMENTS_MAX_DEPTH)
+        is_new = self.pk is None
         super().save(*args, **kwargs)
-        # Readers see approved comments only: a comment that is approved, or was until now,
-        # changes their page, and its article's cached threads expire. A flood of new spam
-        # or pending comments leaves the cache alone.
-        if self.Status.APPROVED in (self.status, getattr(self, "_status_in_db", None)):
+        # Readers see approved comments only. A new comment that is not approved changes
+        # nothing they see, so a flood of spam or held comments leaves their pages cached;
+        # any other save (an approval, an edit, a removal) refreshes the article's pages.
+        if self.status == self.Status.APPROVED or not is_new:
             Article.objects.filter(pk=self.article_id).touch_comments()
-        self._status_in_db = self.status
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        Article.objects.filter(pk=self.article_id).touch_comments()
+        return result
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        comment = super().from_db(db, field_names, values)
-        comment._status_in_db = comment.__dict__.get("status")
-        return comment
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])
@@ -193,9 +197,3 @@ class Comment(models.Model):
         for each in changed:
             each.approve(by=by)
         return changed
-
-
-@receiver(post_delete, sender=Comment)
-def _expire_threads_of_deleted_comment(sender, instance, **kwargs):
-    """A comment deleted in the admin (or with its article's other rows) leaves the page."""
-    Article.objects.filter(pk=instance.article_id).touch_comments()

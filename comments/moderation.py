@@ -37,6 +37,8 @@ class Submission:
     comment: Comment
     form_shown_at: int | None  # from the signed form token; None when missing or forged
     honeypot_filled: bool
+    # False when no token came at all: a browser without JavaScript, or a bot.
+    token_sent: bool = True
     now: float = 0.0
 
     def __post_init__(self):
@@ -62,9 +64,9 @@ def honeypot_filled(submission):
         return Decision(Comment.Status.SPAM, "the hidden honeypot field was filled in")
 
 
-def form_token_invalid(submission):
-    if submission.form_shown_at is None:
-        return Decision(Comment.Status.SPAM, "the form token was missing or forged")
+def form_token_forged(submission):
+    if submission.token_sent and submission.form_shown_at is None:
+        return Decision(Comment.Status.SPAM, "the form token was forged or for another article")
 
 
 def posted_too_fast(submission):
@@ -87,6 +89,13 @@ def disallowed_words(submission):
 
 
 # Hold rules: a moderator decides.
+
+
+def posted_without_script(submission):
+    """The form's script fetches the token when the reader starts typing. Without it we
+    cannot tell a person without JavaScript from a bot: a moderator decides."""
+    if not submission.token_sent:
+        return Decision(Comment.Status.PENDING, "posted without a form token (no JavaScript)")
 
 
 def too_many_links(submission):
@@ -112,8 +121,8 @@ def known_commenter(submission):
         return Decision(Comment.Status.APPROVED, "the email has an approved comment already")
 
 
-SPAM_RULES = [honeypot_filled, form_token_invalid, posted_too_fast, form_too_old, disallowed_words]
-HOLD_RULES = [too_many_links, moderation_words]
+SPAM_RULES = [honeypot_filled, form_token_forged, posted_too_fast, form_too_old, disallowed_words]
+HOLD_RULES = [posted_without_script, too_many_links, moderation_words]
 APPROVE_RULES = [known_commenter]
 
 

@@ -5,22 +5,33 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import TemplateView
+from modern_csrf.decorators import csrf_protect as refuse_cross_site_posts
 
 from articles.models import Article
 from cms.addresses import client_address
+from cms.caching import keep_private
 
 from . import moderation
 from .editing import CommentEditForm, can_change, delete_own_comment, status_after_edit
-from .forms import CommentForm
+from .forms import CommentForm, make_form_token
 from .models import Comment
 from .readers import forget_author_details, remember_own_comment, save_author_details
 from .threads import location_of
 
 logger = logging.getLogger(__name__)
+
+
+def reader_form(view):
+    """For the forms readers send from shared pages: no per-page token (the page is the same
+    for every reader), so Django's token check is off and a post the browser marks as coming
+    from another site (Sec-Fetch-Site, or Origin when that is missing) is refused instead,
+    with the reader's text shown back (cms/views.py). The admin keeps Django's tokens."""
+    return csrf_exempt(refuse_cross_site_posts(view))
 
 
 def _article_page(request, article, form, status):
@@ -29,6 +40,7 @@ def _article_page(request, article, form, status):
     return render(request, "articles/article_detail.html", context, status=status)
 
 
+@reader_form
 @require_POST
 def post_comment(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
@@ -60,6 +72,7 @@ def post_comment(request, slug):
             comment=comment,
             form_shown_at=form.form_shown_at,
             honeypot_filled=form.honeypot_filled,
+            token_sent=form.token_sent,
         )
     )
     comment.status = decision.status
@@ -97,6 +110,15 @@ def _own_recent_comment(request, pk):
     return comment
 
 
+@require_GET
+def form_token(request, article_id):
+    """A fresh signed token for the comment form, fetched by its script when the reader
+    starts typing (static/js/comment-form.js): the moderation rules time the post from it."""
+    response = JsonResponse({"token": make_form_token(article_id)})
+    return keep_private(response)
+
+
+@reader_form
 @require_http_methods(["GET", "POST"])
 def edit_comment(request, pk):
     """The author changes the text of their own recent comment."""
@@ -126,6 +148,7 @@ def edit_comment(request, pk):
     return render(request, "comments/edit.html", context)
 
 
+@reader_form
 @require_http_methods(["GET", "POST"])
 def delete_comment(request, pk):
     """The author deletes their own recent comment, after confirming."""

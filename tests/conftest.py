@@ -23,16 +23,8 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _pages_checked_against_the_database(settings):
-    """Most tests run inside a transaction that never commits, and a shared page generation
-    is renewed only after a commit (articles/page_cache.py); so they check cached pages
-    against the database. test_page_generations.py commits for real and tests the other way."""
-    settings.PAGE_CACHE_GENERATIONS = False
-
-
-@pytest.fixture(autouse=True)
 def _empty_cache():
-    """Every test starts with an empty cache (rate limits, cached pages)."""
+    """Every test starts with an empty cache (rate limits, cached comment threads)."""
     cache.clear()
     yield
     cache.clear()
@@ -149,14 +141,3 @@ def moderator_client(client, moderator):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-@pytest.fixture(autouse=True)
-def _empty_local_page_copies():
-    """The per-process copies of article pages (cms/settings.py, CACHES["local"]) start empty
-    too: on SQLite a rolled-back test's ids come back, and so would its cache keys."""
-    from django.core.cache import caches
-
-    caches["local"].clear()
-    yield
-    caches["local"].clear()

@@ -178,16 +178,61 @@ def test_a_forged_own_comments_cookie_shows_nothing(client, article, make_commen
     assert "Not yours to see" not in client.get(article.get_absolute_url()).content.decode()
 
 
-def test_csrf_protection_stays_on(article):
+CROSS_SITE = [
+    {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "https://evil.example"},
+    {"HTTP_SEC_FETCH_SITE": "same-site", "HTTP_ORIGIN": "https://sub.testserver"},
+    {"HTTP_ORIGIN": "https://evil.example"},  # an older browser: no Fetch Metadata
+]
+
+
+@pytest.mark.parametrize("headers", CROSS_SITE)
+def test_a_cross_site_post_is_refused_with_the_readers_text(article, headers):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(
-        f"/{article.slug}/comments/", {"body": "x", "name": "n", "email": "e@example.org"}
-    )
+    fields = {"body": "My <b>long</b> answer", "name": "n", "email": "e@example.org"}
+    response = strict.post(f"/{article.slug}/comments/", fields, **headers)
+    page = response.content.decode()
     assert response.status_code == 403
-    assert "This form could not be sent" in response.content.decode()
+    assert "This form could not be sent" in page
+    assert "My &lt;b&gt;long&lt;/b&gt; answer" in page  # kept, and escaped
     assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_ORIGIN": "http://testserver"},
+        {},  # not a browser: nothing for a cross-site attack to ride on
+    ],
+)
+def test_a_same_origin_post_needs_no_token(article, headers):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    fields = {"body": "Fine", "name": "n", "email": "e@example.org"}
+    response = strict.post(f"/{article.slug}/comments/", fields, **headers)
+    assert response.status_code == 303
+    assert Comment.objects.get().body == "Fine"
+
+
+def test_the_shared_article_page_holds_no_token_and_sets_no_cookie(client, article):
+    response = client.get(article.get_absolute_url())
+    page = response.content.decode()
+    assert "csrfmiddlewaretoken" not in page
+    assert 'name="token" value=' not in page
+    assert not response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+
+
+def test_the_admin_keeps_its_csrf_token(article, moderator):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(moderator)
+    response = strict.post("/admin/comments/comment/", {"action": "approve_comments"})
+    assert response.status_code == 403
 
 
 def test_closed_comments_show_a_notice_and_refuse_posts(client, make_article, comment_post):

@@ -1,12 +1,13 @@
 """The spam defences and moderation rules of comments/moderation.py, each on its own."""
 
+import re
 import time
 
 import pytest
 from django.core import mail
 
 from comments import moderation
-from comments.forms import make_form_token
+from comments.forms import make_form_token, read_form_token
 from comments.models import Comment
 
 
@@ -29,10 +30,31 @@ def test_a_filled_honeypot_is_spam_and_the_bot_sees_success(client, article, com
     assert Comment.objects.get().status == Comment.Status.SPAM
 
 
-@pytest.mark.parametrize("token", ["", "forged", "eyJhcnRpY2xlIjoxfQ:bad:signature"])
-def test_a_missing_or_forged_token_is_spam(client, article, comment_post, token):
+@pytest.mark.parametrize("token", ["forged", "eyJhcnRpY2xlIjoxfQ:bad:signature"])
+def test_a_forged_token_is_spam(client, article, comment_post, token):
     comment_post(article, token=token)
     assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+def test_a_post_without_a_token_waits_for_a_moderator_never_spam(
+    client, article, comment_post, make_comment
+):
+    # A reader without JavaScript sends no token: held, even with a known, trusted address.
+    make_comment(article, email="ada@example.org")
+    response = comment_post(article, token="", follow=True)
+    assert Comment.objects.get(body="Very clear, thank you.").status == Comment.Status.PENDING
+    assert "awaiting moderation" in response.content.decode()
+
+
+def test_the_form_token_comes_from_its_own_private_address(client, article):
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert 'name="token"' in page and 'name="token" value=' not in page
+    token_url = re.search(r'data-token-url="([^"]+)"', page).group(1)
+    response = client.get(token_url)
+    assert response["Cache-Control"] == "private, no-store"
+    assert read_form_token(response.json()["token"], article.pk) == pytest.approx(
+        time.time(), abs=2
+    )
 
 
 def test_a_token_for_another_article_is_spam(client, article, make_article, comment_post):

@@ -110,9 +110,9 @@ def test_article_page_sends_the_security_headers_and_secure_cookies(client, arti
     assert response.status_code == 200
     assert_security_headers(response)
     assert_no_inline_script_or_style(response.content.decode())
-    csrf_cookie = response.cookies["csrftoken"]
-    assert csrf_cookie["secure"] and csrf_cookie["httponly"]
-    assert csrf_cookie["samesite"] == "Lax"
+    # The same page for every reader, which a shared cache may keep: no cookie at all.
+    assert not response.cookies
+    assert "public" in response["Cache-Control"]
 
 
 def test_admin_login_sends_the_security_headers_and_secure_cookies(

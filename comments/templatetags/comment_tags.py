@@ -1,28 +1,45 @@
 """The comments block of the article page, so that articles never imports comments."""
 
+import re
+from datetime import timedelta
+
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from ..forms import CommentForm, make_form_token
+from cms.caching import cached_fragment, valid_until
+
+from ..editing import editable_since
+from ..forms import CommentForm
 from ..moderation import comments_are_open
-from ..readers import saved_author_details
-from ..thread_cache import render_thread, requested_page, thread_html
+from ..readers import own_comment_ids, saved_author_details
+from ..threads import comment_thread
 
 register = template.Library()
+
+THREAD_TEMPLATE = "comments/_thread.html"
+PAGE_NUMBER = re.compile(r"[1-9]\d{0,4}")
+# Indentation from the templates, repeated for every comment, is a fifth of the thread's bytes.
+INDENTATION = re.compile(r"\n\s+")
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comment_section(context, article):
     """The thread, the count and the "Leave a Reply" form (or "Comments are closed.").
 
-    The thread usually comes from the shared cache (comments/thread_cache.py).
-    When the page is rendered for the page cache (articles/page_cache.py), the
-    context brings a placeholder for the form token, replaced per request, and
-    a dict in which this tag says which comment page it showed.
+    The form carries nothing of any one reader but their saved details (a
+    personal page, never shared): cross-site posts are refused by their
+    Fetch Metadata headers, not by a token in the page, and the anti-bot form
+    token is fetched by a small script when the reader starts typing.
     """
     request = context["request"]
     page_parameter = request.GET.get("cpage")
     is_open = comments_are_open(article)
+    if is_open and settings.COMMENTS_CLOSE_AFTER_DAYS and article.first_published_at:
+        # Comments close by themselves: a shared copy of this page must not outlive that.
+        days = timedelta(days=settings.COMMENTS_CLOSE_AFTER_DAYS)
+        valid_until(request, article.first_published_at + days)
     form = context.get("comment_form")
     if is_open and form is None:
         initial = saved_author_details(request)
@@ -30,20 +47,15 @@ def comment_section(context, article):
         replyto = request.GET.get("replyto", "")
         if replyto.isdigit():
             initial["replyto"] = int(replyto)
-        if "page_cache_form_token" in context:
-            initial["token"] = context["page_cache_form_token"]
         form = CommentForm(article=article, initial=initial)
     reply_id = form["replyto"].value() if form is not None else None
     reply_to = None
     if reply_id:
-        # "Reply to <name>" needs the comment itself, from this reader's own render.
+        # "Reply to <name>" needs the comment itself, from a render of the thread.
         html, page = render_thread(request, article, page_parameter, is_open)
         reply_to = _find(page.object_list, reply_id)
     else:
-        html, page = thread_html(request, article, page_parameter, is_open)
-    page_cache_info = context.get("page_cache_info")
-    if page_cache_info is not None:
-        page_cache_info["comment_page"] = page.number if page else requested_page(page_parameter)
+        html = thread_html(request, article, page_parameter, is_open)
     return {
         "request": request,
         "article": article,
@@ -51,14 +63,48 @@ def comment_section(context, article):
         "comments_open": is_open,
         "form": form,
         "reply_to": reply_to,
-        "csrf_token": context.get("csrf_token"),
     }
 
 
-@register.simple_tag
-def comment_form_token(article_id):
-    """A fresh signed form token: what the page cache puts into each copy of a cached page."""
-    return make_form_token(article_id)
+def render_thread(request, article, page_parameter, comments_open):
+    """The thread's HTML as this reader sees it, and the page of comments it shows."""
+    page, approved_count = comment_thread(request, article, page_parameter)
+    html = render_to_string(
+        THREAD_TEMPLATE,
+        {
+            "article": article,
+            "page_obj": page,
+            "comments": page.object_list,
+            "approved_count": approved_count,
+            "comments_open": comments_open,
+            # The author may edit or delete their own comment for a while (comments/editing.py).
+            "own_comment_ids": own_comment_ids(request),
+            "editable_since": editable_since(),
+        },
+    )
+    return INDENTATION.sub("\n", html), page
+
+
+def thread_html(request, article, page_parameter, comments_open):
+    """The thread's HTML: from Django's cache, unless it holds this reader's own comments.
+
+    The key names everything the thread shows: the article, its published
+    version ("written about an earlier version"), its comments stamp (bumped
+    by every change readers see), whether comments are open (the Reply links)
+    and the page. A page number that is not a plain one is rendered, not cached.
+    """
+    if own_comment_ids(request) or not (
+        page_parameter in (None, "") or PAGE_NUMBER.fullmatch(page_parameter)
+    ):
+        # A reader who has posted sees their pending comments and Edit links.
+        return render_thread(request, article, page_parameter, comments_open)[0]
+    key = (
+        f"comments:thread:{article.pk}:{article.published_version_id}:"
+        f"{article.comments_stamp}:{int(comments_open)}:{page_parameter or 1}"
+    )
+    return cached_fragment(
+        key, lambda: render_thread(request, article, page_parameter, comments_open)[0]
+    )
 
 
 def _find(comments, comment_id):
