@@ -256,9 +256,7 @@ HTTP_CACHE_NODES = env_list("HTTP_CACHE_NODES")
 HTTP_CACHE_PURGE_TIMEOUT = float(os.environ.get("HTTP_CACHE_PURGE_TIMEOUT", "2"))
 # Cookies that make a page personal: with one of them the shared cache passes the request
 # to Django, which renders a private page. deploy/varnish/default.vcl names the same list.
-PERSONAL_COOKIES = frozenset(
-    {"sessionid", "messages", "cms_own_comments", "cms_comment_author"}
-)
+PERSONAL_COOKIES = frozenset({"sessionid", "messages", "cms_own_comments", "cms_comment_author"})
 
 # Comments: each rule of comments/moderation.py reads its setting here.
 COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)

@@ -4,8 +4,8 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS
-from cms.admin_login import RateLimitedAdminLoginForm
 from articles.views import shared_article_list
+from cms.admin_login import RateLimitedAdminLoginForm
 from cms.caching import shared
 from cms.health import healthz
 from comments.views import PrivacyView

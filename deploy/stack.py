@@ -1,0 +1,243 @@
+"""The production stack on one machine: gunicorn app servers behind Varnish, on loopback.
+
+One module starts, polls and stops the servers for everything that needs them:
+`make serve` (``python deploy/stack.py serve``), the benchmark (bench/run.py)
+and the tests that go through real servers (tests/test_varnish.py,
+tests/test_scaleout.py).
+
+    with Stack(environment, workdir) as stack:
+        stack.start_cache()          # Varnish with deploy/varnish/default.vcl
+        stack.start_app_server()     # gunicorn; as many as you like, before the cache
+        ...                          # readers at stack.cache_port, servers at stack.app_ports
+
+The app servers are told where the cache is (HTTP_CACHE_NODES, for purges) and
+that they stand behind a proxy (BEHIND_PROXY, for the readers' addresses).
+Varnish comes from Debian's packages varnish and varnish-modules (for xkey);
+``find_varnishd()`` says whether they are there.
+"""
+
+import argparse
+import contextlib
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VCL = ROOT / "deploy" / "varnish" / "default.vcl"
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+VARNISH_PACKAGES = ("varnish", "varnish-modules")
+XKEY_VMOD = "libvmod_xkey.so"
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def find_varnishd():
+    """The varnishd program when Varnish and its xkey module are installed, else None."""
+    varnishd = shutil.which("varnishd", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+    module_folders = [
+        *Path("/usr/lib").glob("*/varnish/vmods"),  # Debian and Ubuntu
+        Path("/usr/lib/varnish/vmods"),
+        Path("/usr/local/lib/varnish/vmods"),
+    ]
+    if varnishd and any((folder / XKEY_VMOD).exists() for folder in module_folders):
+        return varnishd
+    return None
+
+
+def install_varnish():
+    """Install Debian's Varnish packages (make serve and CI do this when they are missing)."""
+    print(f"Installing Debian's {' and '.join(VARNISH_PACKAGES)} (apt-get)...", flush=True)
+    apt = ["apt-get"] if os.geteuid() == 0 else ["sudo", "apt-get"]
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*apt, "update", "-qq"], check=True, env=environment)
+    subprocess.run([*apt, "install", "-y", "-qq", *VARNISH_PACKAGES], check=True, env=environment)
+
+
+def get(port, path, headers=None, method="GET", body=None, timeout=30):
+    """One HTTP request to 127.0.0.1:``port``: (status, headers as a dict, body as text)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode()
+    finally:
+        connection.close()
+
+
+class Stack:
+    """gunicorn app servers and one Varnish in front of them, started and stopped together."""
+
+    def __init__(self, environment, workdir, *, cache_port=None, cache_memory="256m"):
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.cache_port = cache_port or free_port()
+        self.cache_memory = cache_memory
+        self.environment = {
+            **environment,
+            "HTTP_CACHE_NODES": f"http://127.0.0.1:{self.cache_port}",
+            "BEHIND_PROXY": "1",
+        }
+        self.app_ports = []
+        self.processes = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        self.stop()
+
+    def _start(self, name, command):
+        log = open(self.workdir / f"{name}.log", "w")  # noqa: SIM115 (closed in stop)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes.append((name, process, log))
+        return process
+
+    def manage(self, *command):
+        """Run a manage.py command with the app servers' environment."""
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=self.environment,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+
+    def log(self, name):
+        path = self.workdir / f"{name}.log"
+        return path.read_text() if path.exists() else ""
+
+    def _wait_for(self, name, process, port, path="/healthz", seconds=30):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} stopped at start:\n{self.log(name)}")
+            with contextlib.suppress(OSError):
+                if get(port, path, timeout=5)[0] == 200:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"{name} did not answer {path} on port {port}:\n{self.log(name)}")
+
+    def start_app_server(self, port=None, workers=None):
+        """Start one gunicorn (the production configuration) and wait for /healthz."""
+        port = port or free_port()
+        command = [GUNICORN, "cms.wsgi", "--bind", f"127.0.0.1:{port}"]
+        if workers:
+            command += ["--workers", str(workers)]
+        name = f"gunicorn-{port}"
+        self._wait_for(name, self._start(name, command), port)
+        self.app_ports.append(port)
+        return port
+
+    def write_backends(self):
+        """backends.vcl for the app servers started so far: round robin, purges from here."""
+        lines = ["import directors;", ""]
+        for number, port in enumerate(self.app_ports):
+            lines.append(
+                f'backend app{number} {{ .host = "127.0.0.1"; .port = "{port}"; '
+                ".first_byte_timeout = 35s; }"
+            )
+        lines += ["", 'acl purgers { "127.0.0.1"; "::1"; }', "", "sub vcl_init {"]
+        lines.append("    new app_servers = directors.round_robin();")
+        lines += [f"    app_servers.add_backend(app{n});" for n in range(len(self.app_ports))]
+        lines += ["}", "", "sub vcl_recv {", "    set req.backend_hint = app_servers.backend();"]
+        lines += ["}", ""]
+        (self.workdir / "backends.vcl").write_text("\n".join(lines))
+
+    def start_cache(self):
+        """Start Varnish in front of the app servers started so far; wait until it answers."""
+        varnishd = find_varnishd()
+        if varnishd is None:
+            raise RuntimeError(
+                "Varnish with its xkey module is not installed: "
+                f"apt-get install {' '.join(VARNISH_PACKAGES)}"
+            )
+        if not self.app_ports:
+            raise RuntimeError("start the app servers before the cache in front of them")
+        self.write_backends()
+        command = [
+            varnishd,
+            "-F",  # in the foreground: stopped with the stack
+            "-j", "none",  # as whoever runs the stack: no jail, no separate user
+            "-n", str(self.workdir / "varnish"),
+            "-a", f"127.0.0.1:{self.cache_port}",
+            "-f", str(VCL),
+            "-p", f"vcl_path={self.workdir}:{VCL.parent}",
+            "-s", f"malloc,{self.cache_memory}",
+            "-T", "none",
+        ]  # fmt: skip
+        self._wait_for("varnish", self._start("varnish", command), self.cache_port)
+        return self.cache_port
+
+    def stop(self):
+        for _name, process, log in reversed(self.processes):
+            if process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+            log.close()
+        self.processes = []
+
+
+def serve():
+    """`make serve`: gunicorn on APP_BIND (default 127.0.0.1:8001) behind Varnish on BIND
+    (default 127.0.0.1:8000), until Ctrl-C. Installs Varnish from Debian when missing."""
+    parser = argparse.ArgumentParser(description=serve.__doc__)
+    parser.parse_args(sys.argv[2:])
+    if find_varnishd() is None:
+        install_varnish()
+    host, _, port = os.environ.get("BIND", "127.0.0.1:8000").rpartition(":")
+    app_port = int(os.environ.get("APP_BIND", "127.0.0.1:8001").rpartition(":")[2])
+    if host not in ("127.0.0.1", "localhost"):
+        raise SystemExit("make serve runs on one machine: BIND must be 127.0.0.1:PORT")
+    workdir = ROOT / ".serve"
+    stack = Stack(os.environ, workdir, cache_port=int(port))
+    with stack:
+        stack.start_app_server(port=app_port)
+        stack.start_cache()
+        print(
+            f"Serving http://127.0.0.1:{port}/ through Varnish; gunicorn on 127.0.0.1:{app_port}."
+            f"\nLogs in {workdir}/. Ctrl-C stops both.",
+            flush=True,
+        )
+        stopping = []
+        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+        try:
+            while not stopping and all(p.poll() is None for _, p, _ in stack.processes):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        for name, process, _ in stack.processes:
+            if process.poll() is not None:
+                print(f"{name} stopped:\n{stack.log(name)[-2000:]}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["serve"]:
+        serve()
+    elif sys.argv[1:2] == ["check"]:
+        sys.exit(0 if find_varnishd() else 1)
+    else:
+        raise SystemExit("usage: python deploy/stack.py serve | check")
