@@ -121,14 +121,14 @@ class Article(models.Model):
         # comments closed) shows on its pages and in the lists of articles.
         purge_after_commit(article_key(self.pk), ARTICLE_LISTS)
 
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
     def delete(self, *args, **kwargs):
         key = article_key(self.pk)
         result = super().delete(*args, **kwargs)
         purge_after_commit(key, ARTICLE_LISTS)
         return result
-
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
 
     @property
     def is_live(self):

@@ -125,13 +125,13 @@ class Comment(models.Model):
         if self.status == self.Status.APPROVED or not is_new:
             Article.objects.filter(pk=self.article_id).touch_comments()
 
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
         Article.objects.filter(pk=self.article_id).touch_comments()
         return result
-
-    def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])
