@@ -1,13 +1,15 @@
-"""Scale-out, proved on this machine: two app servers sharing one database and one Redis.
+"""Scale-out, proved on this machine: two app servers sharing one database, one Redis and
+one shared HTTP cache in front of them.
 
-Each server is gunicorn with the production configuration (DEBUG off) on a
-free loopback port. With a PostgreSQL DATABASE_URL the servers share a database
-this module creates, migrates and drops itself (the test database's name +
-"_scaleout"); otherwise they share a SQLite file in the module's temporary
-directory, whose writers wait for each other (cms/settings.py). The cache is
-REDIS_URL, or else the Redis at 127.0.0.1:6379 (database 14), under a key
-prefix of its own; only when no Redis answers at all are these tests skipped.
-What one server does, the other shows at once.
+Each server is gunicorn with the production configuration (DEBUG off) on a free
+loopback port, started with Varnish in front by deploy/stack.py. With a
+PostgreSQL DATABASE_URL the servers share a database this module creates,
+migrates and drops itself (the test database's name + "_scaleout"); otherwise
+they share a SQLite file in the module's temporary directory, whose writers
+wait for each other (cms/settings.py). The cache is REDIS_URL, or else the
+Redis at 127.0.0.1:6379 (database 14), under a key prefix of its own; only when
+no Redis answers at all are these tests skipped. What one server does, the
+other shows at once, and so does the shared cache.
 
 The servers run with COMMENTS_MIN_SECONDS=0 and COMMENTS_RATE_LIMIT=0: the
 tests post faster than a person and from one address, which the anti-spam
@@ -15,17 +17,13 @@ rules would (rightly) stop.
 """
 
 import contextlib
-import http.client
 import http.cookiejar
 import os
 import re
 import secrets
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -33,8 +31,9 @@ from pathlib import Path
 
 import pytest
 
+from deploy.stack import Stack, find_varnishd, get
+
 ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRESQL = DATABASE_URL.startswith(("postgres://", "postgresql://"))
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -44,7 +43,7 @@ LOCAL_REDIS_URL = "redis://127.0.0.1:6379/14"
 SLUG = "sleep-and-health"
 ADMIN_PASSWORD = secrets.token_urlsafe(16)
 
-pytestmark = pytest.mark.scaleout
+pytestmark = [pytest.mark.scaleout, pytest.mark.cache]
 
 SETUP = f"""
 from django.contrib.auth import get_user_model
@@ -54,12 +53,6 @@ article.publish(article.add_version(
     title="Sleep and Health", summary="Why sleep matters.", body="Sleep restores the body."))
 get_user_model().objects.create_superuser("root", "root@example.org", {ADMIN_PASSWORD!r})
 """
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def database_named(url, name):
@@ -131,7 +124,6 @@ class Cluster:
             "LOG_LEVEL": "WARNING",
             "DJANGO_SETTINGS_MODULE": "cms.settings",
         }
-        self.servers = []
         self.logs = tmp_path
 
     def drop_database(self):
@@ -161,58 +153,41 @@ class Cluster:
             timeout=120,
         )
 
-    def shell(self, code):
+    def shell(self, code, stdin=None):
         """Run Django code against the servers' database, as a third process would."""
         return subprocess.Popen(
-            [sys.executable, "manage.py", "shell", "-c", code],
+            [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
             cwd=ROOT,
             env=self.environment,
+            stdin=stdin,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
 
-    def start_server(self):
-        port = free_port()
-        log = open(self.logs / f"gunicorn-{port}.log", "w")  # noqa: SIM115 (closed in stop)
-        process = subprocess.Popen(
-            [GUNICORN, "cms.wsgi", "--bind", f"127.0.0.1:{port}"],
-            cwd=ROOT,
-            env=self.environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.servers.append((process, log))
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert process.poll() is None, (self.logs / f"gunicorn-{port}.log").read_text()
-            try:
-                if fetch(port, "GET", "/healthz")[0] == 200:
-                    return port
-            except OSError:
-                time.sleep(0.2)
-        raise AssertionError(f"the server on port {port} did not answer /healthz")
+    def start(self):
+        """Two app servers, then Varnish in front of both."""
+        self.stack = Stack(self.environment, self.logs)
+        self.first = self.stack.start_app_server()
+        self.second = self.stack.start_app_server()
+        self.cache = self.stack.start_cache()
+        self.environment = self.stack.environment  # purges from a shell reach the cache
 
     def stop(self):
-        for process, log in self.servers:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
-            log.close()
+        self.stack.stop()
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
+    if find_varnishd() is None:
+        reason = "Varnish is not installed: apt-get install varnish varnish-modules"
+        if os.environ.get("REQUIRE_CACHE", "").strip().lower() in {"1", "true", "yes", "on"}:
+            pytest.fail(f"REQUIRE_CACHE=1: {reason}", pytrace=False)
+        pytest.skip(reason)
     cluster = Cluster(tmp_path_factory.mktemp("scaleout"), shared_redis_url())
     cluster.prepare()
     try:
-        cluster.first = cluster.start_server()
-        cluster.second = cluster.start_server()
+        cluster.start()
         yield cluster
     finally:
         cluster.stop()
@@ -220,13 +195,8 @@ def cluster(tmp_path_factory):
 
 
 def fetch(port, method, path, body=None, headers=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.getheaders(), response.read().decode()
-    finally:
-        connection.close()
+    status, headers, page = get(port, path, headers=headers, method=method, body=body)
+    return status, list(headers.items()), page
 
 
 def article_page(port):
@@ -260,36 +230,36 @@ class Browser:
 
 
 def post_comment(port, body, email):
-    """Post through the form as a reader would: the page first, then the form with its tokens."""
-    status, headers, page = fetch(port, "GET", f"/{SLUG}/")
-    cookie = next(value.split(";")[0] for name, value in headers if name == "Set-Cookie")
-    fields = {
-        "csrfmiddlewaretoken": hidden(page, "csrfmiddlewaretoken"),
-        "token": hidden(page, "token"),
-        "name": "Scale Reader",
-        "email": email,
-        "body": body,
-    }
+    """Post through the form as a reader's browser would: the page, the form's token (fetched
+    by its script), then the form, from the same origin."""
+    status, _, page = fetch(port, "GET", f"/{SLUG}/")
+    token_url = re.search(r'data-token-url="([^"]+)"', page).group(1)
+    token = re.search(r'"token": "([^"]+)"', fetch(port, "GET", token_url)[2]).group(1)
+    fields = {"token": token, "name": "Scale Reader", "email": email, "body": body}
     status, _, _ = fetch(
         port,
         "POST",
         f"/{SLUG}/comments/",
         body=urllib.parse.urlencode(fields),
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": f"http://127.0.0.1:{port}",
+            "Sec-Fetch-Site": "same-origin",
+        },
     )
     return status
 
 
 def test_a_comment_approved_on_one_server_shows_on_both_at_once(cluster):
-    for port in (cluster.first, cluster.second):
-        assert "No responses yet." in article_page(port)  # both pages now cached
-    assert post_comment(cluster.first, "Posted on the first server", "new@example.org") == 303
+    for port in (cluster.first, cluster.second, cluster.cache, cluster.cache):
+        assert "No responses yet." in article_page(port)  # the cache keeps the page now
+    assert post_comment(cluster.cache, "Posted on the first server", "new@example.org") == 303
     (comment_id,) = sql(
         cluster.database_url,
         "SELECT id FROM comments_comment WHERE body = %s AND status = 'pending'",
         "Posted on the first server",
     )[0]
-    for port in (cluster.first, cluster.second):
+    for port in (cluster.first, cluster.second, cluster.cache):
         assert "Posted on the first server" not in article_page(port)
 
     moderator = Browser(cluster.second)
@@ -317,14 +287,14 @@ def test_a_comment_approved_on_one_server_shows_on_both_at_once(cluster):
         cluster.database_url, "SELECT status FROM comments_comment WHERE id = %s", comment_id
     )
     assert status == [("approved",)]
-    for port in (cluster.first, cluster.second):
+    for port in (cluster.first, cluster.second, cluster.cache):
         page = article_page(port)
         assert "Posted on the first server" in page and "1 Response" in page
         assert "new@example.org" not in page
 
 
 def test_a_new_version_published_elsewhere_shows_on_both_at_once(cluster):
-    for port in (cluster.first, cluster.second):
+    for port in (cluster.first, cluster.second, cluster.cache, cluster.cache):
         assert "Sleep restores the body." in article_page(port)
     editor = cluster.shell(
         "from articles.models import Article\n"
@@ -333,7 +303,7 @@ def test_a_new_version_published_elsewhere_shows_on_both_at_once(cluster):
         "body='Sleep, revised for every server.'))\n"
     )
     assert editor.wait(timeout=60) == 0, editor.stderr.read()
-    for port in (cluster.first, cluster.second):
+    for port in (cluster.first, cluster.second, cluster.cache):
         page = article_page(port)
         assert "Sleep, revised for every server." in page
         assert "Sleep restores the body." not in page
@@ -343,7 +313,7 @@ def test_fifty_comments_posted_at_once_are_all_saved_exactly_once(cluster):
     marker = secrets.token_hex(6)
 
     def post(number):
-        port = (cluster.first, cluster.second)[number % 2]
+        port = (cluster.first, cluster.second, cluster.cache)[number % 3]
         return post_comment(port, f"At once {marker} number {number}", f"crowd{number}@example.org")
 
     with ThreadPoolExecutor(50) as pool:
@@ -360,18 +330,26 @@ def test_fifty_comments_posted_at_once_are_all_saved_exactly_once(cluster):
 
 
 def test_two_editors_publishing_at_the_same_moment_get_distinct_version_numbers(cluster):
-    start_at = time.time() + 3  # both processes have imported Django by then
+    # Each editor process says "ready" once Django is loaded and waits for a line on its
+    # input; both get it at once. No clock to guess: a slow start only delays the test.
     editors = [
         cluster.shell(
-            "import time\n"
+            "import sys\n"
             "from articles.models import Article\n"
             f"article = Article.objects.get(slug={SLUG!r})\n"
-            f"time.sleep(max(0, {start_at} - time.time()))\n"
+            "print('ready', flush=True)\n"
+            "sys.stdin.readline()\n"
             f"article.publish(article.add_version(title='Editor {name}', summary='S', "
-            f"body='Written by editor {name}.'))\n"
+            f"body='Written by editor {name}.'))\n",
+            stdin=subprocess.PIPE,
         )
         for name in ("one", "two")
     ]
+    for editor in editors:
+        assert editor.stdout.readline().strip() == "ready", editor.stderr.read()
+    for editor in editors:
+        editor.stdin.write("go\n")
+        editor.stdin.flush()
     for editor in editors:
         assert editor.wait(timeout=60) == 0, editor.stderr.read()
     rows = sql(
