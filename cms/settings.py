@@ -242,6 +242,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 # Articles
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
+# On: an editor can publish only a version a medical reviewer has approved.
+REVIEW_REQUIRED_TO_PUBLISH = env_bool("REVIEW_REQUIRED_TO_PUBLISH")
 # How long a rendered article page or comment thread stays in the cache. Its key changes
 # with every change readers would see, so this only bounds memory (articles/page_cache.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 * 60)

@@ -71,6 +71,12 @@ class CommentArticleFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _version_label(version):
+    kind = "correction" if version.is_correction else "update"
+    when = version.published_at.strftime("%d %b %Y") if version.published_at else "not published"
+    return f"Version {version.number} ({kind}, {when}): {version.change_note or version.title}"
+
+
 class StaffReplyForm(forms.Form):
     """A reply written in the admin: published at once, under a "Staff" badge."""
 
@@ -121,6 +127,10 @@ class CommentAdmin(admin.ModelAdmin):
             None,
             {"fields": ("article_link", "version_link", "parent_comment", "status")},
         ),
+        (
+            "Did it lead to a change?",
+            {"fields": ("led_to_version",)},
+        ),
         ("The comment", {"fields": ("name", "email", "website", "body", "as_readers_see_it")}),
         (
             "Where it came from",
@@ -154,6 +164,15 @@ class CommentAdmin(admin.ModelAdmin):
         if db_field.name == "website":
             kwargs["assume_scheme"] = "https"  # what readers type without a scheme today
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and "led_to_version" in form.base_fields:
+            # Only a version of the comment's own article can have acted on it.
+            field = form.base_fields["led_to_version"]
+            field.queryset = obj.article.versions.order_by("-number")
+            field.label_from_instance = _version_label
+        return form
 
     def view_on_site(self, comment):
         # Only an approved comment is on the article page to be viewed.

@@ -31,20 +31,27 @@ class CommentQuerySet(models.QuerySet):
 
     def for_display(self):
         """Only the columns a public page prints: never the email, IP address or user agent."""
-        return self.only(
-            "id",
-            "article_id",
-            "article_version_id",
-            "parent_id",
-            "depth",
-            "name",
-            "website",
-            "body_html",
-            "avatar_colour",
-            "is_staff_reply",
-            "status",
-            "created_at",
-        ).order_by("created_at", "pk")
+        return (
+            self.only(
+                "id",
+                "article_id",
+                "article_version_id",
+                "led_to_version__number",
+                "led_to_version__published_at",
+                "led_to_version__is_correction",
+                "parent_id",
+                "depth",
+                "name",
+                "website",
+                "body_html",
+                "avatar_colour",
+                "is_staff_reply",
+                "status",
+                "created_at",
+            )
+            .select_related("led_to_version")
+            .order_by("created_at", "pk")
+        )
 
 
 class Comment(models.Model):
@@ -68,6 +75,16 @@ class Comment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="The version the reader saw when writing.",
+    )
+    led_to_version = models.ForeignKey(
+        ArticleVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="prompted_by_comments",
+        verbose_name="led to version",
+        help_text="The version of the article that acted on this comment (a correction or "
+        "an update). Readers then see “This comment led to a correction on …”.",
     )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"

@@ -140,6 +140,30 @@ def editor(make_staff_user):
 
 
 @pytest.fixture
+def make_reviewer(make_staff_user):
+    """A member of the Medical reviewers group (another one at each call)."""
+
+    def make(first_name="Lee", last_name="Chan", **fields):
+        username = f"reviewer{next(_numbers)}"
+        return make_staff_user(
+            username, "Medical reviewers", first_name=first_name, last_name=last_name, **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def reviewer(make_reviewer):
+    return make_reviewer("Amina", "Rahman")
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
 def moderator_client(client, moderator):
     client.force_login(moderator)
     return client

@@ -29,7 +29,7 @@ def page_of(article, slug=None):
 
 def test_a_cached_page_costs_no_query(article, make_comment, django_assert_num_queries):
     make_comment(article, body="Cached comment")
-    with django_assert_num_queries(2):  # the article, then the thread
+    with django_assert_num_queries(4):  # the article, its review and corrections, the thread
         assert "Cached comment" in page_of(article)
     with django_assert_num_queries(0):
         assert "Cached comment" in page_of(article)

@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from ..forms import CommentForm, make_form_token
+from ..models import Comment
 from ..moderation import comments_are_open
 from ..readers import saved_author_details
 from ..thread_cache import render_thread, requested_page, thread_html
@@ -53,6 +54,28 @@ def comment_section(context, article):
         "reply_to": reply_to,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def credit_comments(corrections):
+    """Give each correction (an ArticleVersion) ``credited_comments``: the approved comments
+    linked to it as having led to it, oldest first. One query for all; prints nothing.
+
+    The article page uses it to thank the readers whose comments led to a correction,
+    without articles knowing about comments.
+    """
+    by_version = {correction.pk: correction for correction in corrections}
+    for correction in corrections:
+        correction.credited_comments = []
+    credited = (
+        Comment.objects.approved()
+        .filter(led_to_version__in=list(by_version))
+        .only("id", "name", "led_to_version_id")
+        .order_by("created_at", "pk")
+    )
+    for comment in credited:
+        by_version[comment.led_to_version_id].credited_comments.append(comment)
+    return ""
 
 
 @register.simple_tag
