@@ -605,6 +605,28 @@ class DeadLink(models.Model):
     def __str__(self):
         return f"{self.url} ({self.problem})"
 
+    @classmethod
+    def record(cls, checks_by_article):
+        """Replace the dead links of each article with the dead ones among its checks
+        (a dict: article -> LinkChecks, articles/link_check.py). Returns how many."""
+        now = timezone.now()
+        dead = [
+            cls(
+                article=article,
+                url=check.url,
+                status_code=check.status_code,
+                error=check.error,
+                checked_at=now,
+            )
+            for article, checks in checks_by_article.items()
+            for check in checks
+            if check.is_dead
+        ]
+        with transaction.atomic():
+            cls.objects.filter(article__in=list(checks_by_article)).delete()
+            cls.objects.bulk_create(dead)
+        return len(dead)
+
     @property
     def problem(self):
         """What went wrong, in a few words: the HTTP status or the error."""
