@@ -149,9 +149,15 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.save()
-        elif "comments_open" in form.changed_data:
+        else:
             # Only the settings this form edits: publishing state belongs to publish().
-            obj.save(update_fields=["comments_open"])
+            settings_changed = [
+                name
+                for name in ("comments_open", "review_interval_months")
+                if name in form.changed_data
+            ]
+            if settings_changed:
+                obj.save(update_fields=settings_changed)
         publish = "_publish" in request.POST
         version, created = form.save_version(obj, author=request.user, publish=publish)
         if form.publishing_refused:
