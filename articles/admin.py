@@ -299,6 +299,19 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, unquote(object_id))
+        if (
+            article is not None
+            and request.method == "GET"
+            and not self.has_change_permission(request, article)
+            and self.has_view_permission(request, article)
+        ):
+            # Medical reviewers read versions, not the editors' form: send them to the
+            # latest version's review page.
+            latest = article.latest_version()
+            if latest is not None:
+                return HttpResponseRedirect(
+                    reverse("admin:articles_article_review", args=[article.pk, latest.number])
+                )
         if article is not None:
             latest = article.latest_version()
             extra_context = {

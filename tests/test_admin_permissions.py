@@ -159,7 +159,7 @@ def test_every_admin_page_renders_for_each_role(
     client.force_login(users.get(role, admin_user))
 
     for url, allowed in every_admin_page:
-        response = client.get(url)
+        response = client.get(url, follow=True)
         refused = 404 if url in ("/admin/comments/", "/admin/articles/") else 403
         expected = 200 if role in allowed else refused
         assert response.status_code == expected, f"{role} {url}: {response.status_code}"

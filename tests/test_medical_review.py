@@ -216,6 +216,14 @@ def test_a_review_is_a_record_nobody_edits_or_deletes(admin_client, reviewer_cli
     assert admin_client.get("/admin/articles/medicalreview/add/").status_code == 403
 
 
+def test_a_reviewer_opening_an_article_is_sent_to_its_latest_versions_review(
+    reviewer_client, article
+):
+    article.add_version(title="Draft", summary="Draft lede.", body="Draft body.")
+    response = reviewer_client.get(change_url(article))
+    assert response.status_code == 302 and response["Location"] == review_url(article, 2)
+
+
 def test_reviewers_may_preview_a_version(reviewer_client, article):
     article.add_version(title="Draft", summary="Draft lede.", body="Draft body.")
     response = reviewer_client.get(f"/{article.slug}/preview/2/")
