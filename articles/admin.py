@@ -501,6 +501,11 @@ class MedicalReviewForm(forms.Form):
                 self.add_error("note", "Tell the editors what to change before sending it back.")
         else:
             raise forms.ValidationError("Choose “Approve” or “Send back”.")
+        if not self.reviewer.get_full_name().strip():
+            raise forms.ValidationError(
+                "Readers see the name you sign with: ask an administrator to add your first "
+                "and last name to your user before you sign a review."
+            )
         if self.version.author_id and self.version.author_id == self.reviewer.pk:
             raise forms.ValidationError(
                 "You wrote this version: another medical reviewer must review it."

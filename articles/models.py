@@ -77,11 +77,14 @@ class ArticleQuerySet(models.QuerySet):
     def with_last_review(self):
         """Annotate ``last_reviewed_at``: the newest approving medical review of the published
         version or of a version before it (None when there is none)."""
-        approvals = MedicalReview.objects.filter(
-            decision=MedicalReview.Decision.APPROVE,
-            version__article=OuterRef("pk"),
-            version__number__lte=OuterRef("published_version__number"),
-        ).order_by("-created_at")
+        approvals = (
+            MedicalReview.objects.approvals()
+            .filter(
+                version__article=OuterRef("pk"),
+                version__number__lte=OuterRef("published_version__number"),
+            )
+            .order_by("-created_at")
+        )
         return self.annotate(last_reviewed_at=Subquery(approvals.values("created_at")[:1]))
 
     def review_schedule(self, today=None, warning_days=30):
@@ -569,9 +572,14 @@ class MedicalReview(models.Model):
         """Record ``reviewer``'s ``decision`` on ``version`` and return the review.
 
         ``credentials`` (when given) are kept on the reviewer's profile for next
-        time; the review copies them and the reviewer's full name. Readers' pages
-        of the article are expired when the review changes what they are told.
+        time; the review copies them and the reviewer's full name, which readers
+        see (a username is a sign-in name, never shown: a reviewer without a full
+        name cannot sign). Readers' pages of the article are expired when the
+        review changes what they are told.
         """
+        name = reviewer.get_full_name().strip()
+        if not name:
+            raise ValueError("a medical reviewer signs with their full name")
         with transaction.atomic():
             profile, _created = ReviewerProfile.objects.get_or_create(user=reviewer)
             if credentials is not None and credentials != profile.credentials:
@@ -580,7 +588,7 @@ class MedicalReview(models.Model):
             review = cls.objects.create(
                 version=version,
                 reviewer=reviewer,
-                reviewer_name=reviewer.get_full_name().strip() or reviewer.get_username(),
+                reviewer_name=name,
                 credentials=profile.credentials,
                 decision=decision,
                 note=note,

@@ -155,7 +155,9 @@ def test_a_reviewer_cannot_publish_or_write_a_version(reviewer_client, article):
 
 
 def test_a_reviewer_who_is_also_an_editor_may_publish(client, make_staff_user, article):
-    both = make_staff_user("dual", "Editors", "Medical reviewers")
+    both = make_staff_user(
+        "dual", "Editors", "Medical reviewers", first_name="Dee", last_name="Ual"
+    )
     client.force_login(both)
     response = client.post(change_url(article), edit(article, "_publish", body="Both hats."))
     assert response.status_code == 302
@@ -164,7 +166,9 @@ def test_a_reviewer_who_is_also_an_editor_may_publish(client, make_staff_user, a
 
 
 def test_nobody_reviews_a_version_they_wrote(client, make_staff_user, article):
-    both = make_staff_user("dual", "Editors", "Medical reviewers")
+    both = make_staff_user(
+        "dual", "Editors", "Medical reviewers", first_name="Dee", last_name="Ual"
+    )
     client.force_login(both)
     client.post(change_url(article), edit(article, body="My own words."))
     response = approve(client, article, 2)
@@ -173,6 +177,15 @@ def test_nobody_reviews_a_version_they_wrote(client, make_staff_user, article):
         response.content.decode()
     )
     assert not MedicalReview.objects.exists()
+
+
+def test_a_reviewer_without_a_full_name_cannot_sign(client, make_staff_user, article):
+    nameless = make_staff_user("dr-login-name", "Medical reviewers")
+    client.force_login(nameless)
+    response = approve(client, article, 1)
+    assert "Readers see the name you sign with" in response.content.decode()
+    assert not MedicalReview.objects.exists()
+    assert "dr-login-name" not in Client().get(article.get_absolute_url()).content.decode()
 
 
 def test_sending_back_needs_a_note_and_the_editor_sees_it(
