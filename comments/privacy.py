@@ -167,6 +167,9 @@ def clear_old_ip_addresses(days=None, now=None):
     # Reporters' addresses go after the same time; so do the copies of sent emails.
     Report.objects.filter(created_at__lt=cutoff, reporter_ip__isnull=False).update(reporter_ip=None)
     OutgoingEmail.objects.filter(created_at__lt=cutoff, status=OutgoingEmail.Status.SENT).delete()
+    # A subscription nobody confirmed while its link worked never will be.
+    confirm_cutoff = (now or timezone.now()) - timedelta(days=settings.COMMENTS_CONFIRM_LINK_DAYS)
+    Subscription.objects.filter(confirmed_at__isnull=True, created_at__lt=confirm_cutoff).delete()
     logger.info(
         "Cleared the IP address and user agent of %d comment(s) older than %d days.", count, days
     )

@@ -150,5 +150,7 @@ def report_summary(comment):
         counts[report.reason] = counts.get(report.reason, 0) + 1
     if not counts:
         return ""
-    parts = ", ".join(f"{reasons.get(key, key).lower()} ({n})" for key, n in counts.items())
+    parts = ", ".join(
+        f"{label.lower()} ({counts[key]})" for key, label in reasons.items() if key in counts
+    )
     return f"{sum(counts.values())}: {parts}"

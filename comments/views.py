@@ -164,5 +164,6 @@ class PrivacyView(TemplateView):
         context.update(
             keep_ip_days=settings.COMMENTS_KEEP_IP_DAYS,
             edit_minutes=settings.COMMENTS_EDIT_MINUTES,
+            confirm_days=settings.COMMENTS_CONFIRM_LINK_DAYS,
         )
         return context
