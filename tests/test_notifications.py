@@ -298,3 +298,27 @@ def test_the_answer_is_the_same_whether_or_not_the_address_was_subscribed(
     message = "If this address has not confirmed our emails yet"
     assert message in first and message in again
     assert OutgoingEmail.objects.filter(kind="confirmation").count() == 1
+
+
+def test_a_staff_reply_from_the_admin_notifies_the_subscriber(
+    client,
+    article,
+    comment_post,
+    confirm_link,
+    moderator,
+    run_mail_queue,
+    django_capture_on_commit_callbacks,
+):
+    comment_post(article, body="Which dose is usual?", notify_replies="on")
+    confirm_link("ada@example.org")
+    question = Comment.objects.get()
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/admin/comments/comment/{question.pk}/reply/",
+            {"body": "Your doctor decides the dose.", "sign_as": "Well Informed"},
+        )
+    run_mail_queue()
+    [message] = [each for each in mail.outbox if "replied" in each.subject]
+    assert "Your doctor decides the dose." in message.body
+    assert moderator.email not in message.body
