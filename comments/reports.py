@@ -65,6 +65,7 @@ class ReportForm(forms.ModelForm):
             "note": "Anything a moderator should know (optional)",
             "email": "Your email, if you would like a reply (optional, never published)",
         }
+        help_texts = {"email": ""}  # the label says it all to the reader
         widgets = {
             "reason": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),

@@ -106,3 +106,23 @@ def test_reader_confirms_hears_of_an_approved_reply_and_unsubscribes(
     reader.reload()
     reader.get_by_role("button", name="Unsubscribe").click()
     expect(reader.get_by_role("status")).to_have_text("You will get no more of these emails.")
+
+
+def test_report_page_with_an_error_and_the_email_pages_have_no_serious_violations(
+    new_context, demo_article, run_axe
+):
+    from tests.e2e.test_accessibility import assert_no_serious_violations
+
+    comment = Comment.objects.approved().filter(article=demo_article).first()
+    page = new_context(bypass_csp=True).new_page()
+    page.goto(f"/comments/{comment.pk}/report/")
+    page.get_by_role("button", name="Send report").click()  # no reason chosen
+    expect(page.locator("form")).to_contain_text("Please choose a reason")
+    assert_no_serious_violations(run_axe(page), "the report page with an error")
+    page.get_by_role("radio", name="Medical misinformation").check()
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("status")).to_contain_text("a moderator will look at this comment")
+    assert_no_serious_violations(run_axe(page), "the report page, sent")
+    page.goto("/comments/emails/unsubscribe/not-a-real-token/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
+    assert_no_serious_violations(run_axe(page), "the page of a bad link")
