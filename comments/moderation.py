@@ -113,7 +113,8 @@ def moderation_words(submission):
 
 
 def known_commenter(submission):
-    """An email that already has an approved comment is trusted, as WordPress does."""
+    """An email that already has an approved comment is trusted, as WordPress does; so is
+    an address confirmed by email from this same browser (its signed cookie)."""
     if not settings.COMMENTS_APPROVE_KNOWN_EMAILS:
         return None
     email = submission.comment.email
