@@ -3,6 +3,7 @@
 import logging
 
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
@@ -14,6 +15,7 @@ from .models import Comment
 logger = logging.getLogger(__name__)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def report_comment(request, pk):
     """Show the report form; on POST file the report (once per reader) and say so."""

@@ -9,6 +9,7 @@ was subscribed or confirmed already.
 """
 
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -20,6 +21,7 @@ def _invalid_link(request, what):
 
 
 @csrf_exempt
+@never_cache
 @require_http_methods(["GET", "POST"])
 def confirm_subscription(request, token):
     """Confirm the emails a reader asked for (double opt-in)."""
@@ -39,6 +41,7 @@ def confirm_subscription(request, token):
 
 
 @csrf_exempt
+@never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     """Stop the emails of one subscription: a button on GET, done on POST (one click)."""
