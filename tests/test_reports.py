@@ -146,5 +146,6 @@ def test_moderators_filter_reported_comments_and_see_count_and_reasons(
         page = moderator_client.get(url).content.decode()
     assert "Reported one" in page
     assert ("Quiet one" in page) is not reported_only
+    assert '<td class="field-report_count">3</td>' in page
     change = moderator_client.get(f"/admin/comments/comment/{reported.pk}/change/")
     assert "3: spam or advertising (2), abusive or hateful (1)" in change.content.decode()
