@@ -135,6 +135,14 @@ class Comment(models.Model):
         # or pending comments leaves the cache alone.
         if self.Status.APPROVED in (self.status, getattr(self, "_status_in_db", None)):
             Article.objects.filter(pk=self.article_id).touch_comments()
+        previous_status = getattr(self, "_status_in_db", None)
+        if self.status == self.Status.APPROVED and previous_status != self.Status.APPROVED:
+            # Subscribers hear of every newly published comment: a moderator's approval, a
+            # trusted reader's post, a staff reply. Queued once the decision is committed.
+            comment_id, was_held = self.pk, previous_status == self.Status.PENDING
+            transaction.on_commit(
+                lambda: subscriptions.comment_published(comment_id, was_held=was_held)
+            )
         self._status_in_db = self.status
 
     def get_absolute_url(self):
@@ -216,3 +224,11 @@ class Comment(models.Model):
 def _expire_threads_of_deleted_comment(sender, instance, **kwargs):
     """A comment deleted in the admin (or with its article's other rows) leaves the page."""
     Article.objects.filter(pk=instance.article_id).touch_comments()
+
+
+# The comments app's other models live beside the code that uses them.
+from . import subscriptions  # noqa: E402
+from .blocklist import BlockedSender  # noqa: E402, F401
+from .mail import OutgoingEmail  # noqa: E402, F401
+from .reports import Report  # noqa: E402, F401
+from .subscriptions import Subscription  # noqa: E402, F401

@@ -184,3 +184,41 @@ def _empty_local_page_copies():
     caches["local"].clear()
     yield
     caches["local"].clear()
+
+
+@pytest.fixture
+def run_mail_queue(db, monkeypatch):
+    """Run the mail worker once, in this process, on the test's own (uncommitted) data:
+    what the queue holds is sent through the test's mail backend (mail.outbox).
+    tests/test_mail_queue.py runs the real command in its own process against real SMTP."""
+    # The command's own Worker, run as `db_worker --batch` runs it, minus the signal
+    # handlers it would install in pytest's process, and minus its closing of "old"
+    # connections, which would close the test's open transaction.
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run():
+        Worker(
+            queue_names=["mail"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
+
+    return run
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (aiosmtpd), stopped after the test (tests/mail_server.py)."""
+    from tests.mail_server import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()

@@ -15,8 +15,18 @@ def codenames(group_name):
     return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
 
 
-def test_migration_creates_moderators_who_view_and_change_comments_only():
-    assert codenames("Moderators") == {"comments.view_comment", "comments.change_comment"}
+def test_migration_creates_moderators_who_moderate_comments_and_keep_the_block_list():
+    assert codenames("Moderators") == {
+        "comments.view_comment",
+        "comments.change_comment",
+        "comments.view_report",
+        "comments.view_subscription",
+        "comments.view_outgoingemail",
+        "comments.view_blockedsender",
+        "comments.add_blockedsender",
+        "comments.change_blockedsender",
+        "comments.delete_blockedsender",
+    }
 
 
 def test_migration_creates_editors_who_write_articles_and_versions_but_never_delete():
