@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DEBUG=1
 
-.PHONY: install install-dev run test lint format migrations-check clean serve bench
+.PHONY: install install-dev run test lint format migrations-check clean serve bench worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,13 @@ serve: install  ## the production configuration on http://127.0.0.1:8000
 	  SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} && \
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0 && \
-	exec $(BIN)/gunicorn cms.wsgi
+	{ $(BIN)/python manage.py db_worker --queue-name mail --no-reload & } && \
+	trap 'kill $$!' EXIT && $(BIN)/gunicorn cms.wsgi
+
+# The mail queue's worker (comments/mail.py): sends every queued email, retries failures.
+# Development settings unless DEBUG=0 (then set SECRET_KEY and the EMAIL_* settings).
+worker: install  ## send the queued emails (README, "Emails and the worker")
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py db_worker --queue-name mail --no-reload
 
 bench: install  ## the article page under load: gunicorn, PostgreSQL, Redis, wrk (README, "Benchmarks")
 	$(BIN)/python bench/run.py

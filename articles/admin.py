@@ -5,8 +5,15 @@ draft" adds it, "Save and publish" adds and publishes it (at "Publish at" if
 set). Old versions are never changed. The version history, the comparison of
 any two versions and "revert" are admin views of their own, and a save from
 a stale base shows a conflict page (409) instead of overwriting a colleague.
+
+Medical reviewers (the "Medical reviewers" group) have a queue of versions
+awaiting review and sign a review of one exact version (approve, or send back
+with a note) on its review page; the review schedule lists the articles due
+for their next review.
 """
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
@@ -22,7 +29,20 @@ from django.views.decorators.http import require_POST
 
 from .diff import has_changes, word_diff
 from .forms import ArticleVersionForm
-from .models import Article, ArticleVersion, VersionConflict
+from .models import (
+    Article,
+    ArticleVersion,
+    DeadLink,
+    MedicalReview,
+    ReviewerProfile,
+    VersionConflict,
+)
+
+REVIEW_LABELS = {
+    None: "Awaits review",
+    MedicalReview.Decision.APPROVE: "Approved",
+    MedicalReview.Decision.SEND_BACK: "Sent back",
+}
 
 
 def compare_versions(old, new):
@@ -40,19 +60,24 @@ def compare_versions(old, new):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleVersionForm
-    list_display = ("title", "slug", "state", "latest_number", "publish_at", "comments_open")
+    list_display = (
+        "title",
+        "slug",
+        "state",
+        "latest_number",
+        "medical_review",
+        "publish_at",
+        "comments_open",
+    )
     list_select_related = ("published_version",)
     search_fields = ("slug", "versions__title")
     list_filter = ("comments_open",)
     fieldsets = (
         (None, {"fields": ("title", "summary", "body", "change_note", "base_version")}),
-        ("Publishing", {"fields": ("publish_at", "comments_open", "slug")}),
+        ("Correction", {"fields": ("is_correction", "correction_note")}),
         (
-            "Medical review",
-            {
-                "classes": ("collapse",),
-                "fields": ("reviewed_by", "reviewer_credentials", "reviewed_on"),
-            },
+            "Publishing",
+            {"fields": ("publish_at", "comments_open", "review_interval_months", "slug")},
         ),
     )
 
@@ -70,13 +95,18 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         latest = ArticleVersion.objects.filter(article=OuterRef("pk")).order_by("-number")
+        latest_decision = MedicalReview.objects.filter(version_id=OuterRef("latest_id")).order_by(
+            "-created_at", "-pk"
+        )
         return (
             super()
             .get_queryset(request)
             .annotate(
                 latest_number=Subquery(latest.values("number")[:1]),
                 latest_title=Subquery(latest.values("title")[:1]),
+                latest_id=Subquery(latest.values("pk")[:1]),
             )
+            .annotate(latest_decision=Subquery(latest_decision.values("decision")[:1]))
         )
 
     # Changelist columns.
@@ -89,6 +119,12 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="latest version", ordering="latest_number")
     def latest_number(self, article):
         return article.latest_number
+
+    @admin.display(description="medical review of the latest version")
+    def medical_review(self, article):
+        if article.latest_number is None:
+            return "–"
+        return REVIEW_LABELS[article.latest_decision]
 
     @admin.display(description="state")
     def state(self, article):
@@ -113,11 +149,26 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.save()
-        elif "comments_open" in form.changed_data:
+        else:
             # Only the settings this form edits: publishing state belongs to publish().
-            obj.save(update_fields=["comments_open"])
+            settings_changed = [
+                name
+                for name in ("comments_open", "review_interval_months")
+                if name in form.changed_data
+            ]
+            if settings_changed:
+                obj.save(update_fields=settings_changed)
         publish = "_publish" in request.POST
         version, created = form.save_version(obj, author=request.user, publish=publish)
+        if form.publishing_refused:
+            saved = "is saved as a draft" if created else "stays a draft"
+            self.message_user(
+                request,
+                f"{form.publishing_refused} Version {version.number} {saved}; "
+                "a medical reviewer finds it in their review queue.",
+                messages.WARNING,
+            )
+            return
         if publish and obj.scheduled_version_id == version.pk:
             when = date_format(timezone.localtime(obj.scheduled_at), "j F Y H:i")
             message = (
@@ -220,6 +271,21 @@ class ArticleAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.revert_view),
                 name="{}_{}_revert".format(*info),
             ),
+            path(
+                "<path:object_id>/review/<int:number>/",
+                self.admin_site.admin_view(self.review_view),
+                name="{}_{}_review".format(*info),
+            ),
+            path(
+                "review-queue/",
+                self.admin_site.admin_view(self.review_queue_view),
+                name="{}_{}_review_queue".format(*info),
+            ),
+            path(
+                "review-schedule/",
+                self.admin_site.admin_view(self.review_schedule_view),
+                name="{}_{}_review_schedule".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -230,6 +296,32 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         return article
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if (
+            article is not None
+            and request.method == "GET"
+            and not self.has_change_permission(request, article)
+            and self.has_view_permission(request, article)
+        ):
+            # Medical reviewers read versions, not the editors' form: send them to the
+            # latest version's review page.
+            latest = article.latest_version()
+            if latest is not None:
+                return HttpResponseRedirect(
+                    reverse("admin:articles_article_review", args=[article.pk, latest.number])
+                )
+        if article is not None:
+            latest = article.latest_version()
+            extra_context = {
+                "latest_version": latest,
+                "latest_review": latest.latest_review() if latest else None,
+                "dead_links": list(article.dead_links.all()),
+                "may_review": request.user.has_perm("articles.add_medicalreview"),
+                **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def _context(self, request, article, title, **extra):
         return {
@@ -288,6 +380,19 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         version = get_object_or_404(article.versions, number=number)
+        if settings.REVIEW_REQUIRED_TO_PUBLISH:
+            # The copy would be a new version, never reviewed: it may not go live.
+            self.message_user(
+                request,
+                "Reverting publishes a copy of the old version as a new version, and this "
+                "site publishes only versions a medical reviewer has approved "
+                "(REVIEW_REQUIRED_TO_PUBLISH). Save the old text as a draft from the article "
+                "form instead, and publish it once a reviewer has approved it.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_versions", args=[article.pk])
+            )
         copy = article.revert_to(version, author=request.user)
         self.message_user(
             request,
@@ -295,3 +400,172 @@ class ArticleAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:articles_article_versions", args=[article.pk]))
+
+    # Medical review: the queue, the review of one version, the schedule.
+
+    def review_queue_view(self, request):
+        """The versions awaiting a medical reviewer's decision, the longest waiting first."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Versions awaiting medical review",
+            "versions": ArticleVersion.objects.awaiting_review(),
+            "may_review": request.user.has_perm("articles.add_medicalreview"),
+        }
+        return TemplateResponse(request, "admin/articles/article/review_queue.html", context)
+
+    def review_schedule_view(self, request):
+        """Live articles whose next medical review is due within 30 days or overdue."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Medical reviews due",
+            "articles": Article.objects.review_schedule(),
+        }
+        return TemplateResponse(request, "admin/articles/article/review_schedule.html", context)
+
+    def review_view(self, request, object_id, number):
+        """One version as readers would see it, and the reviewer's signature: approve it,
+        or send it back with a note. Only medical reviewers may sign (add_medicalreview)."""
+        article = self._article_to_view(request, object_id)
+        version = get_object_or_404(article.versions.select_related("author"), number=number)
+        may_sign = request.user.has_perm("articles.add_medicalreview")
+        if request.method == "POST":
+            if not may_sign:
+                raise PermissionDenied("Only medical reviewers sign reviews.")
+            form = MedicalReviewForm(request.POST, version=version, reviewer=request.user)
+            if form.is_valid():
+                review = form.sign()
+                self.message_user(request, _review_message(review), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:articles_article_review_queue"))
+        else:
+            form = MedicalReviewForm(version=version, reviewer=request.user)
+        # What changed since the last version a reviewer approved, to read first.
+        previous = article.versions.filter(number__lt=version.number).order_by("-number").first()
+        last_approved = article.review_status(previous)[0] if previous else None
+        context = self._context(
+            request,
+            article,
+            f"Medical review of version {version.number}",
+            version=version,
+            form=form if may_sign else None,
+            reviews=list(version.reviews.select_related("reviewer")),
+            last_approved=last_approved,
+            diffs=compare_versions(last_approved.version, version) if last_approved else None,
+        )
+        return TemplateResponse(request, "admin/articles/article/review.html", context)
+
+
+def _review_message(review):
+    number = review.version.number
+    if review.is_approval:
+        published = review.version.article.published_version_id == review.version_id
+        readers = " Readers now see the review line." if published else ""
+        return f"You approved version {number}.{readers}"
+    return f"You sent version {number} back to the editors with your note."
+
+
+class MedicalReviewForm(forms.Form):
+    """A reviewer's signature on one version: credentials (kept on their profile), a note."""
+
+    credentials = forms.CharField(
+        max_length=150,
+        required=False,
+        help_text="As readers will see them after your name, e.g. “MD, FRCP”. "
+        "Kept for your next reviews.",
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+        help_text="Required when you send the version back: tell the editors what to change.",
+    )
+
+    def __init__(self, *args, version, reviewer, **kwargs):
+        self.version, self.reviewer = version, reviewer
+        profile = ReviewerProfile.objects.filter(user=reviewer).first()
+        kwargs.setdefault("initial", {"credentials": profile.credentials if profile else ""})
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "_approve" in self.data:
+            cleaned_data["decision"] = MedicalReview.Decision.APPROVE
+        elif "_send_back" in self.data:
+            cleaned_data["decision"] = MedicalReview.Decision.SEND_BACK
+            if not cleaned_data.get("note", "").strip():
+                self.add_error("note", "Tell the editors what to change before sending it back.")
+        else:
+            raise forms.ValidationError("Choose “Approve” or “Send back”.")
+        if not self.reviewer.get_full_name().strip():
+            raise forms.ValidationError(
+                "Readers see the name you sign with: ask an administrator to add your first "
+                "and last name to your user before you sign a review."
+            )
+        if self.version.author_id and self.version.author_id == self.reviewer.pk:
+            raise forms.ValidationError(
+                "You wrote this version: another medical reviewer must review it."
+            )
+        return cleaned_data
+
+    def sign(self):
+        return MedicalReview.sign(
+            self.version,
+            self.reviewer,
+            self.cleaned_data["decision"],
+            note=self.cleaned_data["note"].strip(),
+            credentials=self.cleaned_data["credentials"].strip(),
+        )
+
+
+@admin.register(MedicalReview)
+class MedicalReviewAdmin(admin.ModelAdmin):
+    """Every signed review, for the record: nobody adds, changes or deletes one here."""
+
+    list_display = ("version", "decision", "reviewer_name", "credentials", "created_at")
+    list_filter = ("decision",)
+    list_select_related = ("version__article",)
+    search_fields = ("reviewer_name", "version__title")
+    readonly_fields = (
+        "version",
+        "reviewer",
+        "reviewer_name",
+        "credentials",
+        "decision",
+        "note",
+        "created_at",
+    )
+
+    def has_add_permission(self, request):
+        return False  # reviews are signed on the version's review page
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "credentials")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "credentials")
+
+
+@admin.register(DeadLink)
+class DeadLinkAdmin(admin.ModelAdmin):
+    """The links check_references found dead, for the record; the command rewrites them."""
+
+    list_display = ("url", "article", "problem", "checked_at")
+    list_select_related = ("article__published_version",)
+    readonly_fields = ("article", "url", "status_code", "error", "checked_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

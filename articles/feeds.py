@@ -9,7 +9,9 @@ No feed ever names an email address: Django adds one only when a feed defines
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 
 from .models import Article
 
@@ -37,7 +39,12 @@ class LatestArticlesFeed(Feed):
         return article.published_version.title
 
     def item_description(self, article):
-        return article.published_version.summary
+        version = article.published_version
+        if version.is_correction:
+            # Readers of the feed learn of a correction as readers of the page do.
+            day = date_format(timezone.localtime(version.published_at), "j F Y")
+            return f"Correction, {day}: {version.correction_note}\n\n{version.summary}"
+        return version.summary
 
     def item_link(self, article):
         return settings.SITE_URL + article.get_absolute_url()

@@ -7,7 +7,9 @@ from django.utils.text import slugify
 from .models import Article, ArticleVersion, VersionConflict
 
 # What a version holds; a save that changes none of these adds no version.
-CONTENT_FIELDS = ("title", "summary", "body", "reviewed_by", "reviewer_credentials", "reviewed_on")
+CONTENT_FIELDS = ("title", "summary", "body")
+# Said of the new version only: never copied from the version before.
+CORRECTION_FIELDS = ("is_correction", "correction_note")
 
 
 class PlainLineBreaksField(forms.CharField):
@@ -47,18 +49,13 @@ class ArticleVersionForm(forms.ModelForm):
         help_text="Used by “Save and publish”: readers see the new version from this time on. "
         "Empty: at once.",
     )
-    reviewed_by = _version_field("reviewed_by")
-    reviewer_credentials = _version_field("reviewer_credentials")
-    reviewed_on = forms.DateField(
-        label="Review date",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    is_correction = ArticleVersion._meta.get_field("is_correction").formfield()
+    correction_note = _version_field("correction_note", rows=2)
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Article
-        fields = ["slug", "comments_open"]
+        fields = ["slug", "comments_open", "review_interval_months"]
         help_texts = {"slug": "The address of the article. Empty: made from the title."}
 
     def __init__(self, *args, **kwargs):
@@ -85,6 +82,22 @@ class ArticleVersionForm(forms.ModelForm):
             cleaned_data["slug"] = slugify(cleaned_data["title"])[:200]
             if Article.objects.filter(slug=cleaned_data["slug"]).exists():
                 self.add_error("slug", "An article with this address exists already.")
+        if cleaned_data.get("is_correction"):
+            if not cleaned_data.get("correction_note", "").strip():
+                self.add_error(
+                    "correction_note",
+                    "Tell readers what was wrong and what changed: the note is published "
+                    "with the correction.",
+                )
+            if self.base is not None and not self.content_changed:
+                self.add_error(
+                    "is_correction", "A correction changes the text, and nothing changed."
+                )
+        elif cleaned_data.get("correction_note", "").strip():
+            self.add_error(
+                "is_correction",
+                "Tick this box to publish the correction note, or empty the note.",
+            )
         return cleaned_data
 
     @property
@@ -98,10 +111,13 @@ class ArticleVersionForm(forms.ModelForm):
         Returns ``(version, created)``. Nothing changed in the content: no new
         version; "publish" then publishes the latest version, the one the editor saw.
         Raises VersionConflict when a newer version than the editor's base exists.
+        A version that may not be published yet (Article.publishing_refusal) is kept
+        as a draft, and ``publishing_refused`` says why.
         """
+        self.publishing_refused = ""
         base_number = self.cleaned_data.get("base_version")
         if self.base is None or self.content_changed:
-            content = {name: self.cleaned_data[name] for name in CONTENT_FIELDS}
+            content = {name: self.cleaned_data[name] for name in CONTENT_FIELDS + CORRECTION_FIELDS}
             version = article.add_version(
                 **content,
                 author=author,
@@ -115,5 +131,7 @@ class ArticleVersionForm(forms.ModelForm):
                 raise VersionConflict(article, base_number, version)
             created = False
         if publish:
+            self.publishing_refused = article.publishing_refusal(version)
+        if publish and not self.publishing_refused:
             article.publish(version, when=self.cleaned_data["publish_at"])
         return version, created

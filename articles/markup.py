@@ -3,8 +3,15 @@
 markdown-it-py renders the editor's Markdown; bleach then keeps only the tags,
 attributes and URL schemes listed here, so a script tag, an event handler or a
 javascript: URL in a body never reaches a reader.
+
+Footnotes (``[^1]`` in the text, ``[^1]: the source`` anywhere) are the
+article's references: mdit-py-plugins' footnote plugin numbers them, and they
+render as a "References" section at the end, each with a link back to where
+it is cited.
 """
 
+import re
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import bleach
@@ -12,6 +19,7 @@ from bleach.linkifier import LinkifyFilter
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
 ALLOWED_TAGS = frozenset(
     {
@@ -25,20 +33,95 @@ ALLOWED_TAGS = frozenset(
         "img",
     }
 )  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "a": ["href", "title", "rel"],
-    "img": ["src", "alt", "title"],
-    "h2": ["id"],
-    "h3": ["id"],
-    "section": ["aria-labelledby"],
-    "th": ["scope"],
-    "ol": ["start"],
+# The ids and classes of the references markup, and nothing else of the kind: an editor's
+# own id or class could collide with the page's.
+REFERENCE_ID = re.compile(r"(ref|cite)-\d{1,4}(-\d{1,4})?")
+REFERENCE_CLASSES = frozenset({"references", "reference", "backref"})
+ALWAYS_ALLOWED = {
+    "a": {"href", "title", "rel"},
+    "img": {"src", "alt", "title"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "section": {"aria-labelledby"},
+    "th": {"scope"},
+    "ol": {"start"},
 }
+
+
+def _allowed_attribute(tag, name, value):
+    """bleach's attribute filter: the fixed lists above, plus the references' own ids,
+    classes and labels."""
+    if name in ALWAYS_ALLOWED.get(tag, ()):
+        return True
+    if name == "id" and tag in {"a", "li"}:
+        return bool(REFERENCE_ID.fullmatch(value))
+    if name == "class" and tag in {"a", "sup", "section"}:
+        return value in REFERENCE_CLASSES
+    if name == "aria-label" and tag == "a":
+        return bool(re.fullmatch(r"(Reference \d{1,4}|Back to the text)", value))
+    return False
+
+
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
-_markdown = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable(
-    ["table", "strikethrough"]
+
+def _footnote_number(tokens, index):
+    return tokens[index].meta["id"] + 1
+
+
+def _cite_id(tokens, index):
+    """The id of one place in the text where a reference is cited: cite-N, or cite-N-M
+    for its M+1th citation."""
+    sub_id = tokens[index].meta.get("subId", 0)
+    number = _footnote_number(tokens, index)
+    return f"cite-{number}-{sub_id}" if sub_id > 0 else f"cite-{number}"
+
+
+def _render_reference_mark(self, tokens, index, options, env):
+    number = _footnote_number(tokens, index)
+    return (
+        f'<sup class="reference"><a href="#ref-{number}" id="{_cite_id(tokens, index)}" '
+        f'aria-label="Reference {number}">[{number}]</a></sup>'
+    )
+
+
+def _render_references_open(self, tokens, index, options, env):
+    return (
+        '<section class="references" aria-labelledby="references">\n'
+        '<h2 id="references">References</h2>\n<ol>\n'
+    )
+
+
+def _render_references_close(self, tokens, index, options, env):
+    return "</ol>\n</section>\n"
+
+
+def _render_reference_open(self, tokens, index, options, env):
+    return f'<li id="ref-{_footnote_number(tokens, index)}">'
+
+
+def _render_reference_close(self, tokens, index, options, env):
+    return "</li>\n"
+
+
+def _render_back_link(self, tokens, index, options, env):
+    return (
+        f' <a href="#{_cite_id(tokens, index)}" class="backref" '
+        'aria-label="Back to the text">\u21a9\ufe0e</a>'
+    )
+
+
+_markdown = (
+    MarkdownIt("commonmark", {"html": True, "typographer": False})
+    .enable(["table", "strikethrough"])
+    .use(footnote_plugin, inline=False)
 )
+_markdown.add_render_rule("footnote_ref", _render_reference_mark)
+_markdown.add_render_rule("footnote_block_open", _render_references_open)
+_markdown.add_render_rule("footnote_block_close", _render_references_close)
+_markdown.add_render_rule("footnote_open", _render_reference_open)
+_markdown.add_render_rule("footnote_close", _render_reference_close)
+_markdown.add_render_rule("footnote_anchor", _render_back_link)
 
 
 def _external_link_rel(attrs, new=False):
@@ -51,7 +134,7 @@ def _external_link_rel(attrs, new=False):
 
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
+    attributes=_allowed_attribute,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
@@ -65,8 +148,14 @@ _cleaner = bleach.Cleaner(
 
 def _wrap_sections(tokens):
     """Wrap each top-level H2 and what follows it in a <section> labelled by the heading."""
-    wrapped, open_section, used_ids = [], False, set()
+    wrapped, open_section, used_ids = [], False, {"references"}
     for index, token in enumerate(tokens):
+        if token.type == "footnote_block_open" and open_section:
+            # The references are a section of their own, after the last one.
+            closing = Token("html_block", "", 0)
+            closing.content = "</section>\n"
+            wrapped.append(closing)
+            open_section = False
         if token.type == "heading_open" and token.tag == "h2" and token.level == 0:
             inline = tokens[index + 1]
             base = slugify(inline.content) or "section"
@@ -90,7 +179,55 @@ def _wrap_sections(tokens):
 
 
 def render_markdown(source):
-    """Render Markdown source to sanitised HTML, with each H2 section in a <section>."""
-    tokens = _wrap_sections(_markdown.parse(source or ""))
-    html = _markdown.renderer.render(tokens, _markdown.options, {})
+    """Render Markdown source to sanitised HTML, with each H2 section in a <section>
+    and the footnotes as a numbered "References" section at the end."""
+    env = {}
+    tokens = _wrap_sections(_markdown.parse(source or "", env))
+    html = _markdown.renderer.render(tokens, _markdown.options, env)
     return _cleaner.clean(html)
+
+
+def references(source):
+    """The footnotes of Markdown ``source``, in their numbered order: a list of dicts with
+    the reference's plain ``text`` and the ``url`` of its first http(s) link ("" if none)."""
+    found, current = [], None
+    for token in _markdown.parse(source or "", {}):
+        if token.type == "footnote_open":
+            current = {"text": "", "url": ""}
+        elif token.type == "footnote_close" and current is not None:
+            current["text"] = " ".join(current["text"].split())
+            if not current["url"]:
+                # A bare address in the text: the page shows it as a link too (linkify).
+                bare = re.search(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]", current["text"])
+                current["url"] = bare.group(0) if bare else ""
+            found.append(current)
+            current = None
+        elif token.type == "inline" and current is not None:
+            for child in token.children or ():
+                if child.type in {"text", "code_inline", "softbreak"}:
+                    current["text"] += child.content or " "
+                elif child.type == "link_open" and not current["url"]:
+                    href = child.attrGet("href") or ""
+                    if urlsplit(href).scheme in {"http", "https"}:
+                        current["url"] = href
+    return found
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href") or ""
+            if urlsplit(href).scheme in {"http", "https"} and href not in self.links:
+                self.links.append(href)
+
+
+def external_links(html):
+    """The distinct http(s) link targets of rendered ``html``, in the order they appear."""
+    collector = _LinkCollector()
+    collector.feed(html or "")
+    collector.close()
+    return collector.links

@@ -1,14 +1,21 @@
 """Versioned articles: a stable Article and its immutable ArticleVersion snapshots."""
 
+import calendar
+import datetime
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Max, Min, Q
+from django.db.models import F, Max, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit
 
 from .markup import render_markdown
+
+# The heavy columns of a version, left out where only its number and dates are shown.
+VERSION_TEXT = ("version__summary", "version__body", "version__body_html")
 
 
 class VersionConflict(Exception):
@@ -30,7 +37,8 @@ class ArticleQuerySet(models.QuerySet):
         ).select_related("published_version", "published_version__author")
 
     def touch_comments(self):
-        """Record that what readers see of these articles' comments changed.
+        """Record that what readers see of these articles' comments (or of their reviews)
+        changed.
 
         The comments stamp names the cached comment threads (a new stamp, a new
         thread), and the articles' pages are purged from the shared cache.
@@ -65,6 +73,37 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
+
+    def with_last_review(self):
+        """Annotate ``last_reviewed_at``: the newest approving medical review of the published
+        version or of a version before it (None when there is none)."""
+        approvals = (
+            MedicalReview.objects.approvals()
+            .filter(
+                version__article=OuterRef("pk"),
+                version__number__lte=OuterRef("published_version__number"),
+            )
+            .order_by("-created_at")
+        )
+        return self.annotate(last_reviewed_at=Subquery(approvals.values("created_at")[:1]))
+
+    def review_schedule(self, today=None, warning_days=30):
+        """Live articles whose medical review is due within ``warning_days`` or overdue, as
+        a list, the oldest due date first. Each gets ``last_reviewed_at`` and ``review_due_on``.
+
+        One query; the months of each article's own interval are added in Python, which
+        every database does the same way. An article never reviewed is due from its first
+        publication.
+        """
+        today = today or timezone.localdate()
+        horizon = today + datetime.timedelta(days=warning_days)
+        due = []
+        for article in self.published().with_last_review():
+            article.review_due_on = article.next_review_due_on()
+            if article.review_due_on <= horizon:
+                article.review_overdue = article.review_due_on < today
+                due.append(article)
+        return sorted(due, key=lambda article: (article.review_due_on, article.pk))
 
 
 class Article(models.Model):
@@ -103,6 +142,11 @@ class Article(models.Model):
     )
     scheduled_at = models.DateTimeField(null=True, blank=True, editable=False)
     comments_open = models.BooleanField(default=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        "medical review interval (months)",
+        default=12,
+        help_text="How long after its last medical review the article is due for another.",
+    )
     # Bumped whenever what readers see of the comments changes, so cached threads expire.
     comments_stamp = models.PositiveIntegerField(default=0, editable=False)
 
@@ -151,8 +195,104 @@ class Article(models.Model):
     def latest_version(self):
         return self.versions.order_by("-number").first()
 
+    def expire_reader_pages(self):
+        """Make readers' cached pages of this article render afresh (a review was signed).
+
+        The comments stamp names the cached threads and review lines, and bumping it
+        purges the article's pages from the shared cache (touch_comments).
+        """
+        Article.objects.filter(pk=self.pk).touch_comments()
+
+    def next_review_due_on(self):
+        """The day the next medical review is due: the last approval (``last_reviewed_at``,
+        from with_last_review) or else the first publication, plus the review interval."""
+        start = getattr(self, "last_reviewed_at", None) or self.first_published_at
+        start = timezone.localdate(start) if start else timezone.localdate()
+        return add_months(start, self.review_interval_months)
+
+    def reader_trust(self, version):
+        """What the page showing ``version`` tells readers of its review and corrections:
+        a dict of ``review`` and ``review_is_current`` (review_status) and ``corrections``
+        (corrections_up_to).
+
+        For the published version it is kept in the shared cache under the comments
+        stamp, which every signed review bumps (expire_reader_pages): a page rendered
+        for one reader around the cached thread then costs no query more. Otherwise
+        two queries, once per article object and version.
+        """
+        memo = self.__dict__.setdefault("_reader_trust", {})
+        if version.pk in memo:
+            return memo[version.pk]
+        key = None
+        if version.pk == self.published_version_id:
+            key = f"articles:reader-trust:{self.pk}:{version.pk}:{self.comments_stamp}"
+            memo[version.pk] = cache.get(key)
+        if memo.get(version.pk) is None:
+            review, current = self.review_status(version)
+            memo[version.pk] = {
+                "review": review,
+                "review_is_current": current,
+                "corrections": self.corrections_up_to(version),
+            }
+            if key:
+                cache.set(key, memo[version.pk], settings.PAGE_CACHE_SECONDS)
+        return memo[version.pk]
+
+    def review_status(self, version=None):
+        """What readers are told of the medical review of ``version`` (default: the published one).
+
+        Returns ``(review, current)``: the approving review of the newest version, up
+        to ``version``, whose latest review approved it, and whether that is ``version``
+        itself. ``(None, False)`` when there is none. One query.
+        """
+        version = version or self.published_version
+        if version is None:
+            return None, False
+        reviews = MedicalReview.objects.filter(
+            version__article=self, version__number__lte=version.number
+        ).order_by("-version__number", "-created_at", "-pk")
+        decided = set()
+        # The version's number and dates, not its text: only those are shown of it.
+        for review in reviews.select_related("version").defer(*VERSION_TEXT):
+            if review.version_id in decided:
+                continue  # an older decision, replaced by the one already seen
+            decided.add(review.version_id)
+            if review.is_approval:
+                return review, review.version_id == version.pk
+        return None, False
+
+    def corrections_up_to(self, version=None, now=None):
+        """The corrections shown with ``version`` (default: the published one), newest first:
+        versions marked as correcting an error, published by ``now``, up to ``version``
+        (``version`` itself counts even before it is published, for the preview). One query."""
+        version = version or self.published_version
+        if version is None:
+            return []
+        published = models.Q(published_at__isnull=False, published_at__lte=now or timezone.now())
+        return list(
+            self.versions.filter(
+                models.Q(pk=version.pk) | published, is_correction=True, number__lte=version.number
+            )
+            .defer(*(name.split("__")[1] for name in VERSION_TEXT))
+            .order_by("-number")
+        )
+
+    def publishing_refusal(self, version):
+        """Why ``version`` may not be published yet, or "" when it may.
+
+        With REVIEW_REQUIRED_TO_PUBLISH on, only a version whose latest medical
+        review approved it may be published.
+        """
+        if not settings.REVIEW_REQUIRED_TO_PUBLISH or version.approving_review():
+            return ""
+        return (
+            f"Version {version.number} is not published: this site publishes only versions "
+            "a medical reviewer has approved (REVIEW_REQUIRED_TO_PUBLISH), and this version "
+            "has no approving review yet."
+        )
+
     def add_version(
-        self, *, title, summary, body, author=None, change_note="", base_number=None, **review
+        self, *, title, summary, body, author=None, change_note="", base_number=None, **correction
     ):
         """Save a new version of this article and return it.
 
@@ -160,8 +300,9 @@ class Article(models.Model):
         version exists by now, VersionConflict is raised instead of saving, so
         two editors never silently overwrite each other. Numbers come from the
         database under a unique constraint: concurrent saves get distinct
-        numbers or a conflict, never a duplicate. ``review`` takes the
-        optional medical review fields (reviewed_by, reviewer_credentials, reviewed_on).
+        numbers or a conflict, never a duplicate. ``correction`` takes
+        ``is_correction`` and ``correction_note``. A new version never has a
+        medical review: only a reviewer's signature (MedicalReview) gives it one.
         """
         for _attempt in range(5):
             try:
@@ -177,7 +318,7 @@ class Article(models.Model):
                         body=body,
                         author=author,
                         change_note=change_note,
-                        **review,
+                        **correction,
                     )
             except IntegrityError:
                 if base_number is not None:
@@ -253,18 +394,32 @@ class Article(models.Model):
         )
 
     def revert_to(self, version, author=None):
-        """Publish a new version whose content equals ``version``; history is never rewritten."""
+        """Publish a new version whose content equals ``version``; history is never rewritten.
+
+        The copy is a new version: it has no medical review of its own, even when
+        ``version`` had one (the page then says when the text was last reviewed).
+        """
         copy = self.add_version(
             title=version.title,
             summary=version.summary,
             body=version.body,
             author=author,
             change_note=f"Reverted to version {version.number}.",
-            reviewed_by=version.reviewed_by,
-            reviewer_credentials=version.reviewer_credentials,
-            reviewed_on=version.reviewed_on,
         )
         return self.publish(copy)
+
+
+class ArticleVersionQuerySet(models.QuerySet):
+    def awaiting_review(self):
+        """The versions medical reviewers should read next: each article's latest version,
+        when no reviewer has decided on it yet, the longest waiting first."""
+        latest = ArticleVersion.objects.filter(article=OuterRef("pk")).order_by("-number")
+        latest_ids = Article.objects.annotate(latest_id=Subquery(latest.values("pk")[:1]))
+        return (
+            self.filter(pk__in=latest_ids.values("latest_id"), reviews__isnull=True)
+            .select_related("article", "author")
+            .order_by("created_at", "pk")
+        )
 
 
 class ArticleVersion(models.Model):
@@ -288,9 +443,20 @@ class ArticleVersion(models.Model):
     published_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When this version first went live."
     )
-    reviewed_by = models.CharField("medical reviewer", max_length=150, blank=True)
-    reviewer_credentials = models.CharField(max_length=150, blank=True)
-    reviewed_on = models.DateField("review date", null=True, blank=True)
+    is_correction = models.BooleanField(
+        "this version corrects an error",
+        default=False,
+        help_text="A correction is shown to readers with its note; a routine update is not.",
+    )
+    correction_note = models.TextField(
+        "correction note",
+        blank=True,
+        max_length=1000,
+        help_text="Public: what was wrong and what changed, "
+        "e.g. “We corrected the dose in the second paragraph.”",
+    )
+
+    objects = ArticleVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "-number"]
@@ -310,3 +476,161 @@ class ArticleVersion(models.Model):
     @property
     def is_published(self):
         return self.published_at is not None
+
+    def latest_review(self):
+        """The last decision a medical reviewer made on this version, or None."""
+        return self.reviews.order_by("-created_at", "-pk").first()
+
+    def approving_review(self):
+        """The latest review of this version when it approved it, else None (a later
+        "send back" withdraws an approval)."""
+        review = self.latest_review()
+        return review if review and review.is_approval else None
+
+
+def add_months(day, months):
+    """``day`` plus ``months`` calendar months; the 31st becomes the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+class ReviewerProfile(models.Model):
+    """What a medical reviewer signs with: their credentials, copied onto each review."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
+    )
+    credentials = models.CharField(
+        max_length=150, blank=True, help_text="As readers see them, e.g. “MD, FRCP”."
+    )
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.get_username()}, {self.credentials}"
+
+
+class MedicalReviewQuerySet(models.QuerySet):
+    def approvals(self):
+        return self.filter(decision=MedicalReview.Decision.APPROVE)
+
+
+class MedicalReview(models.Model):
+    """A medical reviewer's signed decision on one exact version: approve or send back.
+
+    Immutable, like the version it names: a new version needs a review of its own,
+    and a decision is changed only by a later review. The reviewer's name and
+    credentials are copied at signing time, so the record says what was signed
+    even if the profile changes later.
+    """
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        SEND_BACK = "send_back", "Sent back"
+
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="medical_reviews",
+        help_text="Empty for reviews recorded before reviewers signed in the admin.",
+    )
+    reviewer_name = models.CharField(max_length=150)
+    credentials = models.CharField(max_length=150, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MedicalReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["version", "decision"], name="review_of_version")]
+
+    def __str__(self):
+        return f"{self.get_decision_display()}: {self.version} by {self.reviewer_name}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("medical reviews are signed records: add a new review instead")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_approval(self):
+        return self.decision == self.Decision.APPROVE
+
+    @classmethod
+    def sign(cls, version, reviewer, decision, note="", credentials=None):
+        """Record ``reviewer``'s ``decision`` on ``version`` and return the review.
+
+        ``credentials`` (when given) are kept on the reviewer's profile for next
+        time; the review copies them and the reviewer's full name, which readers
+        see (a username is a sign-in name, never shown: a reviewer without a full
+        name cannot sign). Readers' pages of the article are expired when the
+        review changes what they are told.
+        """
+        name = reviewer.get_full_name().strip()
+        if not name:
+            raise ValueError("a medical reviewer signs with their full name")
+        with transaction.atomic():
+            profile, _created = ReviewerProfile.objects.get_or_create(user=reviewer)
+            if credentials is not None and credentials != profile.credentials:
+                profile.credentials = credentials
+                profile.save(update_fields=["credentials"])
+            review = cls.objects.create(
+                version=version,
+                reviewer=reviewer,
+                reviewer_name=name,
+                credentials=profile.credentials,
+                decision=decision,
+                note=note,
+            )
+            if version.published_at is not None:
+                version.article.expire_reader_pages()
+        return review
+
+
+class DeadLink(models.Model):
+    """A link in an article's published version that did not answer, found by check_references."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="dead_links")
+    url = models.URLField(max_length=2000)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["article", "url"]
+
+    def __str__(self):
+        return f"{self.url} ({self.problem})"
+
+    @classmethod
+    def record(cls, checks_by_article):
+        """Replace the dead links of each article with the dead ones among its checks
+        (a dict: article -> LinkChecks, articles/link_check.py). Returns how many."""
+        now = timezone.now()
+        dead = [
+            cls(
+                article=article,
+                url=check.url,
+                status_code=check.status_code,
+                error=check.error,
+                checked_at=now,
+            )
+            for article, checks in checks_by_article.items()
+            for check in checks
+            if check.is_dead
+        ]
+        with transaction.atomic():
+            cls.objects.filter(article__in=list(checks_by_article)).delete()
+            cls.objects.bulk_create(dead)
+        return len(dead)
+
+    @property
+    def problem(self):
+        """What went wrong, in a few words: the HTTP status or the error."""
+        return f"HTTP {self.status_code}" if self.status_code else self.error or "no answer"

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView
 from cms.caching import ARTICLE_LISTS, article_key, share, valid_until
 
 from .diff import has_changes, word_diff
-from .models import Article, ArticleVersion
+from .models import Article, ArticleVersion, MedicalReview
 
 
 def shared_article_list(view):
@@ -77,9 +77,15 @@ class ArticleDetailView(SharedArticlePageMixin, ReaderArticleMixin, DetailView):
 
 
 class VersionPreviewView(PermissionRequiredMixin, DetailView):
-    """Any version exactly as readers would see it, for staff who may change articles."""
+    """Any version exactly as readers would see it, for staff who may change articles
+    and for medical reviewers, who read a version before they sign it."""
 
-    permission_required = "articles.change_article"
+    permission_required = ("articles.change_article", "articles.add_medicalreview")
+
+    def has_permission(self):
+        user = self.request.user
+        return any(user.has_perm(permission) for permission in self.permission_required)
+
     template_name = "articles/article_detail.html"
     context_object_name = "version"
 
@@ -99,19 +105,28 @@ class VersionPreviewView(PermissionRequiredMixin, DetailView):
 def published_changes(article, now=None):
     """Every version readers have seen of ``article``, newest first, each with what changed.
 
-    Each item is a dict: the ``version`` and, for all but the first, a
-    word-level diff of the ``title``, ``summary`` and ``body`` against the
-    version before it (None for a field that did not change). Drafts and
-    versions scheduled for later are never included.
+    Each item is a dict: the ``version``, its ``review`` (the approving
+    MedicalReview when its latest review approved it, else None) and, for all
+    but the first, a word-level diff of the ``title``, ``summary`` and ``body``
+    against the version before it (None for a field that did not change).
+    Drafts and versions scheduled for later are never included. Two queries.
     """
     shown = article.versions.filter(
         published_at__isnull=False, published_at__lte=now or timezone.now()
     )
     versions = list(shown.order_by("published_at", "number"))
+    latest_reviews = {}
+    for review in MedicalReview.objects.filter(version__in=versions).order_by("created_at", "pk"):
+        latest_reviews[review.version_id] = review  # a later decision replaces an earlier one
     changes = []
     previous = None
     for version in versions:
-        change = {"version": version, "previous": previous}
+        review = latest_reviews.get(version.pk)
+        change = {
+            "version": version,
+            "previous": previous,
+            "review": review if review and review.is_approval else None,
+        }
         if previous is not None:
             for field in ("title", "summary", "body"):
                 old, new = getattr(previous, field), getattr(version, field)
@@ -131,4 +146,6 @@ class ArticleChangesView(SharedArticlePageMixin, ReaderArticleMixin, DetailView)
         context = super().get_context_data(**kwargs)
         context["version"] = self.object.published_version
         context["changes"] = published_changes(self.object)
+        # "Not medically reviewed" is news only on an article that has reviews at all.
+        context["has_reviews"] = any(change["review"] for change in context["changes"])
         return context

@@ -5,14 +5,17 @@ What it does, all on this machine (127.0.0.1 only):
 1. makes a fresh PostgreSQL database (BENCH_DATABASE_URL, default
    postgres://postgres@127.0.0.1:5432/cms_bench) and empties a Redis database
    (BENCH_REDIS_URL, default redis://127.0.0.1:6379/14);
-2. migrates, collects the static files (whitenoise's compressed manifest) and
-   fills an article with 200 approved comments in threads, plus the same
-   article without comments;
+2. migrates, collects the static files and fills an article with 50 approved
+   comments in threads, plus the same article without comments;
 3. counts, in this process, the SQL queries and the bytes of the article page;
-4. starts the production configuration: DEBUG off, gunicorn with 2 workers;
-5. measures with wrk (installed from Debian's packages when missing) the
-   article page and a static file of the same size from the same server, then
-   posts comments from 16 threads at once and checks every one was saved once;
+4. starts the production stack with deploy/stack.py, as `make serve` does:
+   gunicorn (2 workers) behind Varnish; and nginx serving the article page's
+   bytes as a static file (Debian's wrk, nginx and Varnish are installed when
+   missing);
+5. measures with wrk, in one run: (a) the article page through the shared
+   cache, (b) the same bytes from nginx, (c) the page for a reader with a cookie
+   (saved details), rendered by Django; then (d) posts comments 16 at once
+   through the cache and checks that every one was saved exactly once;
 6. prints a table (also written to bench/results/) and exits 0.
 
 The server under test runs with COMMENTS_MIN_SECONDS=0 and COMMENTS_RATE_LIMIT=0:
@@ -20,29 +23,30 @@ otherwise the anti-spam rules would (rightly) treat a benchmark as a bot.
 """
 
 import argparse
-import http.client
 import json
 import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from deploy.stack import Stack, find_varnishd, free_port, get, install_varnish  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 
 TARGETS = {
-    "page_vs_static": 0.5,  # article page at least half the static file's rate
+    "page_vs_static": 0.5,  # the page through the cache: at least half nginx's static rate
     "p99_ms": 50.0,
+    "cookie_rps": 500,  # a reader with a cookie, rendered by Django
     "queries": 5,
     "empty_page_bytes": 20 * 1024,  # HTML + CSS of the page without comments
     "bytes_per_comment": 600,
@@ -54,7 +58,7 @@ def parse_arguments():
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--comments", type=int, default=200, help="approved comments to fill")
+    parser.add_argument("--comments", type=int, default=50, help="approved comments to fill")
     parser.add_argument("--posts", type=int, default=300, help="comments to post under load")
     parser.add_argument(
         "--database-url",
@@ -68,25 +72,16 @@ def parse_arguments():
     return parser.parse_args()
 
 
-def ensure_wrk():
-    """wrk from Debian's package; installed with apt-get the first time."""
-    if shutil.which("wrk"):
-        return shutil.which("wrk")
-    print("wrk is missing: installing Debian's package (apt-get install wrk)...", flush=True)
-    apt = ["apt-get"] if os.geteuid() == 0 else ["sudo", "apt-get"]
-    subprocess.run([*apt, "update", "-qq"], check=True)
-    subprocess.run(
-        [*apt, "install", "-y", "-qq", "wrk"],
-        check=True,
-        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-    )
-    return shutil.which("wrk")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def ensure_package(program, package):
+    """A program from Debian's package, installed with apt-get the first time."""
+    search = f"{os.environ.get('PATH', '')}:/usr/sbin"
+    if not shutil.which(program, path=search):
+        print(f"{program} is missing: installing Debian's package (apt-get install {package})")
+        apt = ["apt-get"] if os.geteuid() == 0 else ["sudo", "apt-get"]
+        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run([*apt, "update", "-qq"], check=True, env=environment)
+        subprocess.run([*apt, "install", "-y", "-qq", package], check=True, env=environment)
+    return shutil.which(program, path=search)
 
 
 def fresh_database(database_url):
@@ -103,7 +98,7 @@ def fresh_database(database_url):
         connection.execute(f"CREATE DATABASE {name}")
 
 
-def server_environment(arguments, port):
+def server_environment(arguments):
     """The production configuration, on loopback and plain HTTP."""
     environment = {
         key: value
@@ -122,7 +117,6 @@ def server_environment(arguments, port):
         COMMENTS_MIN_SECONDS="0",
         COMMENTS_RATE_LIMIT="0",
         LOG_LEVEL="WARNING",
-        BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY=str(arguments.workers),
         DJANGO_SETTINGS_MODULE="cms.settings",
     )
@@ -209,6 +203,9 @@ def measure_in_process(slug, empty_slug):
         page = client.get(url)
     with counted(warm):
         client.get(url)
+    personal = []
+    with counted(personal):
+        client.get(url, headers={"Cookie": saved_details_cookie()})
     assert page.status_code == 200, page.status_code
     empty = client.get(Article.objects.get(slug=empty_slug).get_absolute_url())
     css_name = re.search(rb'href="(/static/css/site[^"]*\.css)"', page.content).group(1).decode()
@@ -220,6 +217,7 @@ def measure_in_process(slug, empty_slug):
     return {
         "queries_cold": len(cold),
         "queries_warm": len(warm),
+        "queries_personal": len(personal),
         "page_bytes": len(page.content),
         "empty_page_bytes": len(empty.content),
         "css_bytes": css_bytes,
@@ -231,79 +229,80 @@ def measure_in_process(slug, empty_slug):
     }
 
 
-def static_file_of_size(size):
-    """A file under STATIC_ROOT of ``size`` bytes, served by whitenoise like site.css."""
-    from django.conf import settings
+def saved_details_cookie():
+    """The cookie of a reader who ticked "Save my name...": their page is rendered by Django."""
+    from django.core import signing
 
-    path = Path(settings.STATIC_ROOT) / "bench" / "same-size-as-article.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = b"<p>A static file exactly as long as the article page.</p>\n"
-    path.write_bytes((line * (size // len(line) + 1))[:size])
-    return "/static/bench/same-size-as-article.html"
+    from comments.readers import AUTHOR_COOKIE, AUTHOR_SALT
+
+    details = {"name": "Bench Reader", "email": "bench@example.org", "website": ""}
+    return f"{AUTHOR_COOKIE}={signing.dumps(details, salt=AUTHOR_SALT, compress=True)}"
 
 
-def start_server(environment, port):
-    log = open(RESULTS / "server.log", "w")  # noqa: SIM115 (closed in stop_server)
-    server = subprocess.Popen(
-        [GUNICORN, "cms.wsgi"],
-        cwd=ROOT,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+NGINX_CONFIGURATION = """
+worker_processes {workers};
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    default_type text/html;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {folder}/root;
+    }}
+}}
+"""
+
+
+def start_nginx(nginx, page_bytes, workers):
+    """nginx serving ``page_bytes`` as /page.html: what a page cache in front of WordPress
+    serves, the ceiling of this machine. Returns (process, port)."""
+    folder = Path(tempfile.mkdtemp(prefix="cms-bench-nginx-"))
+    (folder / "root").mkdir()
+    (folder / "root" / "page.html").write_bytes(page_bytes)
+    folder.chmod(0o755)
+    (folder / "root").chmod(0o755)
+    port = free_port()
+    configuration = folder / "nginx.conf"
+    configuration.write_text(NGINX_CONFIGURATION.format(folder=folder, port=port, workers=workers))
+    process = subprocess.Popen(
+        [nginx, "-c", str(configuration), "-p", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    server.log = log
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped at start: see {RESULTS / 'server.log'}")
         try:
-            status, _, _ = request(port, "GET", "/healthz")
-            if status == 200:
-                return server
+            if get(port, "/page.html")[0] == 200:
+                return process, port
         except OSError:
-            pass
-        time.sleep(0.2)
-    stop_server(server)
-    raise SystemExit("gunicorn did not answer /healthz within 30 seconds")
-
-
-def stop_server(server):
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-    server.log.close()
-
-
-def request(port, method, path, body=None, headers=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.getheaders(), response.read()
-    finally:
-        connection.close()
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"nginx did not start: {(folder / 'error.log').read_text()}")
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def run_wrk(wrk, port, path, arguments):
+def run_wrk(wrk, port, path, arguments, name, headers=()):
     """Requests per second and p50/p99 latency (ms) of one path, from wrk's report."""
     url = f"http://127.0.0.1:{port}{path}"
+    options = [argument for header in headers for argument in ("-H", header)]
     # A short warm-up fills the cache and opens the database connections first.
-    subprocess.run([wrk, "-t2", "-c4", "-d2s", url], check=True, capture_output=True)
+    subprocess.run([wrk, "-t2", "-c4", "-d2s", *options, url], check=True, capture_output=True)
+    command = [wrk, "-t2", f"-c{arguments.connections}", f"-d{arguments.duration}s", "--latency"]
     output = subprocess.run(
-        [wrk, "-t2", f"-c{arguments.connections}", f"-d{arguments.duration}s", "--latency", url],
-        check=True,
-        capture_output=True,
-        text=True,
+        [*command, *options, url], check=True, capture_output=True, text=True
     ).stdout
-    (RESULTS / f"wrk-{path.strip('/').replace('/', '-') or 'root'}.txt").write_text(output)
+    (RESULTS / f"wrk-{name}.txt").write_text(output)
 
     def latency(percent):
         value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
@@ -322,33 +321,29 @@ def post_comments(port, article_url, count, concurrency):
     """Post ``count`` comments from ``concurrency`` threads at once; check each was saved once."""
     from comments.models import Comment
 
-    status, headers, body = request(port, "GET", article_url)
-    html = body.decode()
-    csrf_cookie = next(
-        value.split(";")[0] for name, value in headers if name.lower() == "set-cookie"
-    )
-    fields = {
-        name: re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
-        for name in ("csrfmiddlewaretoken", "token")
-    }
+    _, _, html = get(port, article_url)
+    token_url = re.search(r'data-token-url="([^"]+)"', html).group(1)
     marker = f"bench-{secrets.token_hex(4)}"
 
     def post(number):
+        # As a reader's browser does: the form's script fetches a token, then the form is
+        # posted from this same origin.
+        token = json.loads(get(port, token_url)[2])["token"]
         form = {
-            **fields,
+            "token": token,
             "name": f"Load tester {number}",
             "email": f"load{number}@example.org",
             "body": f"Posted under load ({marker}) number {number}.",
         }
-        status, _, _ = request(
+        status, _, _ = get(
             port,
-            "POST",
             article_url + "comments/",
+            method="POST",
             body=urllib.parse.urlencode(form),
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": csrf_cookie,
-                "Referer": f"http://127.0.0.1:{port}{article_url}",
+                "Origin": f"http://127.0.0.1:{port}",
+                "Sec-Fetch-Site": "same-origin",
             },
         )
         return status
@@ -369,42 +364,50 @@ def post_comments(port, article_url, count, concurrency):
 
 
 def table(results, arguments):
-    page, static, posts, sizes = (
+    page, static, personal, posts, sizes = (
         results["page"],
         results["static"],
+        results["personal"],
         results["posts"],
         results["sizes"],
     )
     ratio = page["rps"] / static["rps"]
     empty_total = sizes["empty_page_bytes"] + sizes["css_bytes"]
     rows = [
-        ("(a) article page, requests/s", f"{page['rps']:.0f}", ""),
-        ("(a) article page, p50 / p99 ms", f"{page['p50_ms']:.1f} / {page['p99_ms']:.1f}",
+        ("(a) article page through Varnish, requests/s", f"{page['rps']:.0f}", ""),
+        ("(a) article page, p50 / p99 ms", f"{page['p50_ms']:.2f} / {page['p99_ms']:.2f}",
          check(page["p99_ms"] < TARGETS["p99_ms"], "p99 < 50 ms")),
-        ("(b) static file, same size, requests/s", f"{static['rps']:.0f}", ""),
-        ("(b) static file, p50 / p99 ms", f"{static['p50_ms']:.1f} / {static['p99_ms']:.1f}", ""),
+        ("(b) nginx, the same bytes as a static file, requests/s", f"{static['rps']:.0f}", ""),
+        ("(b) static file, p50 / p99 ms", f"{static['p50_ms']:.2f} / {static['p99_ms']:.2f}",
+         ""),
         ("(a)/(b) page rate / static rate", f"{ratio:.2f}",
          check(ratio >= TARGETS["page_vs_static"], ">= 0.50")),
-        ("(c) comments posted per second", f"{posts['per_second']:.0f}", ""),
-        ("(c) posted / answered 303 / saved once",
+        ("(c) reader with a cookie (Django), requests/s", f"{personal['rps']:.0f}",
+         check(personal["rps"] >= TARGETS["cookie_rps"], ">= 500")),
+        ("(c) reader with a cookie, p50 / p99 ms",
+         f"{personal['p50_ms']:.1f} / {personal['p99_ms']:.1f}",
+         check(personal["p99_ms"] < TARGETS["p99_ms"], "p99 < 50 ms")),
+        ("(d) comments posted per second", f"{posts['per_second']:.0f}", ""),
+        ("(d) posted / answered 303 / saved once",
          f"{posts['posted']} / {posts['answered_303']} / {posts['saved_distinct']}",
          check(posts["posted"] == posts["answered_303"] == posts["saved"]
                == posts["saved_distinct"], "none lost")),
-        ("(d) SQL queries per page, cached / after a change",
-         f"{sizes['queries_warm']} / {sizes['queries_cold']}",
+        ("queries per Django page: thread cached / after a change / cookie",
+         f"{sizes['queries_warm']} / {sizes['queries_cold']} / {sizes['queries_personal']}",
          check(max(sizes["queries_warm"], sizes["queries_cold"]) <= TARGETS["queries"], "<= 5")),
-        (f"(d) page bytes, {sizes['comments_on_page']} comments shown", f"{sizes['page_bytes']}",
+        (f"page bytes, {sizes['comments_on_page']} comments shown", f"{sizes['page_bytes']}",
          ""),
-        ("(d) page without comments, HTML + CSS bytes",
+        ("page without comments, HTML + CSS bytes",
          f"{sizes['empty_page_bytes']} + {sizes['css_bytes']} = {empty_total}",
          check(empty_total < TARGETS["empty_page_bytes"], "< 20 KB")),
-        ("(d) HTML bytes per comment", f"{sizes['bytes_per_comment']:.0f}",
+        ("HTML bytes per comment", f"{sizes['bytes_per_comment']:.0f}",
          check(sizes["bytes_per_comment"] < TARGETS["bytes_per_comment"], "< 600")),
     ]  # fmt: skip
     width = max(len(row[0]) for row in rows)
     lines = [
-        f"gunicorn {arguments.workers} workers, wrk {arguments.connections} connections "
-        f"x {arguments.duration} s, PostgreSQL + Redis, {sizes['comments_total']} approved "
+        f"{time.strftime('%Y-%m-%d')}: Varnish, gunicorn {arguments.workers} workers, "
+        f"wrk {arguments.connections} connections x {arguments.duration} s, PostgreSQL + Redis, "
+        f"{sizes['comments_total']} approved "
         f"comments ({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end:"
         " other work on the machine lowers every figure)",
         "",
@@ -422,9 +425,11 @@ def check(passed, target):
 def main():
     arguments = parse_arguments()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    wrk = ensure_wrk()
-    port = free_port()
-    environment = server_environment(arguments, port)
+    wrk = ensure_package("wrk", "wrk")
+    nginx = ensure_package("nginx", "nginx")
+    if find_varnishd() is None:
+        install_varnish()
+    environment = server_environment(arguments)
 
     print("Preparing PostgreSQL, Redis and the static files...", flush=True)
     fresh_database(arguments.database_url)
@@ -438,26 +443,32 @@ def main():
     import django
 
     django.setup()
-    article = fill_article("ketamine-200-comments", arguments.comments)
+    article = fill_article("ketamine-with-comments", arguments.comments)
     fill_article("ketamine-no-comments", 0)
     sizes = measure_in_process(article.slug, "ketamine-no-comments")
-    static_path = static_file_of_size(sizes["page_bytes"])
     from django.db import connection
 
     connection.close()  # the server's workers open their own
 
-    print(f"Starting gunicorn ({arguments.workers} workers) on 127.0.0.1:{port}...", flush=True)
-    server = start_server(environment, port)
-    try:
-        print("Measuring the article page and the static file with wrk...", flush=True)
-        results = {
-            "page": run_wrk(wrk, port, sizes["url"], arguments),
-            "static": run_wrk(wrk, port, static_path, arguments),
-        }
+    print(f"Starting Varnish and gunicorn ({arguments.workers} workers)...", flush=True)
+    with Stack(environment, RESULTS / "stack") as stack:
+        stack.start_app_server(workers=arguments.workers)
+        port = stack.start_cache()
+        page_bytes = get(port, sizes["url"])[2].encode()
+        static_server, static_port = start_nginx(nginx, page_bytes, arguments.workers)
+        try:
+            print("Measuring (a) the page through Varnish, (b) nginx, (c) Django...", flush=True)
+            cookie = [f"Cookie: {saved_details_cookie()}"]
+            results = {
+                "page": run_wrk(wrk, port, sizes["url"], arguments, "page"),
+                "static": run_wrk(wrk, static_port, "/page.html", arguments, "static"),
+                "personal": run_wrk(wrk, port, sizes["url"], arguments, "cookie", cookie),
+            }
+        finally:
+            static_server.terminate()
+            static_server.wait()
         print(f"Posting {arguments.posts} comments, {arguments.connections} at once...")
         results["posts"] = post_comments(port, sizes["url"], arguments.posts, arguments.connections)
-    finally:
-        stop_server(server)
     results["sizes"] = sizes
     report = table(results, arguments)
     print()
@@ -470,5 +481,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(main())

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "comments",
 ]
@@ -245,6 +247,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 # Articles
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
+# On: an editor can publish only a version a medical reviewer has approved.
+REVIEW_REQUIRED_TO_PUBLISH = env_bool("REVIEW_REQUIRED_TO_PUBLISH")
 # The shared HTTP cache in front of the app servers (deploy/varnish, cms/caching.py).
 # How long it keeps a reader's page, at most: every change purges the page at once, so
 # this only bounds what a lost purge could leave behind. Also the comment threads' lifetime
@@ -274,6 +278,27 @@ COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)
 COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 90)
 # Who is emailed about a new pending comment; the site MANAGERS when empty.
 COMMENT_MODERATORS = env_list("COMMENT_MODERATORS") or [address for _, address in MANAGERS]
+# Reader reports: a comment reported by this many different addresses waits for a moderator.
+COMMENTS_HIDE_AFTER_REPORTS = env_int("COMMENTS_HIDE_AFTER_REPORTS", 3)
+COMMENTS_REPORT_RATE_LIMIT = env_int("COMMENTS_REPORT_RATE_LIMIT", 10)  # reports per address...
+COMMENTS_REPORT_RATE_PERIOD = env_int("COMMENTS_REPORT_RATE_PERIOD", 60 * 60)  # ...per period
+# Reply notifications: how long a confirmation link works, and an unsubscribe link.
+COMMENTS_CONFIRM_LINK_DAYS = env_int("COMMENTS_CONFIRM_LINK_DAYS", 7)
+COMMENTS_UNSUBSCRIBE_LINK_DAYS = env_int("COMMENTS_UNSUBSCRIBE_LINK_DAYS", 365 * 2)
+# At most this many confirmation emails to one address a day: a form is no way to flood a mailbox.
+COMMENTS_CONFIRMATIONS_PER_DAY = env_int("COMMENTS_CONFIRMATIONS_PER_DAY", 3)
+
+# Work that may wait (every email) goes to a queue in the database; `make worker` runs it
+# (comments/mail.py). A failed delivery is tried again after MAIL_RETRY_SECONDS, then twice
+# as long each time, MAIL_MAX_ATTEMPTS times in all; then it shows as failed in the admin.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["mail"],
+    }
+}
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6)
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60)
 
 LOGGING = {
     "version": 1,

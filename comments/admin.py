@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,8 +25,11 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 
+from . import queue_admin  # noqa: F401 - registers emails, subscriptions, reports, block list
+from .blocklist import block_links
 from .models import Comment
 from .privacy import erase_commenter_data_action, export_commenter_data_action
+from .reports import Report, report_summary
 
 
 class CommentStatusFilter(admin.SimpleListFilter):
@@ -71,6 +75,28 @@ class CommentArticleFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _version_label(version):
+    kind = "correction" if version.is_correction else "update"
+    when = version.published_at.strftime("%d %b %Y") if version.published_at else "not published"
+    return f"Version {version.number} ({kind}, {when}): {version.change_note or version.title}"
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    """Comments readers reported (with any status)."""
+
+    title = "reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Reported")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            # A subquery, not a join: the "reports" column counts each report once.
+            return queryset.filter(Exists(Report.objects.filter(comment=OuterRef("pk"))))
+        return queryset
+
+
 class StaffReplyForm(forms.Form):
     """A reply written in the admin: published at once, under a "Staff" badge."""
 
@@ -101,9 +127,10 @@ class CommentAdmin(admin.ModelAdmin):
         "status",
         "created_at",
         "ip_address",
+        "report_count",
     )
     list_display_links = ("excerpt",)
-    list_filter = (CommentStatusFilter, CommentArticleFilter)
+    list_filter = (CommentStatusFilter, CommentArticleFilter, ReportedFilter)
     list_select_related = ("article__published_version",)
     search_fields = ("name", "email", "body", "ip_address")
     ordering = ("-created_at", "-pk")
@@ -121,7 +148,12 @@ class CommentAdmin(admin.ModelAdmin):
             None,
             {"fields": ("article_link", "version_link", "parent_comment", "status")},
         ),
+        (
+            "Did it lead to a change?",
+            {"fields": ("led_to_version",)},
+        ),
         ("The comment", {"fields": ("name", "email", "website", "body", "as_readers_see_it")}),
+        ("Readers' reports", {"fields": ("reports_received",)}),
         (
             "Where it came from",
             {
@@ -148,12 +180,22 @@ class CommentAdmin(admin.ModelAdmin):
         "staff_reply",
         "moderated_by",
         "moderated_at",
+        "reports_received",
     )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "website":
             kwargs["assume_scheme"] = "https"  # what readers type without a scheme today
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and "led_to_version" in form.base_fields:
+            # Only a version of the comment's own article can have acted on it.
+            field = form.base_fields["led_to_version"]
+            field.queryset = obj.article.versions.order_by("-number")
+            field.label_from_instance = _version_label
+        return form
 
     def view_on_site(self, comment):
         # Only an approved comment is on the article page to be viewed.
@@ -170,6 +212,7 @@ class CommentAdmin(admin.ModelAdmin):
             .select_related(
                 "article__published_version", "article_version", "parent", "moderated_by"
             )
+            .annotate(report_count=Count("reports"))
         )
 
     # Columns and read-only fields.
@@ -219,6 +262,14 @@ class CommentAdmin(admin.ModelAdmin):
     def as_readers_see_it(self, comment):
         return format_html('<div class="comment-text">{}</div>', _sanitised(comment.body_html))
 
+    @admin.display(description="reports", ordering="report_count")
+    def report_count(self, comment):
+        return comment.report_count or ""
+
+    @admin.display(description="reports")
+    def reports_received(self, comment):
+        return report_summary(comment) or "None"
+
     @admin.display(description="staff reply", boolean=True)
     def staff_reply(self, comment):
         return comment.is_staff_reply
@@ -246,6 +297,7 @@ class CommentAdmin(admin.ModelAdmin):
                 moderation_buttons=self.moderation_buttons(comment),
                 unapproved_parents=comment.unapproved_parents(),
                 reply_form=StaffReplyForm(user=request.user),
+                block_links=block_links(comment),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -87,6 +87,14 @@ class CommentForm(forms.ModelForm):
         required=False,
         label="Save my name, email, and website in this browser for the next time I comment.",
     )
+    # Reply notifications (comments/subscriptions.py): nothing is sent but a confirmation
+    # until the reader confirms the address from that email.
+    notify_replies = forms.BooleanField(
+        required=False, label="Email me when someone replies to my comment."
+    )
+    notify_article = forms.BooleanField(
+        required=False, label="Email me about new comments on this article."
+    )
     # Honeypot: hidden from people and screen readers; a bot that fills it is caught.
     honeypot = forms.CharField(required=False, label="Leave this field empty")
     token = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -137,6 +145,8 @@ class CommentForm(forms.ModelForm):
             Field("email"),
             Field("website"),
             Field("save_details"),
+            Field("notify_replies"),
+            Field("notify_article"),
             Div("honeypot", css_class="form-honeypot", aria_hidden="true"),
             "token",
             "replyto",

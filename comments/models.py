@@ -29,20 +29,27 @@ class CommentQuerySet(models.QuerySet):
 
     def for_display(self):
         """Only the columns a public page prints: never the email, IP address or user agent."""
-        return self.only(
-            "id",
-            "article_id",
-            "article_version_id",
-            "parent_id",
-            "depth",
-            "name",
-            "website",
-            "body_html",
-            "avatar_colour",
-            "is_staff_reply",
-            "status",
-            "created_at",
-        ).order_by("created_at", "pk")
+        return (
+            self.only(
+                "id",
+                "article_id",
+                "article_version_id",
+                "led_to_version__number",
+                "led_to_version__published_at",
+                "led_to_version__is_correction",
+                "parent_id",
+                "depth",
+                "name",
+                "website",
+                "body_html",
+                "avatar_colour",
+                "is_staff_reply",
+                "status",
+                "created_at",
+            )
+            .select_related("led_to_version")
+            .order_by("created_at", "pk")
+        )
 
     def delete(self):
         """Delete these comments; the pages of their articles change with them."""
@@ -73,6 +80,16 @@ class Comment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="The version the reader saw when writing.",
+    )
+    led_to_version = models.ForeignKey(
+        ArticleVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="prompted_by_comments",
+        verbose_name="led to version",
+        help_text="The version of the article that acted on this comment (a correction or "
+        "an update). Readers then see “This comment led to a correction on …”.",
     )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
@@ -118,12 +135,24 @@ class Comment(models.Model):
         if self.parent_id:
             self.depth = min(self.parent.depth + 1, settings.COMMENTS_MAX_DEPTH)
         is_new = self.pk is None
+        previous_status = (
+            None
+            if is_new
+            else Comment.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        )
         super().save(*args, **kwargs)
         # Readers see approved comments only. A new comment that is not approved changes
         # nothing they see, so a flood of spam or held comments leaves their pages cached;
         # any other save (an approval, an edit, a removal) refreshes the article's pages.
         if self.status == self.Status.APPROVED or not is_new:
             Article.objects.filter(pk=self.article_id).touch_comments()
+        if self.status == self.Status.APPROVED and previous_status != self.Status.APPROVED:
+            # Subscribers hear of every newly published comment: a moderator's approval, a
+            # trusted reader's post, a staff reply. Queued once the decision is committed.
+            comment_id, was_held = self.pk, previous_status == self.Status.PENDING
+            transaction.on_commit(
+                lambda: subscriptions.comment_published(comment_id, was_held=was_held)
+            )
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
@@ -197,3 +226,11 @@ class Comment(models.Model):
         for each in changed:
             each.approve(by=by)
         return changed
+
+
+# The comments app's other models live beside the code that uses them.
+from . import subscriptions  # noqa: E402
+from .blocklist import BlockedSender  # noqa: E402, F401
+from .mail import OutgoingEmail  # noqa: E402, F401
+from .reports import Report  # noqa: E402, F401
+from .subscriptions import Subscription  # noqa: E402, F401

@@ -14,9 +14,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.utils import timezone
 
+from . import blocklist, subscriptions
+from .mail import OutgoingEmail, queue_email
 from .models import Comment
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ class Submission:
     # False when no token came at all: a browser without JavaScript, or a bot.
     token_sent: bool = True
     now: float = 0.0
+    # The address this browser confirmed by email (its signed cookie), or "".
+    confirmed_email: str = ""
 
     def __post_init__(self):
         self.now = self.now or time.time()
@@ -88,6 +91,12 @@ def disallowed_words(submission):
         return Decision(Comment.Status.SPAM, "it contains a disallowed word")
 
 
+def blocked_sender(submission):
+    comment = submission.comment
+    if blocklist.is_blocked(comment.email, comment.ip_address):
+        return Decision(Comment.Status.SPAM, "the sender is on the block list")
+
+
 # Hold rules: a moderator decides.
 
 
@@ -113,15 +122,25 @@ def moderation_words(submission):
 
 
 def known_commenter(submission):
-    """An email that already has an approved comment is trusted, as WordPress does."""
+    """An email that already has an approved comment is trusted, as WordPress does; so is
+    an address confirmed by email from this same browser (its signed cookie)."""
     if not settings.COMMENTS_APPROVE_KNOWN_EMAILS:
         return None
     email = submission.comment.email
     if Comment.objects.approved().filter(email__iexact=email).exists():
         return Decision(Comment.Status.APPROVED, "the email has an approved comment already")
+    if subscriptions.is_trusted_address(email, submission.confirmed_email):
+        return Decision(Comment.Status.APPROVED, "this browser confirmed the address by email")
 
 
-SPAM_RULES = [honeypot_filled, form_token_forged, posted_too_fast, form_too_old, disallowed_words]
+SPAM_RULES = [
+    honeypot_filled,
+    form_token_forged,
+    posted_too_fast,
+    form_too_old,
+    disallowed_words,
+    blocked_sender,
+]
 HOLD_RULES = [posted_without_script, too_many_links, moderation_words]
 APPROVE_RULES = [known_commenter]
 
@@ -163,23 +182,27 @@ def rate_limit_exceeded(ip_address):
     return count > settings.COMMENTS_RATE_LIMIT
 
 
-def notify_moderators(comment):
-    """Email the moderators about a waiting comment. Never raises: posting must not fail."""
+def notify_moderators(comment, reason=""):
+    """Queue an email to the moderators about a waiting comment (the worker sends it).
+
+    Never raises: posting must not fail.
+    """
     recipients = settings.COMMENT_MODERATORS
     if not recipients:
         return
     admin_link = settings.SITE_URL + comment.get_admin_url()
+    why = f" ({reason})" if reason else ""
     message = (
-        f"A new comment on “{comment.article}” is waiting for moderation.\n\n"
+        f"A comment on “{comment.article}” is waiting for moderation{why}.\n\n"
         f"Name: {comment.name}\n\n{comment.body}\n\n"
         f"Read and approve it in the admin:\n{admin_link}\n"
     )
     try:
-        send_mail(
-            f"[{settings.SITE_NAME}] Comment awaiting moderation: {comment.article}",
-            message,
-            None,
-            recipients,
+        queue_email(
+            kind=OutgoingEmail.Kind.MODERATORS,
+            recipients=recipients,
+            subject=f"[{settings.SITE_NAME}] Comment awaiting moderation: {comment.article}",
+            body=message,
         )
     except Exception:
-        logger.exception("Could not email the moderators about comment %s", comment.pk)
+        logger.exception("Could not queue the moderators' email about comment %s", comment.pk)

@@ -20,8 +20,11 @@ from django.utils import timezone
 
 from articles.models import Article
 
+from .mail import OutgoingEmail
 from .markup import render_comment
 from .models import Comment
+from .reports import Report
+from .subscriptions import Subscription, normalise
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +64,41 @@ def export_commenter_data(email):
             }
             for comment in comments
         ],
+        "email_subscriptions": [
+            {
+                "kind": subscription.kind,
+                "article": subscription.article.slug,
+                "comment": subscription.comment_id,
+                "created_at": subscription.created_at,
+                "confirmed_at": subscription.confirmed_at,
+            }
+            for subscription in Subscription.objects.of(email).select_related("article")
+        ],
+        "reports_made": [
+            {
+                "comment": report.comment_id,
+                "reason": report.reason,
+                "note": report.note,
+                "ip_address": report.reporter_ip,
+                "created_at": report.created_at,
+            }
+            for report in Report.objects.filter(email__iexact=email.strip())
+        ],
+        "emails_sent_to_you": [
+            {
+                "subject": message.subject,
+                "status": message.status,
+                "created_at": message.created_at,
+                "sent_at": message.sent_at,
+            }
+            for message in _emails_to(email)
+        ],
     }
+
+
+def _emails_to(email):
+    """The site's own copies of the emails sent (or queued) to ``email``, alone."""
+    return OutgoingEmail.objects.filter(recipients=[normalise(email)])
 
 
 def export_commenter_data_json(email):
@@ -80,8 +117,9 @@ def erase_commenter_data(email, *, remove_text=False, requested_by=""):
 
     The name becomes "Anonymous"; the email, website, IP address and user agent
     are cleared. The text stays (replies may quote it) unless ``remove_text``,
-    which replaces it with a short note. All in one transaction: either every
-    comment is anonymised or none is.
+    which replaces it with a short note. Their email subscriptions and the site's
+    copies of emails to them are deleted; reports they made lose their email and IP
+    address. All in one transaction: either everything is erased or nothing is.
     """
     changes = {
         "name": ANONYMOUS_NAME,
@@ -98,6 +136,10 @@ def erase_commenter_data(email, *, remove_text=False, requested_by=""):
         ids = list(comments.values_list("pk", flat=True))
         article_ids = set(comments.values_list("article_id", flat=True))
         count = Comment.objects.filter(pk__in=ids).update(**changes)
+        # No more email to them, no copy of what was sent, no name on their reports.
+        Subscription.objects.of(email).delete()
+        _emails_to(email).delete()
+        Report.objects.filter(email__iexact=email.strip()).update(email="", reporter_ip=None)
         _expire_cached_threads(article_ids)
     logger.info(
         "Privacy request%s: erased the personal data of %d comment(s) %s (text %s).",
@@ -122,6 +164,12 @@ def clear_old_ip_addresses(days=None, now=None):
         .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
         .update(ip_address=None, user_agent="")
     )
+    # Reporters' addresses go after the same time; so do the copies of sent emails.
+    Report.objects.filter(created_at__lt=cutoff, reporter_ip__isnull=False).update(reporter_ip=None)
+    OutgoingEmail.objects.filter(created_at__lt=cutoff, status=OutgoingEmail.Status.SENT).delete()
+    # A subscription nobody confirmed while its link worked never will be.
+    confirm_cutoff = (now or timezone.now()) - timedelta(days=settings.COMMENTS_CONFIRM_LINK_DAYS)
+    Subscription.objects.filter(confirmed_at__isnull=True, created_at__lt=confirm_cutoff).delete()
     logger.info(
         "Cleared the IP address and user agent of %d comment(s) older than %d days.", count, days
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, report_views, subscription_views, views
 
 app_name = "comments"
 
@@ -10,4 +10,15 @@ urlpatterns = [
     path("comments/token/<int:article_id>/", views.form_token, name="form_token"),
     path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
     path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),
+    path("comments/<int:pk>/report/", report_views.report_comment, name="report"),
+    path(
+        "comments/emails/confirm/<str:token>/",
+        subscription_views.confirm_subscription,
+        name="confirm",
+    ),
+    path(
+        "comments/emails/unsubscribe/<str:token>/",
+        subscription_views.unsubscribe,
+        name="unsubscribe",
+    ),
 ]

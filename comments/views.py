@@ -16,7 +16,7 @@ from articles.models import Article
 from cms.addresses import client_address
 from cms.caching import keep_private
 
-from . import moderation
+from . import moderation, subscriptions
 from .editing import CommentEditForm, can_change, delete_own_comment, status_after_edit
 from .forms import CommentForm, make_form_token
 from .models import Comment
@@ -73,11 +73,19 @@ def post_comment(request, slug):
             form_shown_at=form.form_shown_at,
             honeypot_filled=form.honeypot_filled,
             token_sent=form.token_sent,
+            confirmed_email=subscriptions.confirmed_address(request),
         )
     )
     comment.status = decision.status
     comment.save()
     logger.info("Comment %s on %s is %s: %s", comment.pk, slug, decision.status, decision.reason)
+    wants_email = form.cleaned_data["notify_replies"] or form.cleaned_data["notify_article"]
+    subscriptions.subscribe(
+        comment,
+        replies=form.cleaned_data["notify_replies"],
+        article=form.cleaned_data["notify_article"],
+        browser_confirmed_address=subscriptions.confirmed_address(request),
+    )
 
     if comment.status == Comment.Status.PENDING:
         moderation.notify_moderators(comment)
@@ -86,6 +94,13 @@ def post_comment(request, slug):
     else:
         # Spam gets the same answer as a held comment: a bot learns nothing.
         messages.success(request, "Thank you: your comment is awaiting moderation.")
+    if wants_email:
+        # The same words whether or not the address is subscribed or confirmed already.
+        messages.info(
+            request,
+            "If this address has not confirmed our emails yet, "
+            "we have sent it a link to confirm them.",
+        )
     response = HttpResponseRedirect(location_of(comment), status=303)
     remember_own_comment(request, response, comment.pk)
     if form.cleaned_data.get("save_details"):
@@ -172,5 +187,6 @@ class PrivacyView(TemplateView):
         context.update(
             keep_ip_days=settings.COMMENTS_KEEP_IP_DAYS,
             edit_minutes=settings.COMMENTS_EDIT_MINUTES,
+            confirm_days=settings.COMMENTS_CONFIRM_LINK_DAYS,
         )
         return context

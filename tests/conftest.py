@@ -132,6 +132,30 @@ def editor(make_staff_user):
 
 
 @pytest.fixture
+def make_reviewer(make_staff_user):
+    """A member of the Medical reviewers group (another one at each call)."""
+
+    def make(first_name="Lee", last_name="Chan", **fields):
+        username = f"reviewer{next(_numbers)}"
+        return make_staff_user(
+            username, "Medical reviewers", first_name=first_name, last_name=last_name, **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def reviewer(make_reviewer):
+    return make_reviewer("Amina", "Rahman")
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
 def moderator_client(client, moderator):
     client.force_login(moderator)
     return client
@@ -141,3 +165,41 @@ def moderator_client(client, moderator):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def run_mail_queue(db, monkeypatch):
+    """Run the mail worker once, in this process, on the test's own (uncommitted) data:
+    what the queue holds is sent through the test's mail backend (mail.outbox).
+    tests/test_mail_queue.py runs the real command in its own process against real SMTP."""
+    # The command's own Worker, run as `db_worker --batch` runs it, minus the signal
+    # handlers it would install in pytest's process, and minus its closing of "old"
+    # connections, which would close the test's open transaction.
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run():
+        Worker(
+            queue_names=["mail"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
+
+    return run
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (aiosmtpd), stopped after the test (tests/mail_server.py)."""
+    from tests.mail_server import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()

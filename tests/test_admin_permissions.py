@@ -1,4 +1,5 @@
-"""Who may do what in the admin: the Moderators and Editors groups, and a superuser."""
+"""Who may do what in the admin: the Moderators, Editors and Medical reviewers groups, and a
+superuser."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -14,8 +15,18 @@ def codenames(group_name):
     return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
 
 
-def test_migration_creates_moderators_who_view_and_change_comments_only():
-    assert codenames("Moderators") == {"comments.view_comment", "comments.change_comment"}
+def test_migration_creates_moderators_who_moderate_comments_and_keep_the_block_list():
+    assert codenames("Moderators") == {
+        "comments.view_comment",
+        "comments.change_comment",
+        "comments.view_report",
+        "comments.view_subscription",
+        "comments.view_outgoingemail",
+        "comments.view_blockedsender",
+        "comments.add_blockedsender",
+        "comments.change_blockedsender",
+        "comments.delete_blockedsender",
+    }
 
 
 def test_migration_creates_editors_who_write_articles_and_versions_but_never_delete():
@@ -26,6 +37,17 @@ def test_migration_creates_editors_who_write_articles_and_versions_but_never_del
         "articles.view_articleversion",
         "articles.add_articleversion",
         "articles.change_articleversion",
+        "articles.view_medicalreview",
+        "articles.view_deadlink",
+    }
+
+
+def test_migration_creates_medical_reviewers_who_read_versions_and_sign_reviews_only():
+    assert codenames("Medical reviewers") == {
+        "articles.view_article",
+        "articles.view_articleversion",
+        "articles.view_medicalreview",
+        "articles.add_medicalreview",
     }
 
 
@@ -108,7 +130,8 @@ def every_admin_page(article, make_comment):
     reply = make_comment(article, parent=parent, status=Comment.Status.PENDING)
     writers = {"editor", "superuser"}
     moderators = {"moderator", "superuser"}
-    everyone = {"moderator", "editor", "superuser"}
+    readers_of_articles = {"editor", "reviewer", "superuser"}
+    everyone = {"moderator", "editor", "reviewer", "superuser"}
     return [
         ("/admin/", everyone),
         ("/admin/comments/", moderators),
@@ -119,28 +142,34 @@ def every_admin_page(article, make_comment):
         (f"/admin/comments/comment/{parent.pk}/change/", moderators),
         (f"/admin/comments/comment/{reply.pk}/change/", moderators),
         (f"/admin/comments/comment/{reply.pk}/history/", moderators),
-        ("/admin/articles/", writers),
-        ("/admin/articles/article/", writers),
-        ("/admin/articles/article/?q=sleep", writers),
+        ("/admin/articles/", readers_of_articles),
+        ("/admin/articles/article/", readers_of_articles),
+        ("/admin/articles/article/?q=sleep", readers_of_articles),
         ("/admin/articles/article/add/", writers),
-        (f"/admin/articles/article/{article.pk}/change/", writers),
-        (f"/admin/articles/article/{article.pk}/history/", writers),
-        (f"/admin/articles/article/{article.pk}/versions/", writers),
-        (f"/admin/articles/article/{article.pk}/compare/", writers),
-        (f"/admin/articles/article/{article.pk}/compare/?from=2&to=1", writers),
+        (f"/admin/articles/article/{article.pk}/change/", readers_of_articles),
+        (f"/admin/articles/article/{article.pk}/history/", readers_of_articles),
+        (f"/admin/articles/article/{article.pk}/versions/", readers_of_articles),
+        (f"/admin/articles/article/{article.pk}/compare/", readers_of_articles),
+        (f"/admin/articles/article/{article.pk}/compare/?from=2&to=1", readers_of_articles),
         (f"/admin/articles/article/{article.pk}/delete/", {"superuser"}),
-        (f"/{article.slug}/preview/2/", writers),
+        (f"/admin/articles/article/{article.pk}/review/2/", readers_of_articles),
+        ("/admin/articles/article/review-queue/", readers_of_articles),
+        ("/admin/articles/article/review-schedule/", readers_of_articles),
+        ("/admin/articles/medicalreview/", readers_of_articles),
+        ("/admin/articles/deadlink/", writers),
+        (f"/{article.slug}/preview/2/", {"editor", "reviewer", "superuser"}),
     ]
 
 
-@pytest.mark.parametrize("role", ["moderator", "editor", "superuser"])
+@pytest.mark.parametrize("role", ["moderator", "editor", "reviewer", "superuser"])
 def test_every_admin_page_renders_for_each_role(
-    client, role, moderator, editor, admin_user, every_admin_page
+    client, role, moderator, editor, reviewer, admin_user, every_admin_page
 ):
-    client.force_login({"moderator": moderator, "editor": editor, "superuser": admin_user}[role])
+    users = {"moderator": moderator, "editor": editor, "reviewer": reviewer}
+    client.force_login(users.get(role, admin_user))
 
     for url, allowed in every_admin_page:
-        response = client.get(url)
+        response = client.get(url, follow=True)
         refused = 404 if url in ("/admin/comments/", "/admin/articles/") else 403
         expected = 200 if role in allowed else refused
         assert response.status_code == expected, f"{role} {url}: {response.status_code}"

@@ -67,13 +67,14 @@ def test_an_edit_loses_nothing_to_stray_control_characters(client, own_comment):
 
 
 def test_an_edit_the_policy_would_hold_goes_back_to_moderation(
-    client, article, own_comment, settings
+    client, article, own_comment, settings, run_mail_queue
 ):
     settings.COMMENTS_MAX_LINKS = 1
     settings.COMMENT_MODERATORS = ["moderator@example.org"]
     _edit(client, own_comment, "See https://a.example and https://b.example for more.")
     own_comment.refresh_from_db()
     assert own_comment.status == Comment.Status.PENDING
+    run_mail_queue()
     assert len(mail.outbox) == 1
     assert "https://a.example" not in Client().get(article.get_absolute_url()).content.decode()
     assert "awaiting moderation" in client.get(article.get_absolute_url()).content.decode()

@@ -136,29 +136,6 @@ def test_json_ld_cannot_be_broken_out_of_by_a_title(client, make_article):
     assert data["description"] == "<!-- a comment opener"
 
 
-def test_medical_review_is_shown_on_the_page_and_in_json_ld(client, article):
-    version = article.add_version(
-        title="Sleep and Health",
-        summary="Reviewed lede.",
-        body="Reviewed body.",
-        reviewed_by="Dr. Amina Rahman",
-        reviewer_credentials="MD, FRCP",
-        reviewed_on=datetime.date(2024, 3, 5),
-    )
-    article.publish(version)
-    page = client.get(article.get_absolute_url()).content.decode()
-    assert "Medically reviewed by Dr. Amina Rahman, MD, FRCP on" in page
-    assert '<time datetime="2024-03-05">5 March 2024</time>' in page
-    (data,) = _json_ld(page)
-    assert "MedicalWebPage" in data["@type"]
-    assert data["reviewedBy"] == {
-        "@type": "Person",
-        "name": "Dr. Amina Rahman",
-        "honorificSuffix": "MD, FRCP",
-    }
-    assert data["lastReviewed"] == "2024-03-05"
-
-
 def test_no_medical_review_line_without_a_reviewer(client, article):
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Medically reviewed" not in page

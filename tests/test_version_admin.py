@@ -40,9 +40,7 @@ def edit(article, button="_save_draft", **changes):
         "base_version": str(latest.number),
         "publish_at": "",
         "comments_open": "on" if article.comments_open else "",
-        "reviewed_by": latest.reviewed_by,
-        "reviewer_credentials": latest.reviewer_credentials,
-        "reviewed_on": latest.reviewed_on.isoformat() if latest.reviewed_on else "",
+        "review_interval_months": str(article.review_interval_months),
         button: "1",
     }
     data.update(changes)
@@ -59,9 +57,7 @@ def new_article(button="_save_draft", **changes):
         "publish_at": "",
         "comments_open": "on",
         "slug": "",
-        "reviewed_by": "",
-        "reviewer_credentials": "",
-        "reviewed_on": "",
+        "review_interval_months": "12",
         button: "1",
     }
     data.update(changes)

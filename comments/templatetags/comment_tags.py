@@ -12,6 +12,7 @@ from cms.caching import cached_fragment, valid_until
 
 from ..editing import editable_since
 from ..forms import CommentForm
+from ..models import Comment
 from ..moderation import comments_are_open
 from ..readers import own_comment_ids, saved_author_details
 from ..threads import comment_thread
@@ -105,6 +106,28 @@ def thread_html(request, article, page_parameter, comments_open):
     return cached_fragment(
         key, lambda: render_thread(request, article, page_parameter, comments_open)[0]
     )
+
+
+@register.simple_tag
+def credit_comments(corrections):
+    """Give each correction (an ArticleVersion) ``credited_comments``: the approved comments
+    linked to it as having led to it, oldest first. One query for all; prints nothing.
+
+    The article page uses it to thank the readers whose comments led to a correction,
+    without articles knowing about comments.
+    """
+    by_version = {correction.pk: correction for correction in corrections}
+    for correction in corrections:
+        correction.credited_comments = []
+    credited = (
+        Comment.objects.approved()
+        .filter(led_to_version__in=list(by_version))
+        .only("id", "name", "led_to_version_id")
+        .order_by("created_at", "pk")
+    )
+    for comment in credited:
+        by_version[comment.led_to_version_id].credited_comments.append(comment)
+    return ""
 
 
 def _find(comments, comment_id):

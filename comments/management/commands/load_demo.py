@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, MedicalReview
 from comments.models import Comment
 
 DEMO_SLUG = "what-is-ketamine-used-for"
@@ -88,9 +88,16 @@ class Command(BaseCommand):
             summary=first.summary,
             body=body,
             change_note="Added questions to ask a doctor before treatment.",
-            reviewed_by="Dr. Alex Morgan",
-            reviewer_credentials="MD, psychiatry",
-            reviewed_on=timezone.localdate(),
+        )
+        # A demo reviewer who cannot sign in: the review stands for one a real reviewer
+        # would sign in the admin (Medical reviewers group).
+        MedicalReview.objects.create(
+            version=second,
+            reviewer=None,
+            reviewer_name="Dr. Alex Morgan",
+            credentials="MD, psychiatry",
+            decision=MedicalReview.Decision.APPROVE,
+            note="Demo review.",
         )
         article.publish(second)
         saved = []

@@ -1,0 +1,56 @@
+"""The "Report" page of a comment: a small form that works without JavaScript."""
+
+import logging
+
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from articles.models import Article
+from cms.addresses import client_address
+
+from . import reports
+from .models import Comment
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_comment(request, pk):
+    """Show the report form; on POST file the report (once per reader) and say so."""
+    comment = get_object_or_404(
+        Comment.objects.approved()
+        .select_related("article__published_version")
+        .filter(article__in=Article.objects.published()),
+        pk=pk,
+    )
+    form = reports.ReportForm(request.POST or None)
+    context = {"comment": comment, "article": comment.article, "form": form}
+    if request.method != "POST":
+        return render(request, "comments/report.html", context)
+    ip_address = client_address(request)
+    if reports.rate_limit_exceeded(ip_address):
+        context["refused"] = (
+            "You have sent several reports in a short time. "
+            "Please try again later: your report was not sent."
+        )
+        return render(request, "comments/report.html", context, status=429)
+    if not form.is_valid():
+        return render(request, "comments/report.html", context)
+    report = reports.file_report(
+        comment,
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+        email=form.cleaned_data["email"],
+        reporter_ip=ip_address,
+    )
+    if report is None:
+        context["done"] = (
+            "You have reported this comment already, thank you: "
+            "a moderator will look at it. Nothing was changed."
+        )
+    else:
+        logger.info("Comment %s reported: %s", comment.pk, report.reason)
+        context["done"] = "Thank you: a moderator will look at this comment."
+    return render(request, "comments/report.html", context)
