@@ -7,8 +7,6 @@ marks the comment as spam (see comments/moderation.py), so a bot learns nothing.
 import time
 import unicodedata
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
 from django.core import signing
 from django.core.validators import URLValidator
@@ -97,6 +95,8 @@ class CommentForm(forms.ModelForm):
     )
     # Honeypot: hidden from people and screen readers; a bot that fills it is caught.
     honeypot = forms.CharField(required=False, label="Leave this field empty")
+    # The page is the same for every reader, so it holds no token: the form's script
+    # (static/js/comment-form.js) fetches a fresh one when the reader starts typing.
     token = forms.CharField(required=False, widget=forms.HiddenInput)
     replyto = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -123,35 +123,23 @@ class CommentForm(forms.ModelForm):
         self.article = article
         super().__init__(cleaned_submission(data), *args, **kwargs)
         self.fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        # The page is the same for every reader, so it holds no token: the form's script
-        # (static/js/comment-form.js) fetches a fresh one when the reader starts typing.
-        self.fields["token"].widget.attrs["data-token-url"] = reverse(
-            "comments:form_token", args=[article.pk]
-        )
-        self.helper = FormHelper()
-        # Cross-site posts are refused by their Fetch Metadata headers (comments/views.py).
-        self.helper.disable_csrf = True
-        self.helper.form_id = "commentform"
-        self.helper.form_action = article.get_absolute_url() + "comments/#respond"
-        self.helper.attrs = {"novalidate": ""} if self.is_bound else {}
-        self.helper.layout = Layout(
-            HTML(
-                '<p class="comment-notes">Your email address will not be published. '
-                'Required fields are marked <span class="required-mark" aria-hidden="true">*</span>'
-                '<span class="visually-hidden"> with an asterisk</span></p>'
-            ),
-            Field("body"),
-            Field("name"),
-            Field("email"),
-            Field("website"),
-            Field("save_details"),
-            Field("notify_replies"),
-            Field("notify_article"),
-            Div("honeypot", css_class="form-honeypot", aria_hidden="true"),
-            "token",
-            "replyto",
-            Submit("submit", "Post Comment"),
-        )
+
+    # The form is written out in templates/comments/_form.html, in this order.
+    TEXT_FIELDS = ("body", "name", "email", "website")
+    CHECKBOXES = ("save_details", "notify_replies", "notify_article")
+
+    @property
+    def text_fields(self):
+        return [self[name] for name in self.TEXT_FIELDS]
+
+    @property
+    def checkboxes(self):
+        return [self[name] for name in self.CHECKBOXES]
+
+    @property
+    def token_url(self):
+        """Where the form's script fetches its token (comments/views.py, form_token)."""
+        return reverse("comments:form_token", args=[self.article.pk])
 
     def clean(self):
         """Resolve "replyto" to its parent: an approved comment of this same article."""
