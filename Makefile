@@ -26,23 +26,24 @@ run: install  ## the development site with the demo article on SQLite
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production settings on this machine: DEBUG off, static files collected for whitenoise
-# (hashed names, gzip and brotli), gunicorn as configured by gunicorn.conf.py (BIND,
-# WEB_CONCURRENCY...). A SECRET_KEY is made up for the run unless you set one, and HTTPS=0
-# because nothing here terminates TLS; in production set both (README, "Running in production").
-serve: install  ## the production configuration on http://127.0.0.1:8000
+# (hashed names, gzip and brotli), then deploy/stack.py: Varnish on BIND (default
+# 127.0.0.1:8000) in front of gunicorn on APP_BIND (default 127.0.0.1:8001), and the mail
+# worker. Varnish is installed from Debian's packages when missing. A SECRET_KEY is made up
+# for the run unless you set one, and HTTPS=0 because nothing here terminates TLS; in
+# production set both (README, "Running in production").
+serve: install  ## the production stack on http://127.0.0.1:8000
 	@export DEBUG=0 HTTPS=$${HTTPS:-0} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	  SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} && \
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0 && \
-	{ $(BIN)/python manage.py db_worker --queue-name mail --no-reload & } && \
-	trap 'kill $$!' EXIT && $(BIN)/gunicorn cms.wsgi
+	exec $(BIN)/python deploy/stack.py serve
 
 # The mail queue's worker (comments/mail.py): sends every queued email, retries failures.
 # Development settings unless DEBUG=0 (then set SECRET_KEY and the EMAIL_* settings).
 worker: install  ## send the queued emails (README, "Emails and the worker")
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py db_worker --queue-name mail --no-reload
 
-bench: install  ## the article page under load: gunicorn, PostgreSQL, Redis, wrk (README, "Benchmarks")
+bench: install  ## the article page under load: Varnish, gunicorn, PostgreSQL, Redis, nginx, wrk (docs/benchmarks.md)
 	$(BIN)/python bench/run.py
 
 test: install-dev  ## the whole suite (browser tests included when Chromium is there)

@@ -147,6 +147,11 @@ class Stack:
         self.app_ports.append(port)
         return port
 
+    def start_worker(self):
+        """Start the mail queue's worker (comments/mail.py), as `make worker` runs it."""
+        command = [sys.executable, "manage.py", "db_worker", "--queue-name", "mail", "--no-reload"]
+        return self._start("worker", command)
+
     def write_backends(self):
         """backends.vcl for the app servers started so far: round robin, purges from here."""
         lines = ["import directors;", ""]
@@ -203,7 +208,8 @@ class Stack:
 
 def serve():
     """`make serve`: gunicorn on APP_BIND (default 127.0.0.1:8001) behind Varnish on BIND
-    (default 127.0.0.1:8000), until Ctrl-C. Installs Varnish from Debian when missing."""
+    (default 127.0.0.1:8000), and the mail worker, until Ctrl-C. Installs Varnish from
+    Debian's packages when it is missing."""
     parser = argparse.ArgumentParser(description=serve.__doc__)
     parser.parse_args(sys.argv[2:])
     if find_varnishd() is None:
@@ -217,9 +223,10 @@ def serve():
     with stack:
         stack.start_app_server(port=app_port)
         stack.start_cache()
+        stack.start_worker()
         print(
-            f"Serving http://127.0.0.1:{port}/ through Varnish; gunicorn on 127.0.0.1:{app_port}."
-            f"\nLogs in {workdir}/. Ctrl-C stops both.",
+            f"Serving http://127.0.0.1:{port}/ through Varnish; gunicorn on 127.0.0.1:{app_port};"
+            f" the mail worker beside them.\nLogs in {workdir}/. Ctrl-C stops them all.",
             flush=True,
         )
         stopping = []
