@@ -168,6 +168,8 @@ def rate_limit_exceeded(ip_address):
     """Count a post from this address; True once it exceeds the limit for the current period.
 
     The counter lives in Django's cache, so every app server sharing Redis shares it.
+    When the cache is unreachable the limit is not applied (logged): a reader's comment
+    matters more than a missed count.
     """
     if not settings.COMMENTS_RATE_LIMIT:
         return False
@@ -179,6 +181,9 @@ def rate_limit_exceeded(ip_address):
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=period * 2)
         count = 1
+    if count is None:  # django-redis answers None when Redis is down (IGNORE_EXCEPTIONS)
+        logger.warning("Comment rate limit not applied: the cache does not answer")
+        return False
     return count > settings.COMMENTS_RATE_LIMIT
 
 
