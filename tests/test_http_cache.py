@@ -8,6 +8,7 @@ the comment thread from Django's cache. Each change a reader would see must
 show at once for both.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -365,3 +366,21 @@ def test_with_redis_down_the_health_check_names_the_cache(client, db, redis_down
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "cache": "unavailable", "status": "unavailable"}
+
+
+def test_the_cache_passes_every_cookie_that_makes_a_page_personal(settings):
+    from pathlib import Path
+
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    from comments.readers import AUTHOR_COOKIE, OWN_COMMENTS_COOKIE
+
+    vcl = (Path(settings.BASE_DIR) / "deploy" / "varnish" / "default.vcl").read_text()
+    listed = set(re.search(r"\(\^\|;\\s\*\)\(([a-z_|]+)\)=", vcl).group(1).split("|"))
+    assert listed == settings.PERSONAL_COOKIES
+    assert {
+        settings.SESSION_COOKIE_NAME,
+        CookieStorage.cookie_name,
+        AUTHOR_COOKIE,
+        OWN_COMMENTS_COOKIE,
+    } <= settings.PERSONAL_COOKIES
