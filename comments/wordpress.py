@@ -408,8 +408,10 @@ def comment_text(content):
     does not render are stripped (their text kept); links and emphasis stay
     as the tags a reader may type. The result is cleaned like a form submission.
     """
-    soup = BeautifulSoup(content or "", "html.parser")
-    text = "".join(_comment_markup(child) for child in soup.children)
+    text = content or ""
+    if "<" in text or "&" in text:  # most comments are plain text: no parser needed
+        soup = BeautifulSoup(text, "html.parser")
+        text = "".join(_comment_markup(child) for child in soup.children)
     text = re.sub(r"[ \t]+\n", "\n", text.replace("\r\n", "\n"))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
