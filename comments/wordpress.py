@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from lxml import etree
@@ -589,10 +589,18 @@ class WordPressImport:
             return self._left_out(post, "page (use --include-pages)")
         if ARTICLE_STATES.get(post.status, "draft") is None:
             return self._left_out(post, f"{post.status} {post.type}")
-        with transaction.atomic():
-            result = self._import_in_transaction(post)
-            if self.dry_run:
-                transaction.set_rollback(True)
+        counted_before = self.counts.copy()
+        try:
+            with transaction.atomic():
+                result = self._import_in_transaction(post)
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        except (UnreadableExport, DatabaseError) as error:
+            self.counts = counted_before  # nothing of this item was saved: none of it counts
+            if isinstance(error, DatabaseError):
+                message = f"{post.describe()}: the database refused it ({error})"
+                raise UnreadableExport(message) from error
+            raise
         if result.new_comments and not self.dry_run:
             # Bulk rows skip Comment.save: refresh the article's pages the way it would.
             Article.objects.filter(pk=result.article.pk).touch_comments()

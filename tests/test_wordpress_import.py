@@ -84,6 +84,17 @@ def test_posts_become_articles_in_the_status_readers_should_see(client):
 
 
 @pytest.mark.django_db
+def test_a_wxr_1_1_export_is_read_like_a_1_2_one(tmp_path):
+    text = fixture_text().replace("/export/1.2/", "/export/1.1/")
+    text = text.replace("<wp:wxr_version>1.2<", "<wp:wxr_version>1.1<")
+    run_import(source=write_export(tmp_path, text))
+    version = Article.objects.get(slug="vitamin-d-evidence").published_version
+    assert version.summary.startswith("Who should take vitamin D")  # excerpt:encoded
+    assert "## Who needs a supplement" in version.body  # content:encoded
+    assert Comment.objects.count() == 9
+
+
+@pytest.mark.django_db
 def test_pages_are_imported_with_include_pages(client):
     run_import("--include-pages")
     about = Article.objects.get(slug="about")
@@ -430,8 +441,9 @@ def test_a_failing_row_stops_with_its_item_and_line_and_leaves_no_half_imported_
         if "<wp:comment_id>201<" in line
     )
 
+    out = io.StringIO()
     with pytest.raises(CommandError) as error:
-        run_import(source=write_export(tmp_path, text))
+        call_command("import_wordpress", str(write_export(tmp_path, text)), stdout=out)
 
     message = str(error.value)
     assert "item “Sleep hygiene basics” (wp:post_id 11" in message
@@ -441,6 +453,9 @@ def test_a_failing_row_stops_with_its_item_and_line_and_leaves_no_half_imported_
     assert not LegacyAddress.objects.filter(path="/?p=11").exists()
     assert not Comment.objects.filter(wordpress_id=201).exists()
     assert Article.objects.filter(slug="vitamin-d-evidence").exists()
+    # The summary printed before the message counts what was saved, and only that.
+    assert line_of(out.getvalue(), "published") == 1
+    assert line_of(out.getvalue(), "approved") == 5  # the vitamin D post's; not Mei Chen's
 
     # Corrected, the same command finishes the job without importing anything twice.
     run_import()

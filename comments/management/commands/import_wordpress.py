@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
 
 from comments.wordpress import UnreadableExport, WordPressImport, read_export
 
@@ -78,7 +77,7 @@ class Command(BaseCommand):
                         self.stdout.write(self.describe(result, dry_run))
         except OSError as error:
             raise CommandError(f"cannot read {export}: {error.strerror}") from None
-        except (UnreadableExport, DatabaseError) as error:
+        except UnreadableExport as error:
             self.stdout.write(self.summary(importer, dry_run))
             raise CommandError(
                 f"{export}: {error}. Nothing of that item was saved; what is listed above "
