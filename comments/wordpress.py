@@ -304,8 +304,12 @@ def parse_date(text, fallback="", where=""):
 
 # [caption id="" align="alignleft" width="300"]<img ...> The caption.[/caption]
 CAPTION_SHORTCODE = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.DOTALL | re.IGNORECASE)
-# Any other shortcode tag, opening, closing or on its own: [gallery ids="1,2"], [/embed]...
-SHORTCODE_TAG = re.compile(r"\[/?[a-zA-Z][\w-]*(?:\s[^\]]*)?\]")
+# WordPress's own media shortcodes, opening, closing or on their own: [gallery ids="1,2"],
+# [embed]https://...[/embed] (the address stays). Other bracketed text ("[sic]", a plugin's
+# shortcode) is kept as written, for the editor to see.
+SHORTCODE_TAG = re.compile(
+    r"\[/?(?:gallery|embed|audio|video|playlist|wp_caption)\b[^\]]*\]", re.IGNORECASE
+)
 BLOCK_START = re.compile(
     r"^\s*<(?:h[1-6]|p|ul|ol|li|blockquote|div|figure|table|pre|hr|dl|section)\b", re.IGNORECASE
 )
@@ -354,8 +358,8 @@ def post_body_markdown(content):
     """A WordPress post's content (block comments, shortcodes, classic paragraphs) as Markdown.
 
     Headings, lists, links, emphasis, blockquotes and images (with their alt
-    text) are kept; block comments (``<!-- wp:paragraph -->``) and shortcodes
-    other than [caption] are dropped.
+    text) are kept; block comments (``<!-- wp:paragraph -->``) and WordPress's
+    media shortcodes are dropped, a [caption] becomes its image and its text.
     """
     markdown = _converter.convert(_html_of_post(content))
     return re.sub(r"\n{3,}", "\n\n", markdown).strip()

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article, LegacyAddress
 from comments.models import Comment
+from comments.wordpress import post_body_markdown
 
 from .conftest import FIXTURES
 
@@ -126,6 +127,14 @@ def test_wordpress_html_becomes_markdown_with_headings_lists_links_and_images():
     classic = Article.objects.get(slug="sleep-hygiene-basics").published_version
     assert classic.body.startswith("Good sleep starts hours before bed.\n\n")
     assert "## When to see a doctor" in classic.body
+
+
+def test_media_shortcodes_are_dropped_and_other_bracketed_text_is_kept():
+    body = post_body_markdown(
+        '<p>The trial [sic] was small.</p>[gallery ids="31,32"]'
+        "[embed]https://video.example.org/sleep[/embed]"
+    )
+    assert body == "The trial [sic] was small.\n\nhttps://video.example.org/sleep"
 
 
 @pytest.mark.django_db
