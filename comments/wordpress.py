@@ -646,7 +646,7 @@ class WordPressImport:
             summary=post_summary(post.excerpt, post.content),
             body=post_body_markdown(post.content),
             author=author_user(post.creator, self.authors),
-            change_note=f"Imported from WordPress ({post.type} {post.id}, {post.status}).",
+            change_note="Imported from WordPress.",  # public, on the change log
         )
         if state in {"published", "scheduled"}:
             article.publish(version, when=published_at)
