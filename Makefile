@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DEBUG=1
 
-.PHONY: install install-dev run test lint format migrations-check clean serve bench worker
+.PHONY: install install-dev run test lint format migrations-check clean serve bench bench-import worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ worker: install  ## send the queued emails (README, "Emails and the worker")
 
 bench: install  ## the article page under load: Varnish, gunicorn, PostgreSQL, Redis, nginx, wrk (docs/benchmarks.md)
 	$(BIN)/python bench/run.py
+
+bench-import: install  ## import_wordpress with 10,000 comments, timed (README, "Moving from WordPress")
+	$(BIN)/python bench/wordpress_import.py
 
 test: install-dev  ## the whole suite (browser tests included when Chromium is there)
 	$(BIN)/pytest

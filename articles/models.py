@@ -634,3 +634,53 @@ class DeadLink(models.Model):
     def problem(self):
         """What went wrong, in a few words: the HTTP status or the error."""
         return f"HTTP {self.status_code}" if self.status_code else self.error or "no answer"
+
+
+def wordpress_post_address(post_id):
+    """The address every WordPress site answers for a post or page id: ``/?p=ID``.
+
+    The importer keeps it for every article it makes, so it also names the
+    article a WordPress id was imported as.
+    """
+    return f"/?p={int(post_id)}"
+
+
+class LegacyAddressQuerySet(models.QuerySet):
+    def article_for(self, path, now=None):
+        """The live article an old address leads to, or None.
+
+        An address of a draft or scheduled article leads nowhere yet: a redirect
+        would tell readers its new address before it is published.
+        """
+        found = (
+            self.filter(
+                path=path,
+                article__published_version__isnull=False,
+                article__publish_at__lte=now or timezone.now(),
+            )
+            .select_related("article")
+            .only("article__slug")
+            .first()
+        )
+        return found.article if found else None
+
+
+class LegacyAddress(models.Model):
+    """An address an article had on the site it was imported from (``/?p=12``,
+    ``/2019/04/02/old-name/``...). It answers with a permanent redirect to the
+    article's current address, whatever that becomes.
+    """
+
+    path = models.CharField(
+        max_length=500, unique=True, help_text="The old path, with its query string if any."
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="legacy_addresses")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = LegacyAddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "legacy addresses"
+
+    def __str__(self):
+        return f"{self.path} → {self.article.slug}"

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import feeds, search, views
+from . import feeds, legacy_addresses, search, views
 
 app_name = "articles"
 
@@ -10,7 +10,19 @@ urlpatterns = [
     path("search/", search.ArticleSearchView.as_view(), name="search"),
     path("feed/rss/", views.shared_article_list(feeds.LatestArticlesFeed()), name="rss"),
     path("feed/atom/", views.shared_article_list(feeds.LatestArticlesAtomFeed()), name="atom"),
-    path("<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    # WordPress's dated permalinks of imported articles (articles/legacy_addresses.py).
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?:(?P<day>[0-9]{2})/)?(?P<old_slug>[^/]+)/$",
+        legacy_addresses.redirect_old_path,
+        name="dated-permalink",
+    ),
+    path(
+        "<slug:slug>/",
+        legacy_addresses.or_old_address(views.ArticleDetailView.as_view()),
+        name="detail",
+    ),
     path("<slug:slug>/changes/", views.ArticleChangesView.as_view(), name="changes"),
     path("<slug:slug>/preview/<int:number>/", views.VersionPreviewView.as_view(), name="preview"),
+    # Last: an old /slug/ that is not a slug here (WordPress allows any letters in one).
+    path("<str:old_slug>/", legacy_addresses.redirect_old_path, name="old-address"),
 ]

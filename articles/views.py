@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView
 from cms.caching import ARTICLE_LISTS, article_key, share, valid_until
 
 from .diff import has_changes, word_diff
+from .legacy_addresses import redirect_for_old_id
 from .models import Article, ArticleVersion, MedicalReview
 
 
@@ -51,6 +52,10 @@ class SharedArticlePageMixin:
 class ArticleListView(ReaderArticleMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
+
+    def get(self, request, *args, **kwargs):
+        # WordPress's /?p=ID and /?page_id=ID arrive at the front page.
+        return redirect_for_old_id(request) or super().get(request, *args, **kwargs)
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE

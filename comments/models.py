@@ -44,6 +44,7 @@ class CommentQuerySet(models.QuerySet):
                 "body_html",
                 "avatar_colour",
                 "is_staff_reply",
+                "is_pingback",
                 "status",
                 "created_at",
             )
@@ -102,6 +103,10 @@ class Comment(models.Model):
     body_html = models.TextField(editable=False)
     avatar_colour = models.PositiveSmallIntegerField(default=0, editable=False)
     is_staff_reply = models.BooleanField(default=False, editable=False)
+    # Kept by `import_wordpress --with-pingbacks`: a link from another site, not a reader's words.
+    is_pingback = models.BooleanField(default=False, editable=False)
+    # The comment's id on the WordPress site it was imported from: a second import skips it.
+    wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
@@ -124,6 +129,11 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "created_at"], name="comment_article_page"),
             models.Index(fields=["status", "created_at"], name="comment_queue"),
             models.Index(fields=["email", "status"], name="comment_by_email"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "wordpress_id"], name="unique_wordpress_comment"
+            )
         ]
 
     def __str__(self):

@@ -1,0 +1,118 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from comments.wordpress import UnreadableExport, WordPressImport, read_export
+
+# The summary table: (heading, [(label, key of WordPressImport.counts)]).
+SUMMARY = [
+    (
+        "Articles",
+        [
+            ("published", "articles published"),
+            ("scheduled", "articles scheduled"),
+            ("draft (readers never see it)", "articles draft"),
+            ("already imported, kept as they are", "articles already there"),
+        ],
+    ),
+    (
+        "Comments",
+        [
+            ("approved", "comments approved"),
+            ("pending", "comments pending"),
+            ("spam", "comments spam"),
+            ("removed", "comments removed"),
+            ("already imported", "comments already there"),
+        ],
+    ),
+    (
+        "Threads",
+        [
+            ("conversations with replies", "threads"),
+            ("replies", "replies"),
+            ("deepest level", "deepest level"),
+            ("staff replies", "staff replies"),
+        ],
+    ),
+    (
+        "Left out",
+        [
+            ("pingbacks and trackbacks (--with-pingbacks keeps them)", "pingbacks left out"),
+        ],
+    ),
+]
+
+
+class Command(BaseCommand):
+    # Lives in comments, the app that depends on articles: the import fills both.
+    help = (
+        "Import a WordPress export (WXR, Tools → Export → All content): posts (and pages with "
+        "--include-pages) as articles, their comments with their threads, and the old "
+        "addresses as redirects. Running it again imports only what is new."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("export", help="the WordPress export file (.xml)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="say what would be imported; save nothing"
+        )
+        parser.add_argument(
+            "--include-pages", action="store_true", help="import pages as articles too"
+        )
+        parser.add_argument(
+            "--with-pingbacks",
+            action="store_true",
+            help="keep pingbacks and trackbacks, marked as such (left out by default)",
+        )
+
+    def handle(self, *args, export, dry_run, include_pages, with_pingbacks, verbosity, **options):
+        importer = WordPressImport(
+            include_pages=include_pages, with_pingbacks=with_pingbacks, dry_run=dry_run
+        )
+        try:
+            with open(export, "rb") as source:
+                for record in read_export(source):
+                    result = importer.add(record)
+                    # Left-out items (attachments, menu entries...) are many: only when asked.
+                    shown = 2 if result and result.action == "left out" else 1
+                    if result is not None and verbosity >= shown:
+                        self.stdout.write(self.describe(result, dry_run))
+        except OSError as error:
+            raise CommandError(f"cannot read {export}: {error.strerror}") from None
+        except UnreadableExport as error:
+            self.stdout.write(self.summary(importer, dry_run))
+            raise CommandError(
+                f"{export}: {error}. Nothing of that item was saved; what is listed above "
+                "was. Correct the file and run the command again: what is imported is skipped."
+            ) from None
+        self.stdout.write(self.summary(importer, dry_run))
+
+    def describe(self, result, dry_run):
+        """One line about one item of the export."""
+        post = result.post
+        if result.action == "left out":
+            return f"Left out {post.describe()}: {result.reason}."
+        comments = f"{result.new_comments} new comment{'s' * (result.new_comments != 1)}"
+        address = result.article.get_absolute_url()
+        if result.action == "already there":
+            verb = "Would add" if dry_run else "Added"
+            if not result.new_comments:
+                return f"Already imported: “{post.title}” as {address}, nothing new."
+            return f"{verb} {comments} to “{post.title}” ({address}), imported before."
+        verb = "Would import" if dry_run else "Imported"
+        return f"{verb} “{post.title}” as {address} ({result.state}), with {comments}."
+
+    def summary(self, importer, dry_run):
+        """The summary table: every count of SUMMARY, the old addresses and left-out items."""
+        counts = importer.counts
+        rows = []
+        for heading, lines in SUMMARY:
+            rows.append((heading, None))
+            rows.extend((f"  {label}", counts[key]) for label, key in lines)
+        left_out = sorted(key for key in counts if key.startswith("left out: "))
+        rows.extend((f"  items: {key.removeprefix('left out: ')}", counts[key]) for key in left_out)
+        rows.append(("Old addresses kept (301 to the new ones)", counts["old addresses kept"]))
+        width = max(len(label) for label, _ in rows) + 2
+        title = "WordPress import" + (" (dry run: nothing was saved)" if dry_run else "")
+        lines = ["", title, "=" * len(title)]
+        for label, number in rows:
+            lines.append(label if number is None else f"{label:<{width}}{number:>7}")
+        return "\n".join(lines)
