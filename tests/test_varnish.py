@@ -30,7 +30,9 @@ from comments.privacy import erase_commenter_data
 from comments.readers import AUTHOR_COOKIE, AUTHOR_SALT
 from deploy.stack import Stack, find_varnishd, get
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.cache]
+# serialized_rollback: like the other tests that commit (tests/e2e), each test starts from the
+# data the migrations made (groups), and leaves it behind for the next.
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.cache]
 
 BODY = "Sleep restores the body."
 
