@@ -1,6 +1,8 @@
 """Reader-facing article pages. Which articles a reader may see is decided in one place:
 ReaderArticleMixin.get_queryset()."""
 
+import functools
+
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404
@@ -18,6 +20,7 @@ def shared_article_list(view):
     """For the pages that list articles (front page, feeds, sitemap): the same for every
     reader, purged with ARTICLE_LISTS, and never kept past the next scheduled change."""
 
+    @functools.wraps(view)
     def view_with_cache_headers(request, *args, **kwargs):
         valid_until(request, Article.objects.next_scheduled_change())
         return share(request, view(request, *args, **kwargs), [ARTICLE_LISTS])

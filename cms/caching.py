@@ -24,6 +24,7 @@ The one read path (README, "The HTTP cache"):
   rendered from the database instead.
 """
 
+import functools
 import http.client
 import logging
 import math
@@ -104,11 +105,10 @@ def shared(keys):
     """A view decorator: the view's answers are shared under ``keys`` (see ``share``)."""
 
     def decorate(view):
+        @functools.wraps(view)
         def view_with_cache_headers(request, *args, **kwargs):
             return share(request, view(request, *args, **kwargs), keys)
 
-        view_with_cache_headers.__name__ = getattr(view, "__name__", "view")
-        view_with_cache_headers.__doc__ = view.__doc__
         return view_with_cache_headers
 
     return decorate
