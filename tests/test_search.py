@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 
@@ -126,3 +127,54 @@ def test_search_pages_are_not_indexed(client, db):
     page = client.get("/search/", {"q": "anything"}).content.decode()
     assert '<meta name="robots" content="noindex">' in page
     assert "Disallow: /search/" in client.get("/robots.txt").content.decode()
+
+
+def test_search_queries_stay_fixed_with_500_articles(
+    client, make_article, django_assert_num_queries
+):
+    for number in range(500):
+        make_article(title=f"Walking {number}", body="Walking every day helps sleep.")
+    for page_number in (1, 50):
+        with django_assert_num_queries(2):  # the count, then the page of results
+            response = client.get("/search/", {"q": "walking sleep", "page": page_number})
+        page = response.content.decode()
+        assert len(_result_titles(page)) == 10
+        assert f"Page {page_number} of 50" in page
+    assert "500 articles found" in page
+
+
+def test_a_new_version_is_found_by_its_own_words_only(client, make_article):
+    article = make_article(title="Hay fever", body="Pollen counts rise in June.")
+    update = article.add_version(title="Hay fever", summary="Updated.", body="Antihistamines help.")
+    assert _result_titles(client.get("/search/", {"q": "antihistamines"}).content.decode()) == []
+    article.publish(update)
+    page = client.get("/search/", {"q": "antihistamines"}).content.decode()
+    assert _result_titles(page) == ["Hay fever"]
+    assert _result_titles(client.get("/search/", {"q": "pollen"}).content.decode()) == []
+    article.unpublish()
+    assert _result_titles(client.get("/search/", {"q": "antihistamines"}).content.decode()) == []
+
+
+def test_the_search_vector_is_stored_when_published_and_read_from_the_index(make_article):
+    """PostgreSQL keeps the vector of each published version and parses text only for the page
+    shown (ts_headline after ORDER BY ... LIMIT); SQLite stores nothing."""
+    from articles.models import Article, ArticleVersion
+    from articles.search import search_articles
+
+    article = make_article(title="Iron deficiency", body="Tiredness.")
+    draft = article.add_version(title="Iron deficiency", summary="Draft.", body="Draft words.")
+    published = ArticleVersion.objects.get(pk=article.published_version_id)
+    if connection.vendor != "postgresql":
+        assert published.search_vector is None and draft.search_vector is None
+        return
+    assert "'iron':1A" in published.search_vector and "'tired':" in published.search_vector
+    assert ArticleVersion.objects.get(pk=draft.pk).search_vector is None
+    results = search_articles(Article.objects.published(), "iron")
+    plan = results[:10].explain(verbose=True)
+    index_of_the_sort = plan.index("->  Sort")
+    assert "ts_headline" in plan[:index_of_the_sort]
+    assert "ts_headline" not in plan[index_of_the_sort:]
+    assert "to_tsvector" not in plan
+    with CaptureQueriesContext(connection) as queries:
+        assert results.count() == 1
+    assert "ts_headline" not in queries[0]["sql"] and "ts_rank" not in queries[0]["sql"]
