@@ -20,6 +20,10 @@ from .page_cache import expire_pages
 # The heavy columns of a version, left out where only its number and dates are shown.
 VERSION_TEXT = ("version__summary", "version__body", "version__body_html")
 
+# The name under which the sitemap's cached pages are expired (articles/sitemaps.py): not a
+# slug, since a slug has no dot, so no article shares it.
+SITEMAP_PAGES = "sitemap.xml"
+
 
 class VersionConflict(Exception):
     """Raised when a version is saved from a base that is no longer the newest version."""
@@ -166,7 +170,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        expire_pages(*{self.slug, getattr(self, "_slug_in_db", None) or self.slug})
+        expire_pages(*{self.slug, getattr(self, "_slug_in_db", None) or self.slug}, SITEMAP_PAGES)
         self._slug_in_db = self.slug
 
     def get_absolute_url(self):
@@ -418,7 +422,7 @@ class Article(models.Model):
 
 @receiver(post_delete, sender=Article)
 def _expire_pages_of_deleted_article(sender, instance, **kwargs):
-    expire_pages(instance.slug)
+    expire_pages(instance.slug, SITEMAP_PAGES)
 
 
 class ArticleVersionQuerySet(models.QuerySet):

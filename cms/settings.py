@@ -249,6 +249,9 @@ REVIEW_REQUIRED_TO_PUBLISH = env_bool("REVIEW_REQUIRED_TO_PUBLISH")
 # How long a rendered article page or comment thread stays in the cache. Its key changes
 # with every change readers would see, so this only bounds memory (articles/page_cache.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 * 60)
+# How long a sitemap page stays in the shared cache. A change to an article expires it at
+# once; an article scheduled to go live appears at the latest this long after its time.
+SITEMAP_CACHE_SECONDS = env_int("SITEMAP_CACHE_SECONDS", 15 * 60)
 # With a shared cache, a cached article page is checked against a generation token in
 # that cache (renewed by every change) instead of a database query: see articles/page_cache.py.
 PAGE_CACHE_GENERATIONS = env_bool("PAGE_CACHE_GENERATIONS", bool(REDIS_URL))

@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import cached_sitemap, sitemap_index, sitemap_page
 from cms.admin_login import RateLimitedAdminLoginForm
 from cms.health import healthz
 from comments.views import PrivacyView
@@ -19,7 +18,13 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of the sitemap's pages (articles/sitemaps.py); robots.txt points at it.
+    path("sitemap.xml", cached_sitemap(sitemap_index), name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        cached_sitemap(sitemap_page),
+        name="sitemap-section",
+    ),
     path("privacy/", PrivacyView.as_view(), name="privacy"),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
