@@ -483,7 +483,7 @@ class ArticleVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "number"], name="unique_version_number")
         ]
-        # Created CONCURRENTLY, on PostgreSQL only (migration 0008_search_vector_index).
+        # Created CONCURRENTLY, on PostgreSQL only (migration 0009_search_vector_index).
         indexes = [GinIndex(fields=["search_vector"], name="version_search_vector")]
 
     def __str__(self):

@@ -1,21 +1,28 @@
-"""Migration operations that only PostgreSQL runs; on SQLite (development) they change the
-migration state and nothing else, so one set of migrations serves both databases."""
+"""Migration operations for a big PostgreSQL database that still run on SQLite (development),
+so that one set of migrations serves both."""
 
 from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import models
 
 
 class AddIndexConcurrentlyOnPostgreSQL(AddIndexConcurrently):
     """CREATE INDEX CONCURRENTLY on PostgreSQL: readers and writers of the table are not
     blocked while the index is built (the migration must be ``atomic = False``).
 
-    Other databases skip it: SQLite is for development, where tables are small and the
-    PostgreSQL index types (GIN) do not exist.
+    Elsewhere a plain index is created as usual, and an index of a PostgreSQL type (GIN,
+    trigram operator classes) is left out: SQLite is for development, where tables are small.
     """
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
+        elif type(self.index) is models.Index:
+            model = to_state.apps.get_model(app_label, self.model_name)
+            schema_editor.add_index(model, self.index)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+        elif type(self.index) is models.Index:
+            model = from_state.apps.get_model(app_label, self.model_name)
+            schema_editor.remove_index(model, self.index)

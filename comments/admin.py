@@ -30,7 +30,7 @@ from articles.models import Article
 from . import queue_admin  # noqa: F401 - registers emails, subscriptions, reports, block list
 from .blocklist import block_links
 from .models import Comment
-from .paginators import QueuePaginator
+from .paginators import SEARCH_COUNT_CEILING, QueuePaginator
 from .privacy import erase_commenter_data_action, export_commenter_data_action
 from .reports import Report, report_summary
 
@@ -174,7 +174,10 @@ class CommentAdmin(admin.ModelAdmin):
     list_per_page = 50
     # With two hundred thousand comments, counting them all on every page is the slow part.
     show_full_result_count = False
-    paginator = QueuePaginator
+    search_help_text = (
+        "Names, emails, text and IP addresses. "
+        f"At most {SEARCH_COUNT_CEILING:,} matches are counted, newest first."
+    )
     actions = (
         "approve_selected",
         "mark_selected_spam",
@@ -222,6 +225,16 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_at",
         "reports_received",
     )
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        searching = bool(request.GET.get("q", "").strip())
+        return QueuePaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            count_ceiling=SEARCH_COUNT_CEILING if searching else None,
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "website":

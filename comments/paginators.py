@@ -6,16 +6,24 @@ from django.utils.functional import cached_property
 
 # Below this many rows an exact count is cheap enough; above it the whole table is estimated.
 ESTIMATE_ABOVE = 10_000
+# A search counts at most this many matches (20 pages of 50).
+SEARCH_COUNT_CEILING = 1_000
 
 
 class QueuePaginator(Paginator):
-    """A Paginator that estimates the size of an unfiltered table from PostgreSQL's statistics.
+    """A Paginator that does not count a big table on every page.
 
     The comment list without a filter ("All", no search, no article) would otherwise run
-    COUNT(*) over every comment on every page. pg_class.reltuples is kept by VACUUM and
-    ANALYZE (autovacuum), close enough for "page 12 of 4,000". Filtered lists, and every
-    list on other databases, are counted exactly: their filters use an index.
+    COUNT(*) over every comment: on PostgreSQL its size is estimated from pg_class.reltuples
+    instead, kept by VACUUM and ANALYZE (autovacuum), close enough for "page 12 of 4,000".
+    With ``count_ceiling`` (a search), counting stops there: a common word matches tens of
+    thousands of comments, and nobody pages that far. Other lists are counted exactly:
+    their filters read an index.
     """
+
+    def __init__(self, *args, count_ceiling=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_ceiling = count_ceiling
 
     @cached_property
     def count(self):
@@ -23,6 +31,9 @@ class QueuePaginator(Paginator):
             estimate = table_row_estimate(self.object_list.model._meta.db_table)
             if estimate > ESTIMATE_ABOVE:
                 return estimate
+        if self.count_ceiling:
+            # Unordered, so that the database may stop at the ceiling wherever it finds rows.
+            return self.object_list.order_by()[: self.count_ceiling].count()
         return super().count
 
 

@@ -151,3 +151,14 @@ def test_the_whole_queue_is_estimated_on_postgresql_and_counted_elsewhere(
     else:
         assert result_count == 30
     assert Article.objects.count() == 1 and ArticleVersion.objects.count() == 1
+
+
+def test_a_search_counts_its_matches_up_to_a_ceiling(admin_client, busy_site, monkeypatch):
+    monkeypatch.setattr("comments.admin.SEARCH_COUNT_CEILING", 120)
+    response = admin_client.get(CHANGELIST, {"status": "all", "q": "some words"})
+    assert response.context["cl"].result_count == 120  # 2,000 match
+    assert "At most 1,000 matches are counted" in response.content.decode()  # the help text
+    last = admin_client.get(CHANGELIST, {"status": "all", "q": "some words", "p": "3"})
+    assert len(shown(last)) == 20
+    exact = admin_client.get(CHANGELIST, {"status": "all", "q": "number 999,"})
+    assert exact.context["cl"].result_count == 1

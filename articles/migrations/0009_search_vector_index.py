@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY cannot run inside a transaction
 
     dependencies = [
-        ("articles", "0007_search_vector"),
+        ("articles", "0008_search_vector"),
     ]
 
     operations = [

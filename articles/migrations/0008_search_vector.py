@@ -26,7 +26,7 @@ def fill_search_vectors(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0006_medical_reviewers_group"),
+        ("articles", "0007_legacy_addresses"),
     ]
 
     operations = [
