@@ -483,8 +483,12 @@ class ArticleVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "number"], name="unique_version_number")
         ]
-        # Created CONCURRENTLY, on PostgreSQL only (migration 0009_search_vector_index).
-        indexes = [GinIndex(fields=["search_vector"], name="version_search_vector")]
+        indexes = [
+            # Created CONCURRENTLY, the GIN index on PostgreSQL only (0009_search_vector_index).
+            GinIndex(fields=["search_vector"], name="version_search_vector"),
+            # The newest published change of the site, for the sitemap index.
+            models.Index(fields=["published_at"], name="version_published_at"),
+        ]
 
     def __str__(self):
         return f"{self.title} (version {self.number})"

@@ -1,8 +1,9 @@
-"""The GIN index of the search vectors, built CONCURRENTLY on PostgreSQL so that
-publishing is not blocked while it is built; nothing on SQLite."""
+"""The GIN index of the search vectors and an index of publication times, built
+CONCURRENTLY on PostgreSQL so that publishing is not blocked while they are built; on
+SQLite the plain index only."""
 
 import django.contrib.postgres.indexes
-from django.db import migrations
+from django.db import migrations, models
 
 from cms.postgres_operations import AddIndexConcurrentlyOnPostgreSQL
 
@@ -20,5 +21,9 @@ class Migration(migrations.Migration):
             index=django.contrib.postgres.indexes.GinIndex(
                 fields=["search_vector"], name="version_search_vector"
             ),
+        ),
+        AddIndexConcurrentlyOnPostgreSQL(
+            model_name="articleversion",
+            index=models.Index(fields=["published_at"], name="version_published_at"),
         ),
     ]
