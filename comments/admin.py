@@ -174,10 +174,6 @@ class CommentAdmin(admin.ModelAdmin):
     list_per_page = 50
     # With two hundred thousand comments, counting them all on every page is the slow part.
     show_full_result_count = False
-    search_help_text = (
-        "Names, emails, text and IP addresses. "
-        f"At most {SEARCH_COUNT_CEILING:,} matches are counted, newest first."
-    )
     actions = (
         "approve_selected",
         "mark_selected_spam",

@@ -157,7 +157,6 @@ def test_a_search_counts_its_matches_up_to_a_ceiling(admin_client, busy_site, mo
     monkeypatch.setattr("comments.admin.SEARCH_COUNT_CEILING", 120)
     response = admin_client.get(CHANGELIST, {"status": "all", "q": "some words"})
     assert response.context["cl"].result_count == 120  # 2,000 match
-    assert "At most 1,000 matches are counted" in response.content.decode()  # the help text
     last = admin_client.get(CHANGELIST, {"status": "all", "q": "some words", "p": "3"})
     assert len(shown(last)) == 20
     exact = admin_client.get(CHANGELIST, {"status": "all", "q": "number 999,"})
