@@ -334,6 +334,9 @@ def measure_pages(demo):
     pages = [
         ("`/search/?q=ketamine+depression`", reader, "/search/?q=ketamine+depression", None),
         ("`/search/?q=zzzz` (no result)", reader, "/search/?q=zzzz", None),
+        ("`/search/?q=ketamine+depression&page=40`", reader,
+         "/search/?q=ketamine+depression&page=40", None),
+        ("`/search/?q=sleep` (a word in nearly every article)", reader, "/search/?q=sleep", None),
         ("`/sitemap.xml` (the index), made afresh", reader, "/sitemap.xml", sitemap_changed),
         ("`/sitemap-articles.xml` (10,000 addresses), made afresh", reader,
          "/sitemap-articles.xml", sitemap_changed),
