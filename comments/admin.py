@@ -14,7 +14,8 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -255,13 +256,22 @@ class CommentAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
+        reports_per_comment = (
+            Report.objects.filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return (
             super()
             .get_queryset(request)
             .select_related(
                 "article__published_version", "article_version", "parent", "moderated_by"
             )
-            .annotate(report_count=Count("reports"))
+            # A subquery per comment shown, not a join and GROUP BY over every comment: the
+            # queue then reads one page of comments from an index, however big the table.
+            .annotate(report_count=Coalesce(Subquery(reports_per_comment), 0))
             # The admin shows versions by title and number; their text stays in the database.
             .defer(
                 *(

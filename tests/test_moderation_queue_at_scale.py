@@ -161,3 +161,22 @@ def test_a_search_counts_its_matches_up_to_a_ceiling(admin_client, busy_site, mo
     assert len(shown(last)) == 20
     exact = admin_client.get(CHANGELIST, {"status": "all", "q": "number 999,"})
     assert exact.context["cl"].result_count == 1
+
+
+def test_the_queue_reads_one_page_of_comments_without_joining_their_reports(
+    admin_client, busy_site
+):
+    """The reports column counts with a subquery per comment shown: a join with GROUP BY
+    would aggregate every comment of the table before the page could be cut."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(CHANGELIST, {"status": "all"})
+    assert len(shown(response)) == 50
+    page_query = next(
+        query["sql"]
+        for query in queries
+        if '"comments_comment"."body_html"' in query["sql"] and "ORDER BY" in query["sql"]
+    )
+    assert 'JOIN "comments_report"' not in page_query
