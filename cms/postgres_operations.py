@@ -1,7 +1,7 @@
 """Migration operations for a big PostgreSQL database that still run on SQLite (development),
 so that one set of migrations serves both."""
 
-from django.contrib.postgres.operations import AddIndexConcurrently
+from django.contrib.postgres.operations import AddIndexConcurrently, TrigramExtension
 from django.db import models
 
 
@@ -26,3 +26,12 @@ class AddIndexConcurrentlyOnPostgreSQL(AddIndexConcurrently):
         elif type(self.index) is models.Index:
             model = from_state.apps.get_model(app_label, self.model_name)
             schema_editor.remove_index(model, self.index)
+
+
+class TrigramExtensionOnPostgreSQL(TrigramExtension):
+    """CREATE EXTENSION pg_trgm on PostgreSQL, nothing elsewhere, both ways (Django's own
+    operation checks the database only when it migrates forwards)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -10,10 +10,9 @@ left out. pg_trgm is a trusted extension: the database's owner may create it.
 import django.contrib.postgres.indexes
 import django.db.models.functions.comparison
 import django.db.models.functions.text
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from cms.postgres_operations import AddIndexConcurrentlyOnPostgreSQL
+from cms.postgres_operations import AddIndexConcurrentlyOnPostgreSQL, TrigramExtensionOnPostgreSQL
 
 
 def trigram_index(expression, name):
@@ -40,7 +39,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),  # nothing on SQLite
+        TrigramExtensionOnPostgreSQL(),
         AddIndexConcurrentlyOnPostgreSQL(
             model_name="comment",
             index=models.Index(fields=["created_at", "id"], name="comment_newest"),
