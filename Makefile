@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DEBUG=1
 
-.PHONY: install install-dev run test lint format migrations-check clean serve bench bench-import worker
+.PHONY: install install-dev run test lint format migrations-check clean serve bench bench-import bench-scale worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ bench: install  ## the article page under load: Varnish, gunicorn, PostgreSQL, R
 
 bench-import: install  ## import_wordpress with 10,000 comments, timed (README, "Moving from WordPress")
 	$(BIN)/python bench/wordpress_import.py
+
+# 10,001 articles and 200,000 comments in a PostgreSQL database of its own (cms_scale), then
+# the time, queries and bytes of each kind of page (README, "Benchmarks").
+bench-scale: install  ## the site at a publisher's scale: bench/scale.py
+	$(BIN)/python bench/scale.py
 
 test: install-dev  ## the whole suite (browser tests included when Chromium is there)
 	$(BIN)/pytest

@@ -4,8 +4,10 @@ import calendar
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.cache import cache
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Max, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -32,9 +34,12 @@ class VersionConflict(Exception):
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """Articles a reader may see: a published version whose publish_at has passed."""
-        return self.filter(
-            published_version__isnull=False, publish_at__lte=now or timezone.now()
-        ).select_related("published_version", "published_version__author")
+        return (
+            self.filter(published_version__isnull=False, publish_at__lte=now or timezone.now())
+            .select_related("published_version", "published_version__author")
+            # Only search reads the vector, in SQL; no page needs it in Python.
+            .defer("published_version__search_vector")
+        )
 
     def touch_comments(self):
         """Record that what readers see of these articles' comments (or of their reviews)
@@ -343,7 +348,9 @@ class Article(models.Model):
         with transaction.atomic():
             if version.published_at is None:
                 version.published_at = when
-                ArticleVersion.objects.filter(pk=version.pk).update(published_at=when)
+                ArticleVersion.objects.filter(pk=version.pk).update(
+                    published_at=when, **ArticleVersion.search_vector_update()
+                )
             self.published_version = version
             if self.publish_at is None or self.publish_at > now or when > now:
                 # Scheduling applies to the whole article; a live article goes live again at once.
@@ -455,6 +462,10 @@ class ArticleVersion(models.Model):
         help_text="Public: what was wrong and what changed, "
         "e.g. “We corrected the dose in the second paragraph.”",
     )
+    # The words of the title (weight A), lede (B) and body (C) for full-text search, stored
+    # once when the version is first published (the content never changes afterwards), so a
+    # search never computes it. PostgreSQL only; empty elsewhere (articles/search.py).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleVersionQuerySet.as_manager()
 
@@ -462,6 +473,12 @@ class ArticleVersion(models.Model):
         ordering = ["article", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["article", "number"], name="unique_version_number")
+        ]
+        indexes = [
+            # Created CONCURRENTLY, the GIN index on PostgreSQL only (0009_search_vector_index).
+            GinIndex(fields=["search_vector"], name="version_search_vector"),
+            # The newest published change of the site, for the sitemap index.
+            models.Index(fields=["published_at"], name="version_published_at"),
         ]
 
     def __str__(self):
@@ -476,6 +493,25 @@ class ArticleVersion(models.Model):
     @property
     def is_published(self):
         return self.published_at is not None
+
+    SEARCH_CONFIG = "english"
+
+    @classmethod
+    def search_vector_expression(cls):
+        """The weighted search vector of a version's own title, lede and body, as SQL."""
+        return (
+            SearchVector("title", weight="A", config=cls.SEARCH_CONFIG)
+            + SearchVector("summary", weight="B", config=cls.SEARCH_CONFIG)
+            + SearchVector("body", weight="C", config=cls.SEARCH_CONFIG)
+        )
+
+    @classmethod
+    def search_vector_update(cls):
+        """Keyword arguments for a QuerySet.update() that stores the search vector: empty
+        except on PostgreSQL, the one database whose search reads it."""
+        if connection.vendor != "postgresql":
+            return {}
+        return {"search_vector": cls.search_vector_expression()}
 
     def latest_review(self):
         """The last decision a medical reviewer made on this version, or None."""

@@ -2,9 +2,12 @@
 
 On PostgreSQL the search is full-text: a weighted search vector over the title,
 lede and body (English stemming, so "sleeping" finds "sleep"), ranked, with the
-matches highlighted by ts_headline. Elsewhere (SQLite in development) every
-word must appear somewhere in the title, lede or body, case-insensitively, and
-the newest articles come first. Either way a reader only finds what
+matches highlighted by ts_headline. The vector is stored on each version when it
+is first published (ArticleVersion.search_vector, GIN-indexed), so a query reads
+the index instead of parsing every article; ts_headline, which must parse the
+text, runs only for the page of results shown, in a query of its own. Elsewhere
+(SQLite in development) every word must appear somewhere in the title, lede or
+body, case-insensitively, and the newest articles come first. Either way a reader only finds what
 ReaderArticleMixin lets them see, and only the published version is searched,
 never a draft.
 """
@@ -15,15 +18,16 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, TextField, Value
+from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
+from .models import ArticleVersion
 from .views import ReaderArticleMixin
 
-SEARCH_CONFIG = "english"
+SEARCH_CONFIG = ArticleVersion.SEARCH_CONFIG
 MAX_QUERY_LENGTH = 200
 EXCERPT_WORDS = 35
 # ts_headline marks matches with these; no reader or editor types private-use characters,
@@ -40,52 +44,61 @@ def uses_full_text_search():
 def search_articles(articles, query):
     """The articles of ``articles`` whose published version matches ``query``, best first.
 
-    On PostgreSQL each result carries ``rank`` and ``headline`` (the matches
-    between MARK_START and MARK_END); ``excerpt()`` turns either result into HTML.
+    On PostgreSQL each result carries its ``rank``; add_headlines() then marks the
+    matches of the results shown. ``excerpt()`` turns either kind of result into HTML.
     """
     if uses_full_text_search():
         return _full_text_search(articles, query)
     return _word_match(articles, query)
 
 
-def _full_text_search(articles, query):
+def _search_query(query):
     # Imported here: the module needs psycopg, which only a PostgreSQL setup must have.
-    from django.contrib.postgres.search import (
-        SearchHeadline,
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-    )
+    from django.contrib.postgres.search import SearchQuery
 
-    vector = (
-        SearchVector("published_version__title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("published_version__summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("published_version__body", weight="C", config=SEARCH_CONFIG)
-    )
-    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    text = Concat(
-        "published_version__summary",
-        Value("\n\n"),
-        "published_version__body",
-        output_field=TextField(),
-    )
+    return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def _full_text_search(articles, query):
+    from django.contrib.postgres.search import SearchRank
+
+    search_query = _search_query(query)
+    # The stored vector, GIN-indexed: no text is parsed to find or rank the matches.
     return (
-        articles.annotate(search=vector)
-        .filter(search=search_query)
-        .annotate(
-            rank=SearchRank(vector, search_query),
-            headline=SearchHeadline(
-                text,
-                search_query,
-                config=SEARCH_CONFIG,
-                start_sel=MARK_START,
-                stop_sel=MARK_END,
-                max_words=EXCERPT_WORDS,
-                min_words=15,
-            ),
-        )
+        articles.filter(published_version__search_vector=search_query)
+        .annotate(rank=SearchRank(F("published_version__search_vector"), search_query))
         .order_by("-rank", "-publish_at", "-pk")
     )
+
+
+def add_headlines(articles, query):
+    """Give each of ``articles`` (one page of results) its ``headline``: the passage around
+    the matches, marked between MARK_START and MARK_END, by ts_headline on PostgreSQL.
+
+    One query for the page, whatever its number: ts_headline parses the text, so it must
+    not run for the results before the page. Elsewhere nothing is added, and excerpt()
+    marks the words itself.
+    """
+    if not uses_full_text_search() or not articles:
+        return
+    from django.contrib.postgres.search import SearchHeadline
+
+    text = Concat("summary", Value("\n\n"), "body", output_field=TextField())
+    headline = SearchHeadline(
+        text,
+        _search_query(query),
+        config=SEARCH_CONFIG,
+        start_sel=MARK_START,
+        stop_sel=MARK_END,
+        max_words=EXCERPT_WORDS,
+        min_words=15,
+    )
+    versions = ArticleVersion.objects.filter(
+        pk__in=[article.published_version_id for article in articles]
+    )
+    headlines = dict(versions.annotate(headline=headline).values_list("pk", "headline"))
+    for article in articles:
+        article.headline = headlines.get(article.published_version_id)
 
 
 def _word_match(articles, query):
@@ -151,7 +164,9 @@ class ArticleSearchView(ReaderArticleMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for article in context["articles"]:
+        shown = list(context["articles"])  # the page of results, read once
+        add_headlines(shown, self.query)
+        for article in shown:
             article.search_excerpt = excerpt(article, self.query)
         context["query"] = self.query
         # The pagination links keep the query: "?page=2" + this.

@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import sitemap_index, sitemap_page
 from articles.views import shared_article_list
 from cms.admin_login import RateLimitedAdminLoginForm
 from cms.caching import shared
@@ -23,7 +22,13 @@ urlpatterns = [
         ),
         name="robots",
     ),
-    path("sitemap.xml", shared_article_list(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of the sitemap's pages (articles/sitemaps.py); robots.txt points at it.
+    path("sitemap.xml", shared_article_list(sitemap_index), name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        shared_article_list(sitemap_page),
+        name="sitemap-section",
+    ),
     path("privacy/", shared(keys=[])(PrivacyView.as_view()), name="privacy"),
     path("", include("comments.urls")),
     path("", include("articles.urls")),

@@ -7,12 +7,15 @@ A reply is never published under a parent readers cannot see: approving it
 approves the parents too, after the moderator has confirmed that.
 """
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -28,8 +31,12 @@ from articles.models import Article
 from . import queue_admin  # noqa: F401 - registers emails, subscriptions, reports, block list
 from .blocklist import block_links
 from .models import Comment
+from .paginators import SEARCH_COUNT_CEILING, QueuePaginator
 from .privacy import erase_commenter_data_action, export_commenter_data_action
 from .reports import Report, report_summary
+
+# What an article's address may be (a SlugField); anything else finds no article, unread.
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
 
 class CommentStatusFilter(admin.SimpleListFilter):
@@ -44,7 +51,10 @@ class CommentStatusFilter(admin.SimpleListFilter):
         return [*Comment.Status.choices, (self.everything, "All")]
 
     def value(self):
-        return super().value() or self.default
+        # An unknown status (a mistyped or forged address) shows the default queue.
+        value = super().value()
+        known = {self.everything, *Comment.Status.values}
+        return value if value in known else self.default
 
     def queryset(self, request, queryset):
         if self.value() == self.everything:
@@ -60,19 +70,47 @@ class CommentStatusFilter(admin.SimpleListFilter):
 
 
 class CommentArticleFilter(admin.SimpleListFilter):
-    """Filter by article, listing the articles with one query (their titles included)."""
+    """Filter by the article's address (its slug), typed in a box: a site of ten thousand
+    articles cannot list them all in the sidebar. Only the chosen article is read."""
 
     title = "article"
     parameter_name = "article"
+    template = "admin/comments/comment/article_filter.html"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.article = None
+        slug = self.value()
+        if slug and SLUG.fullmatch(slug):
+            self.article = (
+                Article.objects.filter(slug=slug).select_related("published_version").first()
+            )
+        # lookups() ran before the article was read; they name it now.
+        self.lookup_choices = list(self.lookups(request, model_admin))
 
     def lookups(self, request, model_admin):
-        articles = Article.objects.select_related("published_version").order_by("slug")
-        return [(str(article.pk), str(article)) for article in articles]
+        article = getattr(self, "article", None)
+        return [(article.slug, str(article))] if article else []
+
+    def has_output(self):
+        return True
+
+    def choices(self, changelist):
+        # The search box resubmits every other parameter of the list (status, search, order).
+        self.kept_parameters = [
+            (name, value)
+            for name, values in changelist.filter_params.items()
+            if name != self.parameter_name
+            for value in values
+        ]
+        yield from super().choices(changelist)
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(article_id=self.value())
-        return queryset
+        if not self.value():
+            return queryset
+        if self.article is None:
+            return queryset.none()
+        return queryset.filter(article=self.article)
 
 
 def _version_label(version):
@@ -135,6 +173,8 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ("name", "email", "body", "ip_address")
     ordering = ("-created_at", "-pk")
     list_per_page = 50
+    # With two hundred thousand comments, counting them all on every page is the slow part.
+    show_full_result_count = False
     actions = (
         "approve_selected",
         "mark_selected_spam",
@@ -183,6 +223,16 @@ class CommentAdmin(admin.ModelAdmin):
         "reports_received",
     )
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        searching = bool(request.GET.get("q", "").strip())
+        return QueuePaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            count_ceiling=SEARCH_COUNT_CEILING if searching else None,
+        )
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "website":
             kwargs["assume_scheme"] = "https"  # what readers type without a scheme today
@@ -206,13 +256,30 @@ class CommentAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
+        reports_per_comment = (
+            Report.objects.filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return (
             super()
             .get_queryset(request)
             .select_related(
                 "article__published_version", "article_version", "parent", "moderated_by"
             )
-            .annotate(report_count=Count("reports"))
+            # A subquery per comment shown, not a join and GROUP BY over every comment: the
+            # queue then reads one page of comments from an index, however big the table.
+            .annotate(report_count=Coalesce(Subquery(reports_per_comment), 0))
+            # The admin shows versions by title and number; their text stays in the database.
+            .defer(
+                *(
+                    f"{version}__{field}"
+                    for version in ("article__published_version", "article_version")
+                    for field in ("summary", "body", "body_html", "search_vector")
+                )
+            )
         )
 
     # Columns and read-only fields.

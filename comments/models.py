@@ -1,8 +1,10 @@
 """Reader comments: threaded, moderated, with an email that is never shown publicly."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Func, Q, TextField
+from django.db.models.functions import Cast, Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,6 +131,19 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "created_at"], name="comment_article_page"),
             models.Index(fields=["status", "created_at"], name="comment_queue"),
             models.Index(fields=["email", "status"], name="comment_by_email"),
+            # The queue's "All", newest first, a page at a time.
+            models.Index(fields=["created_at", "id"], name="comment_newest"),
+            # The queue's search (icontains, which is UPPER(column) LIKE '%...%' on
+            # PostgreSQL) reads trigram indexes there; on SQLite it reads the table.
+            *(
+                GinIndex(OpClass(Upper(expression), name="gin_trgm_ops"), name=name)
+                for expression, name in (
+                    (Cast("name", TextField()), "comment_name_trigram"),
+                    (Cast("email", TextField()), "comment_email_trigram"),
+                    (Cast("body", TextField()), "comment_body_trigram"),
+                    (Func("ip_address", function="HOST"), "comment_ip_trigram"),
+                )
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -88,7 +88,7 @@ def test_article_filter_lists_only_that_articles_comments(
     on_first = make_comment(first, status=Comment.Status.PENDING)
     make_comment(second, status=Comment.Status.PENDING)
 
-    response = moderator_client.get(CHANGELIST, {"article": first.pk})
+    response = moderator_client.get(CHANGELIST, {"article": first.slug})
 
     assert shown(response) == [on_first]
 

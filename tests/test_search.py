@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 
@@ -99,7 +100,8 @@ def test_search_results_use_a_fixed_number_of_queries(
 ):
     for number in range(5):
         make_article(title=f"Exercise {number}", body="Walking every day.")
-    with django_assert_num_queries(2):  # the count, then the page of results
+    # The count, the page of results, and on PostgreSQL the highlighted passages.
+    with django_assert_num_queries(3 if connection.vendor == "postgresql" else 2):
         page = client.get("/search/", {"q": "walking"}).content.decode()
     assert len(_result_titles(page)) == 5
 
@@ -126,3 +128,61 @@ def test_search_pages_are_not_indexed(client, db):
     page = client.get("/search/", {"q": "anything"}).content.decode()
     assert '<meta name="robots" content="noindex">' in page
     assert "Disallow: /search/" in client.get("/robots.txt").content.decode()
+
+
+def test_search_queries_stay_fixed_with_500_articles(
+    client, make_article, django_assert_num_queries
+):
+    for number in range(500):
+        make_article(title=f"Walking {number}", body="Walking every day helps sleep.")
+    for page_number in (1, 50):
+        # The count, the page of results, and on PostgreSQL the highlighted passages.
+        with django_assert_num_queries(3 if connection.vendor == "postgresql" else 2):
+            response = client.get("/search/", {"q": "walking sleep", "page": page_number})
+        page = response.content.decode()
+        assert len(_result_titles(page)) == 10
+        assert f"Page {page_number} of 50" in page
+    assert "500 articles found" in page
+
+
+def test_a_new_version_is_found_by_its_own_words_only(client, make_article):
+    article = make_article(title="Hay fever", body="Pollen counts rise in June.")
+    update = article.add_version(title="Hay fever", summary="Updated.", body="Antihistamines help.")
+    assert _result_titles(client.get("/search/", {"q": "antihistamines"}).content.decode()) == []
+    article.publish(update)
+    page = client.get("/search/", {"q": "antihistamines"}).content.decode()
+    assert _result_titles(page) == ["Hay fever"]
+    assert _result_titles(client.get("/search/", {"q": "pollen"}).content.decode()) == []
+    article.unpublish()
+    assert _result_titles(client.get("/search/", {"q": "antihistamines"}).content.decode()) == []
+
+
+def test_the_search_vector_is_stored_when_published_and_read_from_the_index(
+    client, make_article, settings
+):
+    """PostgreSQL keeps the vector of each published version and parses text (ts_headline)
+    only for the page of results shown, however far into the results; SQLite stores nothing."""
+    from articles.models import Article, ArticleVersion
+    from articles.search import search_articles
+
+    settings.ARTICLES_PER_PAGE = 2
+    article = make_article(title="Iron deficiency", body="Tiredness.")
+    for number in range(5):
+        make_article(title=f"Iron {number}", body="Iron and tiredness.")
+    draft = article.add_version(title="Iron deficiency", summary="Draft.", body="Draft words.")
+    published = ArticleVersion.objects.get(pk=article.published_version_id)
+    if connection.vendor != "postgresql":
+        assert published.search_vector is None and draft.search_vector is None
+        return
+    assert "'iron':1A" in published.search_vector and "'tired':" in published.search_vector
+    assert ArticleVersion.objects.get(pk=draft.pk).search_vector is None
+    plan = search_articles(Article.objects.published(), "iron")[4:6].explain()
+    assert "to_tsvector" not in plan and "ts_headline" not in plan
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/search/", {"q": "iron tiredness", "page": 3}).content.decode()
+    assert page.count("<mark>") >= 2 and "Page 3 of 3" in page
+    count, results, headlines = (query["sql"] for query in queries)
+    assert "ts_headline" not in count + results and "ts_rank" not in count
+    assert "ts_headline" in headlines
+    # ...for the two versions of the page shown, not for the four before it.
+    assert len(re.search(r" IN \(([^)]*)\)", headlines).group(1).split(",")) == 2

@@ -29,7 +29,7 @@ def test_sitemap_lists_every_published_article_with_its_last_modified_date(clien
     second = make_article(title="Second")
     make_article(title="Draft", slug="a-draft", publish=False)
     make_article(title="Later", slug="scheduled", publish_at=timezone.now() + timedelta(days=1))
-    response = client.get("/sitemap.xml")
+    response = client.get("/sitemap-articles.xml")
     assert response.status_code == 200
     root = ET.fromstring(response.content)  # noqa: S314 - our own output
     entries = {
@@ -49,21 +49,21 @@ def test_sitemap_lists_every_published_article_with_its_last_modified_date(clien
 
 def test_sitemap_lastmod_follows_the_newest_published_version(client, make_article):
     article = make_article(publish_at=timezone.now() - timedelta(days=10))
-    root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - our own output
+    root = ET.fromstring(client.get("/sitemap-articles.xml").content)  # noqa: S314 - our own output
     ten_days_ago = (timezone.now() - timedelta(days=10)).date().isoformat()
     assert root.find("sm:url/sm:lastmod", SITEMAP_NS).text == ten_days_ago
     second = article.add_version(title="Sleep and Health", summary="New", body="New body")
     article.publish(second)
-    root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - our own output
+    root = ET.fromstring(client.get("/sitemap-articles.xml").content)  # noqa: S314 - our own output
     assert root.find("sm:url/sm:lastmod", SITEMAP_NS).text == timezone.now().date().isoformat()
 
 
 def test_sitemap_uses_a_fixed_number_of_queries(client, make_article, django_assert_num_queries):
     for number in range(6):
         make_article(title=f"Article {number}")
-    # The published articles with their versions; the next scheduled change (its lifetime).
-    with django_assert_num_queries(2):
-        client.get("/sitemap.xml")
+    # How many articles, a page of them; the next scheduled change (how long it is kept).
+    with django_assert_num_queries(3):
+        client.get("/sitemap-articles.xml")
 
 
 def test_robots_txt_points_at_the_sitemap(client):

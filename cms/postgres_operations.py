@@ -1,0 +1,37 @@
+"""Migration operations for a big PostgreSQL database that still run on SQLite (development),
+so that one set of migrations serves both."""
+
+from django.contrib.postgres.operations import AddIndexConcurrently, TrigramExtension
+from django.db import models
+
+
+class AddIndexConcurrentlyOnPostgreSQL(AddIndexConcurrently):
+    """CREATE INDEX CONCURRENTLY on PostgreSQL: readers and writers of the table are not
+    blocked while the index is built (the migration must be ``atomic = False``).
+
+    Elsewhere a plain index is created as usual, and an index of a PostgreSQL type (GIN,
+    trigram operator classes) is left out: SQLite is for development, where tables are small.
+    """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+        elif type(self.index) is models.Index:
+            model = to_state.apps.get_model(app_label, self.model_name)
+            schema_editor.add_index(model, self.index)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+        elif type(self.index) is models.Index:
+            model = from_state.apps.get_model(app_label, self.model_name)
+            schema_editor.remove_index(model, self.index)
+
+
+class TrigramExtensionOnPostgreSQL(TrigramExtension):
+    """CREATE EXTENSION pg_trgm on PostgreSQL, nothing elsewhere, both ways (Django's own
+    operation checks the database only when it migrates forwards)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
