@@ -45,7 +45,8 @@ def five_hundred_articles(make_article, monkeypatch):
 def test_the_index_lists_every_page_of_the_sitemap_and_robots_txt_points_at_it(
     client, five_hundred_articles, django_assert_num_queries
 ):
-    with django_assert_num_queries(2):  # how many articles, and the newest change
+    # How many articles, the newest change; the next scheduled change (how long it is kept).
+    with django_assert_num_queries(3):
         entries = _index_entries(client)
     assert [address for address, _lastmod in entries] == [
         "http://127.0.0.1:8000/sitemap-articles.xml",
@@ -65,7 +66,8 @@ def test_the_pages_hold_every_published_article_once_in_fixed_queries(
 ):
     addresses = []
     for page in (1, 2, 3):
-        with django_assert_num_queries(2):  # how many articles, then this page of them
+        # How many articles, this page of them; the next scheduled change (its lifetime).
+        with django_assert_num_queries(3):
             addresses += _page_addresses(client, f"/sitemap-articles.xml?p={page}")
     expected = {
         f"http://127.0.0.1:8000/{slug}/"
