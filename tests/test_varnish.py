@@ -282,3 +282,21 @@ def test_a_purge_that_fails_is_logged_and_the_change_stands(settings, article, c
     article.refresh_from_db()
     assert article.published_version.title == "Still published"
     assert "Could not purge" in caplog.text
+
+
+def test_pages_go_out_gzipped_to_browsers_that_accept_it(stack, article):
+    import gzip
+    import http.client
+
+    plain = cached_page(stack, "/sleep-and-health/")
+    connection = http.client.HTTPConnection("127.0.0.1", stack.cache_port, timeout=30)
+    try:
+        connection.request("GET", "/sleep-and-health/", headers={"Accept-Encoding": "gzip"})
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert response.getheader("X-Cache") == "hit"
+    assert gzip.decompress(body).decode() == plain
+    assert len(body) < len(plain.encode()) / 2

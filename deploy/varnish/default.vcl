@@ -50,6 +50,12 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
+    # Pages, feeds and sitemaps go out gzipped to every browser that accepts it (a cached
+    # page is stored compressed, once); static files come compressed from whitenoise.
+    if (beresp.http.Content-Type ~ "^(text/html|application/(xml|rss\+xml|atom\+xml|json))"
+        && !beresp.http.Content-Encoding) {
+        set beresp.do_gzip = true;
+    }
     # Keep only what Django explicitly marks public; never a response that sets a cookie.
     if (beresp.http.Cache-Control !~ "\bpublic\b" || beresp.http.Set-Cookie) {
         # A short "hit-for-miss" marker: requests for this URL go to Django without
