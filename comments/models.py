@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models, transaction
 from django.db.models import Func, Q, TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Upper
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -15,8 +16,56 @@ from articles.models import Article, ArticleVersion
 from .avatars import avatar_colour, initials
 from .markup import render_comment
 
+# A thread is walked in SQL, never by one query per level: a chain of replies is user
+# data and may be long. The bound only protects against a cycle written into the
+# database by hand (the application never makes one).
+LONGEST_CHAIN = 10_000
+
+
+def shown_condition(alias, own_ids):
+    """SQL (and parameters) for "a reader sees this row": approved, or one of their own
+    pending comments (ids from their signed cookie)."""
+    own_ids = [int(pk) for pk in own_ids]
+    if not own_ids:
+        return f"{alias}.status = %s", [Comment.Status.APPROVED]
+    marks = ", ".join(["%s"] * len(own_ids))
+    return (
+        f"({alias}.status = %s OR ({alias}.status = %s AND {alias}.id IN ({marks})))",
+        [Comment.Status.APPROVED, Comment.Status.PENDING, *own_ids],
+    )
+
+
+def visible_tree_sql(article_id, own_ids=()):
+    """A ``WITH RECURSIVE visible (id, parent_id, status, created_at, level)`` clause: the
+    comments of an article a reader sees, i.e. shown themselves with every ancestor shown.
+
+    A reply under a comment readers cannot see (pending, spam, removed) is not shown,
+    and neither are its replies. Returns (sql, params); the caller adds its SELECT.
+    """
+    table = Comment._meta.db_table
+    root_shown, root_params = shown_condition("root", own_ids)
+    child_shown, child_params = shown_condition("child", own_ids)
+    sql = (
+        "WITH RECURSIVE visible (id, parent_id, status, created_at, level) AS ("  # noqa: S608, S611 (names from the model, values as parameters)
+        f" SELECT root.id, root.parent_id, root.status, root.created_at, 1 FROM {table} root"
+        f" WHERE root.article_id = %s AND root.parent_id IS NULL AND {root_shown}"
+        " UNION ALL"
+        " SELECT child.id, child.parent_id, child.status, child.created_at, visible.level + 1"
+        f" FROM {table} child JOIN visible ON child.parent_id = visible.id"
+        f" WHERE {child_shown} AND visible.level < %s"
+        ")"
+    )
+    return sql, [article_id, *root_params, *child_params, LONGEST_CHAIN]
+
 
 class CommentQuerySet(models.QuerySet):
+    def seen_by_readers(self, article_id, own_ids=()):
+        """The comments of this article that its page shows: approved (or the reader's own
+        pending ones) with every comment above them shown too. Counts, the thread and the
+        feed all use this, so they agree."""
+        sql, params = visible_tree_sql(article_id, own_ids)
+        return self.filter(pk__in=RawSQL(f"{sql} SELECT id FROM visible", params))  # noqa: S608, S611 (names from the model, values as parameters)
+
     def approved(self):
         """Comments every reader may see."""
         return self.filter(status=Comment.Status.APPROVED)
@@ -153,6 +202,8 @@ class Comment(models.Model):
         self.body_html = render_comment(self.body)
         self.avatar_colour = avatar_colour(self.email)
         if self.parent_id:
+            if self._state.adding:
+                self.attach_within_depth_limit()
             self.depth = min(self.parent.depth + 1, settings.COMMENTS_MAX_DEPTH)
         super().save(*args, **kwargs)
         # Readers see approved comments only: a comment that is approved, or was until now,
@@ -214,15 +265,44 @@ class Comment(models.Model):
     def restore(self, by=None):
         self.set_status(self.Status.PENDING, by)
 
+    def attach_within_depth_limit(self):
+        """A new reply to a comment at the deepest level (COMMENTS_MAX_DEPTH) becomes a reply
+        to that comment's parent, so it shows at the same level, as readers expect.
+
+        Chains stored before this rule may be deeper than the limit: the reply then
+        attaches to the nearest ancestor above the limit, found in one query.
+        """
+        deepest = settings.COMMENTS_MAX_DEPTH
+        if self.parent.depth < deepest:
+            return
+        for ancestor in self.parent.ancestors():
+            if ancestor.depth < deepest:
+                self.parent = ancestor
+                return
+        self.parent = None
+
+    def ancestors(self):
+        """The comments above this one, nearest first, in one query whatever the chain."""
+        if self.parent_id is None:
+            return []
+        table = self._meta.db_table
+        return list(
+            Comment.objects.raw(
+                "WITH RECURSIVE chain (id, level) AS ("  # noqa: S608, S611 (names from the model, values as parameters)
+                " SELECT CAST(%s AS BIGINT), 1"
+                " UNION ALL"
+                f" SELECT up.parent_id, chain.level + 1 FROM {table} up"
+                " JOIN chain ON up.id = chain.id"
+                " WHERE up.parent_id IS NOT NULL AND chain.level < %s"
+                f") SELECT comment.* FROM {table} comment JOIN chain ON comment.id = chain.id"
+                " ORDER BY chain.level",
+                [self.parent_id, LONGEST_CHAIN],
+            )
+        )
+
     def unapproved_parents(self):
         """The ancestors of this comment that readers cannot see, nearest first."""
-        parents = []
-        parent = self.parent
-        while parent is not None:
-            if parent.status != self.Status.APPROVED:
-                parents.append(parent)
-            parent = parent.parent
-        return parents
+        return [parent for parent in self.ancestors() if parent.status != self.Status.APPROVED]
 
     def approve_with_parents(self, by=None):
         """Approve this comment and every unapproved ancestor, from the top of the thread down.

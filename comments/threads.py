@@ -1,49 +1,147 @@
-"""Turning one flat query of comments into a thread, and finding a comment's page."""
+"""The page of a comment thread a reader asked for, and the page that shows a comment.
+
+Only the top-level comments of that page and the replies under them are read,
+in one query whatever the size of the thread (the walk down the replies is a
+recursive query in the database). The thread is then laid out as a flat list in
+the order readers read it, each comment with the level it shows at, so that
+neither Python nor the templates recurse once per level of replies: a chain of
+replies is user data and may be any length.
+"""
+
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
 
-from .models import Comment
+from .models import Comment, visible_tree_sql
 from .readers import own_comment_ids
 
+# The columns a public page prints: never the email, IP address or user agent.
+DISPLAY_COLUMNS = (
+    "id",
+    "article_id",
+    "article_version_id",
+    "parent_id",
+    "depth",
+    "name",
+    "website",
+    "body_html",
+    "avatar_colour",
+    "is_staff_reply",
+    "status",
+    "created_at",
+)
 
-def build_thread(comments):
-    """Attach each comment's replies as ``thread_replies`` and return the top-level comments.
 
-    ``comments`` come oldest first from a single query; a reply whose parent is
-    not among them (not approved, or removed) is left out with its own replies.
-    """
-    by_id = {comment.pk: comment for comment in comments}
+@dataclass
+class ThreadItem:
+    """One comment of a thread page, where it shows, and which lists end after it."""
+
+    comment: Comment
+    level: int
+    opens_replies: bool = False  # the next item is its first reply: a nested list starts
+    closing: range = field(default_factory=lambda: range(0))  # nested lists that end after it
+
+
+def _page_sql(article_id, own_ids, per_page, offset):
+    """One query: the reader's counts on every row, then the comments of one page of roots
+    (a single row of counts, without a comment, when the page is empty)."""
+    visible, params = visible_tree_sql(article_id, own_ids)
+    table = Comment._meta.db_table
+    columns = ", ".join(f"shown.{column}" for column in DISPLAY_COLUMNS)
+    inner = ", ".join(f"comment.{column}" for column in DISPLAY_COLUMNS)
+    sql = (
+        f"{visible},"  # noqa: S608, S611 (names from the model, values as parameters)
+        " page_roots (id) AS ("
+        "  SELECT id FROM visible WHERE parent_id IS NULL"
+        "  ORDER BY created_at, id LIMIT %s OFFSET %s),"
+        " page_tree (id) AS ("
+        "  SELECT id FROM page_roots"
+        "  UNION ALL"
+        "  SELECT visible.id FROM visible JOIN page_tree ON visible.parent_id = page_tree.id),"
+        " counts (approved_total, roots_total) AS ("
+        "  SELECT COUNT(CASE WHEN status = %s THEN 1 END),"
+        "         COUNT(CASE WHEN parent_id IS NULL THEN 1 END) FROM visible)"
+        f" SELECT counts.approved_total, counts.roots_total, {columns}"
+        " FROM counts LEFT JOIN ("
+        f"  SELECT {inner} FROM page_tree JOIN {table} comment ON comment.id = page_tree.id"
+        " ) shown ON 1 = 1"
+        " ORDER BY shown.created_at, shown.id"
+    )
+    return sql, [*params, per_page, offset, Comment.Status.APPROVED]
+
+
+def _read_page(article_id, own_ids, per_page, page_number):
+    sql, params = _page_sql(article_id, own_ids, per_page, (page_number - 1) * per_page)
+    rows = list(Comment.objects.raw(sql, params))
+    comments = [row for row in rows if row.pk is not None]
+    return comments, rows[0].approved_total, rows[0].roots_total
+
+
+def _wanted_page(page_parameter):
+    try:
+        return max(1, int(str(page_parameter)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def lay_out(comments):
+    """The comments of a page as ThreadItems in reading order (each reply after its parent,
+    replies oldest first), with levels capped at COMMENTS_MAX_DEPTH. No recursion."""
+    replies = {}
     roots = []
-    for comment in comments:
+    for comment in comments:  # oldest first
         comment.thread_replies = []
-    for comment in comments:
         if comment.parent_id is None:
             roots.append(comment)
-        elif comment.parent_id in by_id:
-            by_id[comment.parent_id].thread_replies.append(comment)
-    return roots
+        else:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    for comment in comments:
+        comment.thread_replies = replies.get(comment.pk, [])
+    deepest = settings.COMMENTS_MAX_DEPTH
+    items = []
+    stack = [(root, 1) for root in reversed(roots)]
+    while stack:
+        comment, level = stack.pop()
+        items.append(ThreadItem(comment, level))
+        for reply in reversed(comment.thread_replies):
+            stack.append((reply, min(level + 1, deepest)))
+    for item, following in zip(items, [*items[1:], None], strict=False):
+        next_level = following.level if following else 1
+        item.opens_replies = next_level > item.level
+        if not item.opens_replies:
+            item.closing = range(item.level - next_level)
+    return roots, items
 
 
 def comment_thread(request, article, page_number=None):
     """The page of the thread this reader sees, with the count of approved comments.
 
-    One query, whatever the number of comments: the reader's own pending
-    comments come with the approved ones.
+    ``page.object_list`` holds the page's top-level comments (each with its
+    ``thread_replies``) and ``page.thread_items`` the whole page in reading order.
+    One query, whatever the number of comments; the reader's own pending comments
+    come with the approved ones. A page past the end shows the last page (one more
+    query, only then).
     """
     own_ids = own_comment_ids(request)
-    comments = list(Comment.objects.filter(article=article).visible_to(own_ids).for_display())
-    approved_count = sum(comment.status == Comment.Status.APPROVED for comment in comments)
-    paginator = Paginator(build_thread(comments), settings.COMMENTS_PER_PAGE)
-    page = paginator.get_page(page_number)
+    per_page = settings.COMMENTS_PER_PAGE
+    wanted = _wanted_page(page_number)
+    comments, approved_count, roots_count = _read_page(article.pk, own_ids, per_page, wanted)
+    page = Paginator(range(roots_count), per_page).get_page(wanted)
+    if page.number != wanted:
+        comments, approved_count, roots_count = _read_page(
+            article.pk, own_ids, per_page, page.number
+        )
+    roots, items = lay_out(comments)
+    page.object_list = roots
+    page.thread_items = items
     return page, approved_count
 
 
 def page_of(comment):
     """The thread page number that shows ``comment`` (found through its top-level ancestor)."""
-    root = comment
-    while root.parent_id is not None:
-        root = root.parent
+    ancestors = comment.ancestors()
+    root = ancestors[-1] if ancestors else comment
     earlier = (
         Comment.objects.approved()
         .filter(article_id=comment.article_id, parent__isnull=True, created_at__lt=root.created_at)

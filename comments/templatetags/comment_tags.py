@@ -39,7 +39,7 @@ def comment_section(context, article):
     if reply_id:
         # "Reply to <name>" needs the comment itself, from this reader's own render.
         html, page = render_thread(request, article, page_parameter, is_open)
-        reply_to = _find(page.object_list, reply_id)
+        reply_to = _find(page, reply_id)
     else:
         html, page = thread_html(request, article, page_parameter, is_open)
     page_cache_info = context.get("page_cache_info")
@@ -84,16 +84,13 @@ def comment_form_token(article_id):
     return make_form_token(article_id)
 
 
-def _find(comments, comment_id):
-    """The comment with this id among a page of threads, or None."""
+def _find(page, comment_id):
+    """The comment with this id on a page of the thread, or None."""
     try:
         wanted = int(comment_id)
     except (TypeError, ValueError):
         return None
-    stack = list(comments)
-    while stack:
-        comment = stack.pop()
-        if comment.pk == wanted:
-            return comment
-        stack.extend(comment.thread_replies)
+    for item in page.thread_items:
+        if item.comment.pk == wanted:
+            return item.comment
     return None
