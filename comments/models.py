@@ -300,6 +300,24 @@ class Comment(models.Model):
             )
         )
 
+    def approved_reply_count(self):
+        """How many approved replies (at any level) sit under this comment: readers see
+        them only while this comment is approved (CommentQuerySet.seen_by_readers)."""
+        table = self._meta.db_table
+        below = (
+            "WITH RECURSIVE below (id, level) AS ("  # noqa: S608 (names from the model, values as parameters)
+            f" SELECT id, 1 FROM {table} WHERE parent_id = %s"
+            " UNION ALL"
+            f" SELECT reply.id, below.level + 1 FROM {table} reply"
+            " JOIN below ON reply.parent_id = below.id WHERE below.level < %s"
+            ") SELECT id FROM below"
+        )
+        return (
+            Comment.objects.approved()
+            .filter(pk__in=RawSQL(below, [self.pk, LONGEST_CHAIN]))  # noqa: S611
+            .count()
+        )
+
     def unapproved_parents(self):
         """The ancestors of this comment that readers cannot see, nearest first."""
         return [parent for parent in self.ancestors() if parent.status != self.Status.APPROVED]
