@@ -17,7 +17,12 @@ from . import moderation, subscriptions
 from .editing import CommentEditForm, can_change, delete_own_comment, status_after_edit
 from .forms import CommentForm
 from .models import Comment
-from .readers import forget_author_details, remember_own_comment, save_author_details
+from .readers import (
+    forget_author_details,
+    own_comment_ids,
+    remember_own_comment,
+    save_author_details,
+)
 from .threads import location_of
 
 logger = logging.getLogger(__name__)
@@ -61,6 +66,7 @@ def post_comment(request, slug):
             form_shown_at=form.form_shown_at,
             honeypot_filled=form.honeypot_filled,
             confirmed_email=subscriptions.confirmed_address(request),
+            own_comment_ids=tuple(own_comment_ids(request)),
         )
     )
     comment.status = decision.status
