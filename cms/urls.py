@@ -7,6 +7,9 @@ from cms.admin_login import RateLimitedAdminLoginForm
 from cms.health import healthz
 from comments.views import PrivacyView
 
+# Refusals in the site's style, saying why (cms/refusals.py).
+handler400 = "cms.refusals.bad_request"
+
 # Guessing an admin password fails after a few tries (cms/admin_login.py).
 admin.site.login_form = RateLimitedAdminLoginForm
 

@@ -16,8 +16,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -405,7 +404,10 @@ class CommentAdmin(admin.ModelAdmin):
         ]
 
     def _comment_to_change(self, request, object_id):
-        comment = get_object_or_404(self.get_queryset(request), pk=object_id)
+        # get_object() answers None for an id that is not a number ("abc"), as for a missing one.
+        comment = self.get_object(request, object_id)
+        if comment is None:
+            raise Http404("No comment with that id.")
         if not self.has_change_permission(request, comment):
             raise PermissionDenied
         return comment

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from ..forms import CommentForm, make_form_token
+from ..forms import CommentForm, comment_id_from, make_form_token
 from ..models import Comment
 from ..moderation import comments_are_open
 from ..readers import saved_author_details
@@ -28,9 +28,9 @@ def comment_section(context, article):
     if is_open and form is None:
         initial = saved_author_details(request)
         initial["save_details"] = bool(initial)
-        replyto = request.GET.get("replyto", "")
-        if replyto.isdigit():
-            initial["replyto"] = int(replyto)
+        replyto = comment_id_from(request.GET.get("replyto", ""))
+        if replyto:
+            initial["replyto"] = replyto
         if "page_cache_form_token" in context:
             initial["token"] = context["page_cache_form_token"]
         form = CommentForm(article=article, initial=initial)
