@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
+
+from cms.rate_limits import count_hit
 
 from . import blocklist, subscriptions
 from .mail import OutgoingEmail, queue_email
@@ -185,19 +186,15 @@ def comments_are_open(article, now=None):
 def rate_limit_exceeded(ip_address):
     """Count a post from this address; True once it exceeds the limit for the current period.
 
-    The counter lives in Django's cache, so every app server sharing Redis shares it.
+    The counter lives in Django's cache, so every app server sharing Redis shares it;
+    without a cache that answers, the limit fails open (cms/rate_limits.py).
     """
     if not settings.COMMENTS_RATE_LIMIT:
         return False
     period = settings.COMMENTS_RATE_PERIOD
     key = f"comments:rate:{ip_address}:{int(time.time() // period)}"
-    cache.add(key, 0, timeout=period * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period * 2)
-        count = 1
-    return count > settings.COMMENTS_RATE_LIMIT
+    count = count_hit(key, period * 2, "comment rate")
+    return count is not None and count > settings.COMMENTS_RATE_LIMIT
 
 
 def notify_moderators(comment, reason=""):

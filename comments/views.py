@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from articles.models import Article
 from cms.addresses import client_address
+from cms.rate_limits import CACHE_UNAVAILABLE
 
 from . import moderation, subscriptions
 from .editing import CommentEditForm, can_change, delete_own_comment, status_after_edit
@@ -70,7 +71,14 @@ def post_comment(request, slug):
         )
     )
     comment.status = decision.status
-    comment.save()
+    try:
+        comment.save()
+    except CACHE_UNAVAILABLE:
+        # Saved; only the news of it to the page cache failed (Redis down). The reader's
+        # comment matters more: go on (the cache is rebuilt when Redis is back).
+        if comment.pk is None:
+            raise
+        logger.warning("Comment %s saved, but the cache does not answer", comment.pk)
     logger.info("Comment %s on %s is %s: %s", comment.pk, slug, decision.status, decision.reason)
     wants_email = form.cleaned_data["notify_replies"] or form.cleaned_data["notify_article"]
     subscriptions.subscribe(
