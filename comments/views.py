@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -35,11 +36,40 @@ def _article_page(request, article, form, status):
     return render(request, "articles/article_detail.html", context, status=status)
 
 
+def _not_saved(request, reason, status, article_url=None):
+    """A refused comment: why, and the reader's text to copy (nothing is lost)."""
+    context = {
+        "reason": reason,
+        "body": request.POST.get("body", ""),
+        "article_url": article_url,
+    }
+    return render(request, "comments/not_saved.html", context, status=status)
+
+
 @require_POST
 def post_comment(request, slug):
+    try:
+        return _post_comment(request, slug)
+    except DatabaseError:
+        logger.exception("Comment on %s not saved: the database does not answer", slug)
+        return _not_saved(
+            request,
+            "We could not reach our database, so your comment could not be saved. "
+            "Please try again in a few minutes.",
+            status=503,
+            article_url=f"/{slug}/",
+        )
+
+
+def _post_comment(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
     if not moderation.comments_are_open(article):
-        raise PermissionDenied("Comments are closed on this article; your comment was not saved.")
+        return _not_saved(
+            request,
+            "Comments are closed on this article, so your comment was not saved.",
+            status=403,
+            article_url=article.get_absolute_url(),
+        )
 
     form = CommentForm(request.POST, article=article)
     ip_address = client_address(request)

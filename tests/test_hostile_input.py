@@ -1,7 +1,12 @@
 """What a hostile or clumsy request gets: a 4xx or a normal page, never a 500, and the
 reader's text kept with a message that says what happened."""
 
+import copy
+import socket
+import threading
+
 import pytest
+from django.db import connections
 from django.test import Client
 
 from comments.models import Comment
@@ -93,3 +98,67 @@ def test_static_files_carry_the_security_headers(settings):
     assert response["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_post_to_closed_comments_says_why_and_gives_the_text_back(
+    client, make_article, comment_post
+):
+    closed = make_article(comments_open=False)
+    response = comment_post(closed, body="Words I would hate to lose")
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Comments are closed on this article, so your comment was not saved." in page
+    assert "Words I would hate to lose" in page
+    assert "<footer" in page  # the site's page, not a bare refusal
+    assert not Comment.objects.exists()
+
+
+def test_a_post_over_the_size_limit_gets_the_sites_page_saying_why(reader, article, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = reader.post(
+        f"/{article.slug}/comments/",
+        {"body": "x" * 20_000, "name": "Ann", "email": "ann@example.org"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "larger than the 9 KB we accept" in page
+    assert "<footer" in page
+    assert not Comment.objects.exists()
+
+
+def _database_unreachable():
+    """Settings of the default database pointing nowhere: a closed port, a missing folder."""
+    broken = copy.deepcopy(connections.settings["default"])
+    if broken["ENGINE"].endswith("sqlite3"):
+        broken["NAME"] = "/nonexistent-folder/for-this-test/db.sqlite3"
+    else:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            broken["HOST"], broken["PORT"] = "127.0.0.1", probe.getsockname()[1]
+    return broken
+
+
+def test_with_the_database_down_a_post_says_so_and_gives_the_text_back(article, comment_post):
+    """The post runs in a thread of its own, whose connection goes to a database that is
+    not there; the test's own connection is left alone."""
+    working = connections.settings["default"]
+    answers = []
+
+    def post():
+        try:
+            answers.append(comment_post(article, body="Typed while the database was down"))
+        finally:
+            connections["default"].close()
+
+    connections.settings["default"] = _database_unreachable()
+    try:
+        thread = threading.Thread(target=post)
+        thread.start()
+        thread.join(timeout=30)
+    finally:
+        connections.settings["default"] = working
+    (response,) = answers
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert "We could not reach our database" in page
+    assert "Typed while the database was down" in page
