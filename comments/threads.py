@@ -78,9 +78,14 @@ def _read_page(article_id, own_ids, per_page, page_number):
     return comments, rows[0].approved_total, rows[0].roots_total
 
 
+# Far past any real thread; a larger number asked for shows the last page all the same,
+# and never reaches the database as an OFFSET beyond its integers.
+LAST_PAGE_ASKED = 100_000
+
+
 def _wanted_page(page_parameter):
     try:
-        return max(1, int(str(page_parameter)))
+        return min(max(1, int(str(page_parameter))), LAST_PAGE_ASKED)
     except (TypeError, ValueError):
         return 1
 

@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -50,7 +50,7 @@ def _not_saved(request, reason, status, article_url=None):
 def post_comment(request, slug):
     try:
         return _post_comment(request, slug)
-    except DatabaseError:
+    except (OperationalError, InterfaceError):  # the database does not answer, not a bug
         logger.exception("Comment on %s not saved: the database does not answer", slug)
         return _not_saved(
             request,

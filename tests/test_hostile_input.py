@@ -28,6 +28,18 @@ def test_odd_digits_in_replyto_show_the_page(reader, article, make_comment, repl
     assert "Leave a Reply" in response.content.decode()
 
 
+@pytest.mark.parametrize("cpage", ["99999999999999999999", "9" * 5000, "٣", "-4", "x"])
+def test_any_comment_page_number_shows_a_page(reader, article, make_comment, comment_post, cpage):
+    make_comment(article, body="A comment")
+    reader.cookies["cms_comment_author"] = "anything"  # a reader whose page is their own
+    response = reader.get(article.get_absolute_url(), {"cpage": cpage})
+    assert response.status_code == 200
+    assert "A comment" in response.content.decode()
+    posted = reader.post(f"/{article.slug}/comments/?cpage={cpage}", {"body": "No name"})
+    assert posted.status_code == 200
+    assert "Please enter your name." in posted.content.decode()
+
+
 @pytest.mark.parametrize("query", ["%00", "sleep%00health", "%01%02"])
 def test_search_with_control_characters_is_a_normal_page(reader, article, query):
     response = reader.get(f"/search/?q={query}")
