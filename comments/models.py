@@ -35,36 +35,53 @@ def shown_condition(alias, own_ids):
     )
 
 
-def visible_tree_sql(article_id, own_ids=()):
-    """A ``WITH RECURSIVE visible (id, parent_id, status, created_at, level)`` clause: the
-    comments of an article a reader sees, i.e. shown themselves with every ancestor shown.
+def hidden_subtrees_sql(article_id, own_ids=()):
+    """A ``WITH RECURSIVE under_hidden (id, status, level)`` clause: every comment of the article
+    below a comment this reader cannot see (pending, spam or removed, but for their own
+    pending ones). Readers see a comment when it is shown itself and not in this set.
 
-    A reply under a comment readers cannot see (pending, spam, removed) is not shown,
-    and neither are its replies. Returns (sql, params); the caller adds its SELECT.
+    The walk starts from the hidden comments that have replies, found through the
+    (article, status) index, so it costs little however long the approved thread is.
+    Returns (sql, params); the caller adds its SELECT. Each comment appears once.
     """
     table = Comment._meta.db_table
-    root_shown, root_params = shown_condition("root", own_ids)
-    child_shown, child_params = shown_condition("child", own_ids)
+    hidden_statuses = [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.REMOVED]
+    own_ids = [int(pk) for pk in own_ids]
+    own_exception, own_params = "", []
+    if own_ids:
+        marks = ", ".join(["%s"] * len(own_ids))
+        own_exception = f" AND NOT (hidden.status = %s AND hidden.id IN ({marks}))"
+        own_params = [Comment.Status.PENDING, *own_ids]
+    walked_on, walked_params = shown_condition("under_hidden", own_ids)
     sql = (
-        "WITH RECURSIVE visible (id, parent_id, status, created_at, level) AS ("  # noqa: S608, S611 (names from the model, values as parameters)
-        f" SELECT root.id, root.parent_id, root.status, root.created_at, 1 FROM {table} root"
-        f" WHERE root.article_id = %s AND root.parent_id IS NULL AND {root_shown}"
+        "WITH RECURSIVE under_hidden (id, status, level) AS ("  # noqa: S608 (names from the model, values as parameters)
+        f" SELECT reply.id, reply.status, 1 FROM {table} hidden"
+        f" JOIN {table} reply ON reply.parent_id = hidden.id"
+        " WHERE hidden.article_id = %s AND hidden.status IN (%s, %s, %s)"
+        f"{own_exception}"
         " UNION ALL"
-        " SELECT child.id, child.parent_id, child.status, child.created_at, visible.level + 1"
-        f" FROM {table} child JOIN visible ON child.parent_id = visible.id"
-        f" WHERE {child_shown} AND visible.level < %s"
+        f" SELECT below.id, below.status, under_hidden.level + 1 FROM {table} below"
+        " JOIN under_hidden ON below.parent_id = under_hidden.id"
+        # A hidden comment down there starts a walk of its own: each comment is reached
+        # once, from the nearest hidden comment above it.
+        f" WHERE {walked_on} AND under_hidden.level < %s"
         ")"
     )
-    return sql, [article_id, *root_params, *child_params, LONGEST_CHAIN]
+    return sql, [article_id, *hidden_statuses, *own_params, *walked_params, LONGEST_CHAIN]
 
 
 class CommentQuerySet(models.QuerySet):
     def seen_by_readers(self, article_id, own_ids=()):
         """The comments of this article that its page shows: approved (or the reader's own
         pending ones) with every comment above them shown too. Counts, the thread and the
-        feed all use this, so they agree."""
-        sql, params = visible_tree_sql(article_id, own_ids)
-        return self.filter(pk__in=RawSQL(f"{sql} SELECT id FROM visible", params))  # noqa: S608, S611 (names from the model, values as parameters)
+        feed all agree on this (comments/threads.py counts the same way)."""
+        shown = Q(status=Comment.Status.APPROVED)
+        if own_ids:
+            shown |= Q(status=Comment.Status.PENDING, pk__in=list(own_ids))
+        sql, params = hidden_subtrees_sql(article_id, own_ids)
+        return self.filter(shown, article_id=article_id).exclude(
+            pk__in=RawSQL(f"{sql} SELECT id FROM under_hidden", params)  # noqa: S608, S611
+        )
 
     def approved(self):
         """Comments every reader may see."""

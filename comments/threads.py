@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.paginator import Paginator
 
-from .models import Comment, visible_tree_sql
+from .models import LONGEST_CHAIN, Comment, hidden_subtrees_sql, shown_condition
 from .readers import own_comment_ids
 
 # The columns a public page prints: never the email, IP address or user agent.
@@ -44,31 +44,54 @@ class ThreadItem:
 
 
 def _page_sql(article_id, own_ids, per_page, offset):
-    """One query: the reader's counts on every row, then the comments of one page of roots
-    (a single row of counts, without a comment, when the page is empty)."""
-    visible, params = visible_tree_sql(article_id, own_ids)
+    """One query: the reader's counts on every row, then the comments of one page of
+    top-level comments with the replies under them (a single row of counts, without a
+    comment, when the page is empty).
+
+    The page's top-level comments come from the (article, status, created_at) index;
+    the replies under them are walked down from there, through shown comments only,
+    so a reply under a hidden comment is never reached. The count of approved comments
+    is all the article's approved ones less those below a hidden comment, as
+    CommentQuerySet.seen_by_readers() counts them.
+    """
     table = Comment._meta.db_table
+    hidden, hidden_params = hidden_subtrees_sql(article_id, own_ids)
+    root_shown, root_params = shown_condition("root", own_ids)
+    child_shown, child_params = shown_condition("child", own_ids)
     columns = ", ".join(f"shown.{column}" for column in DISPLAY_COLUMNS)
     inner = ", ".join(f"comment.{column}" for column in DISPLAY_COLUMNS)
     sql = (
-        f"{visible},"  # noqa: S608, S611 (names from the model, values as parameters)
+        f"{hidden},"  # noqa: S608 (names from the model, values as parameters)
         " page_roots (id) AS ("
-        "  SELECT id FROM visible WHERE parent_id IS NULL"
-        "  ORDER BY created_at, id LIMIT %s OFFSET %s),"
-        " page_tree (id) AS ("
-        "  SELECT id FROM page_roots"
+        f"  SELECT root.id FROM {table} root"
+        f"  WHERE root.article_id = %s AND root.parent_id IS NULL AND {root_shown}"
+        "   ORDER BY root.created_at, root.id LIMIT %s OFFSET %s),"
+        " page_tree (id, level) AS ("
+        "  SELECT id, 1 FROM page_roots"
         "  UNION ALL"
-        "  SELECT visible.id FROM visible JOIN page_tree ON visible.parent_id = page_tree.id),"
-        " counts (approved_total, roots_total) AS ("
-        "  SELECT COUNT(CASE WHEN status = %s THEN 1 END),"
-        "         COUNT(CASE WHEN parent_id IS NULL THEN 1 END) FROM visible)"
+        f"  SELECT child.id, page_tree.level + 1 FROM {table} child"
+        "   JOIN page_tree ON child.parent_id = page_tree.id"
+        f"  WHERE {child_shown} AND page_tree.level < %s),"
+        " counts (approved_total, roots_total) AS (SELECT"
+        f"  (SELECT COUNT(*) FROM {table} WHERE article_id = %s AND status = %s)"
+        "  - (SELECT COUNT(*) FROM under_hidden WHERE status = %s),"
+        f"  (SELECT COUNT(*) FROM {table} root"
+        f"   WHERE root.article_id = %s AND root.parent_id IS NULL AND {root_shown}))"
         f" SELECT counts.approved_total, counts.roots_total, {columns}"
         " FROM counts LEFT JOIN ("
-        f"  SELECT {inner} FROM page_tree JOIN {table} comment ON comment.id = page_tree.id"
+        f"  SELECT {inner} FROM {table} comment WHERE comment.id IN (SELECT id FROM page_tree)"
         " ) shown ON 1 = 1"
         " ORDER BY shown.created_at, shown.id"
     )
-    return sql, [*params, per_page, offset, Comment.Status.APPROVED]
+    approved = Comment.Status.APPROVED
+    params = [
+        *hidden_params,
+        article_id, *root_params, per_page, offset,
+        *child_params, LONGEST_CHAIN,
+        article_id, approved, approved,
+        article_id, *root_params,
+    ]  # fmt: skip
+    return sql, params
 
 
 def _read_page(article_id, own_ids, per_page, page_number):

@@ -73,3 +73,17 @@ def test_the_bulk_action_says_how_many_replies_are_hidden(moderator_client, arti
     (message,) = [str(each) for each in get_messages(response.wsgi_request)]
     assert message.startswith("2 comments removed.")
     assert "2 approved replies below are hidden" in message
+
+
+def test_a_reply_below_two_hidden_comments_is_left_out_once(article, make_comment):
+    top = make_comment(article, body="Top", status=Comment.Status.SPAM)
+    middle = make_comment(article, parent=top, body="Middle", status=Comment.Status.REMOVED)
+    make_comment(article, parent=middle, body="Bottom")
+    make_comment(article, parent=top, body="Beside")
+    make_comment(article, body="Alone")
+    page = Client().get(article.get_absolute_url()).content.decode()
+    assert "1 Response<" in page
+    assert page.count('class="comment"') == 1
+    assert list(Comment.objects.seen_by_readers(article.pk).values_list("body", flat=True)) == [
+        "Alone"
+    ]
