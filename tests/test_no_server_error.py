@@ -53,6 +53,9 @@ def public_addresses(slug):
         "/healthz",
         "/comments/1/edit/",
         "/comments/1/delete/",
+        "/comments/1/report/",
+        "/comments/emails/confirm/not-a-token/",
+        "/comments/emails/unsubscribe/not-a-token/",
         "/admin/login/",
     ]
 
@@ -79,7 +82,7 @@ def assert_no_server_error(response):
 
 @pytest.mark.django_db
 @PROPERTY_SETTINGS
-@given(index=st.integers(0, 14), query=queries)
+@given(index=st.integers(0, 17), query=queries)
 def test_no_public_page_answers_500_whatever_the_query(site, reader, index, query):
     address = public_addresses(site.slug)[index]
     assert_no_server_error(reader.get(address, query))
@@ -103,6 +106,8 @@ form_fields = st.fixed_dictionaries(
         "token": odd_values,
         "honeypot": odd_values,
         "save_details": odd_values,
+        "notify_replies": odd_values,
+        "notify_article": odd_values,
     },
 )
 
@@ -129,6 +134,27 @@ def test_no_comment_post_answers_500(site, reader, fields, fresh_token, query):
 )
 def test_no_edit_or_delete_post_answers_500(site, reader, make_comment, fields, action):
     assert_no_server_error(reader.post(f"/comments/1/{action}/", fields))
+
+
+@pytest.mark.django_db
+@PROPERTY_SETTINGS
+@given(
+    fields=st.fixed_dictionaries(
+        {}, optional={"reason": odd_values, "note": odd_values, "email": odd_values}
+    ),
+    comment=st.sampled_from(["1", "2", "999999"]),
+)
+def test_no_report_post_answers_500(site, reader, fields, comment):
+    assert_no_server_error(reader.post(f"/comments/{comment}/report/", fields))
+
+
+@pytest.mark.django_db
+@PROPERTY_SETTINGS
+@given(token=odd_values, action=st.sampled_from(["confirm", "unsubscribe"]))
+def test_no_email_link_answers_500(site, reader, token, action):
+    address = f"/comments/emails/{action}/{quote(token, safe='') or 'x'}/"
+    assert_no_server_error(reader.get(address))
+    assert_no_server_error(reader.post(address, {"List-Unsubscribe": "One-Click"}))
 
 
 @pytest.mark.django_db
