@@ -20,20 +20,16 @@ from articles.models import ArticleVersion
 from .models import LONGEST_CHAIN, Comment, hidden_subtrees_sql, shown_condition
 from .readers import own_comment_ids
 
-# The columns a public page prints: never the email, IP address or user agent.
+# The columns a public page prints, as CommentQuerySet.for_display() names them (so the two
+# stay in step): never the email, IP address or user agent. The version a comment led to
+# comes through a join of its own (LED_TO_COLUMNS).
 DISPLAY_COLUMNS = (
     "id",
-    "article_id",
-    "article_version_id",
-    "parent_id",
-    "depth",
-    "name",
-    "website",
-    "body_html",
-    "avatar_colour",
-    "is_staff_reply",
-    "status",
-    "created_at",
+    *sorted(
+        name
+        for name in Comment.objects.for_display().query.deferred_loading[0]
+        if "__" not in name and name != "id"
+    ),
     "led_to_version_id",
 )
 # Of the version a comment led to (an update or a correction), what the page says of it.

@@ -262,3 +262,17 @@ def test_comments_that_led_to_a_correction_cost_no_extra_query(
     with django_assert_num_queries(6):
         page = client.get(article.get_absolute_url()).content.decode()
     assert page.count("This comment led to a correction on") == 5
+
+
+def test_the_wordpress_importer_attaches_deep_replies_by_the_same_rule(article, settings):
+    from comments.wordpress import attach_reply
+
+    settings.COMMENTS_MAX_DEPTH = 3
+    chain = _chain_in_the_database(article, 3)
+    for comment in chain:
+        comment.refresh_from_db()
+    imported = Comment(article=article, name="Imported", email="i@example.org", body="Old reply")
+    attach_reply(imported, chain[-1])
+    assert (imported.parent_id, imported.depth) == (chain[1].pk, 3)
+    attach_reply(imported, chain[0])
+    assert (imported.parent_id, imported.depth) == (chain[0].pk, 2)
