@@ -40,6 +40,11 @@ def test_any_comment_page_number_shows_a_page(reader, article, make_comment, com
     assert "Please enter your name." in posted.content.decode()
 
 
+@pytest.mark.parametrize("path", ["/%00/", "/2019/04/02/%00/", "/sleep%00/"])
+def test_a_nul_in_the_address_is_not_found(reader, article, path):
+    assert reader.get(path).status_code == 404
+
+
 @pytest.mark.parametrize("query", ["%00", "sleep%00health", "%01%02"])
 def test_search_with_control_characters_is_a_normal_page(reader, article, query):
     response = reader.get(f"/search/?q={query}")
