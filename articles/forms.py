@@ -1,10 +1,73 @@
 """The admin's article form: it writes a new version, it never changes an old one."""
 
+import re
+
 from django import forms
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import Article, ArticleVersion, VersionConflict
+
+# A body is rendered (Markdown, then bleach) when it is saved, in the editor's request:
+# these bounds keep that well under the worker timeout, far above any real article.
+MAX_BODY_CHARACTERS = 200_000
+MAX_NESTING = 20
+VOID_ELEMENTS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*?(/?)>")
+QUOTE_MARKERS = re.compile(r"^(?:[ \t]{0,3}>)+", re.MULTILINE)
+MARKER_RUN = re.compile(rf"[*_~`]{{{MAX_NESTING + 1},}}")
+
+# Addresses the site's own pages take: an article there could never be reached.
+FIXED_PAGES = {
+    "articles:search": "the search page",
+    "articles:rss": "the RSS feed",
+    "articles:atom": "the Atom feed",
+    "privacy": "the privacy page",
+    "healthz": "the health check",
+    "robots": "robots.txt",
+    "sitemap": "the sitemap",
+}
+# First path segments served before the URLs are read, or used by the site's own URLs.
+RESERVED_SEGMENTS = {
+    "admin": "the admin",
+    "static": "the static files",
+    "media": "uploaded files",
+    "comments": "the comment pages",
+    "feed": "the feeds",
+    "search": "the search page",
+    "sitemap": "the sitemap",
+}
+
+
+def nesting_depth(text):
+    """How deep quotes and HTML elements nest in a Markdown body, in one pass each."""
+    deepest = depth = 0
+    for closing, name, self_closing in HTML_TAG.findall(text):
+        if name.lower() in VOID_ELEMENTS or self_closing:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        deepest = max(deepest, depth)
+    for markers in QUOTE_MARKERS.findall(text):
+        deepest = max(deepest, markers.count(">"))
+    return deepest
+
+
+def fixed_page_at(slug):
+    """What the site serves at /<slug>/ instead of an article, or None when the address is free."""
+    if slug.lower() in RESERVED_SEGMENTS:
+        return RESERVED_SEGMENTS[slug.lower()]
+    for path in (f"/{slug}/", f"/{slug}"):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            continue
+        if match.view_name != "articles:detail":
+            return FIXED_PAGES.get(match.view_name, "a page of the site")
+    return None
+
 
 # What a version holds; a save that changes none of these adds no version.
 CONTENT_FIELDS = ("title", "summary", "body")
@@ -76,6 +139,22 @@ class ArticleVersionForm(forms.ModelForm):
         # Without its base an edit could not be checked for a conflict.
         self.fields["base_version"].required = latest is not None
 
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if len(body) > MAX_BODY_CHARACTERS:
+            raise forms.ValidationError(
+                f"The text is {len(body):,} characters long; an article may have at most "
+                f"{MAX_BODY_CHARACTERS:,}. Split it into several articles."
+            )
+        depth = nesting_depth(body)
+        if depth > MAX_NESTING or MARKER_RUN.search(body):
+            raise forms.ValidationError(
+                f"The text nests quotes or HTML elements (or repeats *, _, ~ or `) more than "
+                f"{MAX_NESTING} levels deep{f' ({depth:,} levels)' if depth > MAX_NESTING else ''}"
+                ". Flatten the deepest part; nothing was saved."
+            )
+        return body
+
     def clean(self):
         cleaned_data = super().clean()
         if "slug" in self.fields and not cleaned_data.get("slug") and cleaned_data.get("title"):
@@ -98,6 +177,15 @@ class ArticleVersionForm(forms.ModelForm):
                 "is_correction",
                 "Tick this box to publish the correction note, or empty the note.",
             )
+        slug = cleaned_data.get("slug")
+        if "slug" in self.fields and slug and "slug" not in self.errors:
+            taken_by = fixed_page_at(slug)
+            if taken_by:
+                self.add_error(
+                    "slug",
+                    f"The address /{slug}/ clashes with {taken_by}, which comes first, so "
+                    "readers could never reach this article. Choose another address.",
+                )
         return cleaned_data
 
     @property

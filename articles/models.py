@@ -688,6 +688,8 @@ class LegacyAddressQuerySet(models.QuerySet):
         An address of a draft or scheduled article leads nowhere yet: a redirect
         would tell readers its new address before it is published.
         """
+        if "\x00" in path:
+            return None  # no address has one, and PostgreSQL refuses to compare it
         found = (
             self.filter(
                 path=path,

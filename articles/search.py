@@ -156,7 +156,9 @@ class ArticleSearchView(ReaderArticleMixin, ListView):
         return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        self.query = " ".join(self.request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+        # Control characters mean nothing in a search, and PostgreSQL refuses NUL outright.
+        typed = "".join(c for c in self.request.GET.get("q", "") if c.isprintable() or c.isspace())
+        self.query = " ".join(typed.split())[:MAX_QUERY_LENGTH]
         articles = super().get_queryset()
         if not self.query:
             return articles.none()

@@ -1,7 +1,8 @@
 """The admin sign-in, limited so that guessing passwords fails after a few tries.
 
-Failed attempts are counted in Django's cache (Redis in production, so every
-app server shares the count) per client address and per username: after
+Attempts are counted in Django's cache (Redis in production, so every app
+server shares the count) per client address and per username, before the
+password is checked; a right password takes its attempt back. After
 ADMIN_LOGIN_FAILURE_LIMIT failures within ADMIN_LOGIN_LOCKOUT_SECONDS, further
 attempts are refused without checking the password, even a right one, until
 the period ends. Counting per username too stops a guesser who changes address.
@@ -9,15 +10,15 @@ the period ends. Counting per username too stops a guesser who changes address.
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.crypto import salted_hmac
 
 from .addresses import client_address
+from .rate_limits import count_hit, forget_hit
 
 
 class LoginAttempts:
-    """The failed sign-in attempts from one address and for one username."""
+    """The sign-in attempts from one address and for one username."""
 
     def __init__(self, request, username):
         address = (client_address(request) or "") if request else ""
@@ -25,19 +26,26 @@ class LoginAttempts:
         name = salted_hmac("cms.admin_login", (username or "").strip().lower()).hexdigest()
         self.keys = [f"admin-login:address:{address}", f"admin-login:username:{name}"]
 
-    def locked_out(self):
-        counts = cache.get_many(self.keys).values()
-        return any(count >= settings.ADMIN_LOGIN_FAILURE_LIMIT for count in counts)
+    def count_attempt(self):
+        """Count this attempt before its password is checked; True when it is over the limit.
 
-    def record_failure(self):
+        Counted first and atomically, so that of many parallel guesses only the first
+        ADMIN_LOGIN_FAILURE_LIMIT are ever checked. Without a cache that answers, the
+        limit fails open (cms/rate_limits.py).
+        """
         period = settings.ADMIN_LOGIN_LOCKOUT_SECONDS
         for key in self.keys:
-            # add() starts the period at the first failure; incr() keeps its expiry.
-            if not cache.add(key, 1, timeout=period):
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.add(key, 1, timeout=period)
+            count = count_hit(key, period, "admin sign-in")
+            if count is None:
+                return False
+            if count > settings.ADMIN_LOGIN_FAILURE_LIMIT:
+                return True
+        return False
+
+    def forgive(self):
+        """A right password: this attempt does not count against the limit."""
+        for key in self.keys:
+            forget_hit(key)
 
 
 class RateLimitedAdminLoginForm(AdminAuthenticationForm):
@@ -53,14 +61,12 @@ class RateLimitedAdminLoginForm(AdminAuthenticationForm):
 
     def clean(self):
         attempts = LoginAttempts(self.request, self.data.get("username"))
-        if attempts.locked_out():
+        if attempts.count_attempt():
             raise ValidationError(
                 self.error_messages["locked_out"],
                 code="locked_out",
                 params={"minutes": max(1, settings.ADMIN_LOGIN_LOCKOUT_SECONDS // 60)},
             )
-        try:
-            return super().clean()
-        except ValidationError:
-            attempts.record_failure()
-            raise
+        cleaned = super().clean()
+        attempts.forgive()
+        return cleaned

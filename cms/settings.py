@@ -37,6 +37,9 @@ def env_int(name, default):
 DEBUG = env_bool("DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# While app servers move to a new SECRET_KEY, the old one(s) here keep signed cookies,
+# form tokens and sessions made with them valid until they expire; then remove them.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -78,14 +81,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # An ETag on every page, and 304 for a reader (or the shared cache) who has it already.
     "django.middleware.http.ConditionalGetMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before whitenoise, which answers static files itself: they get the headers too.
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: refuses a form it cannot decode before anything reads it (cms/refusals.py).
+    "cms.refusals.FormEncodingMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"

@@ -9,6 +9,9 @@ from cms.caching import shared
 from cms.health import healthz
 from comments.views import PrivacyView
 
+# Refusals in the site's style, saying why (cms/refusals.py).
+handler400 = "cms.refusals.bad_request"
+
 # Guessing an admin password fails after a few tries (cms/admin_login.py).
 admin.site.login_form = RateLimitedAdminLoginForm
 

@@ -16,8 +16,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -363,6 +362,7 @@ class CommentAdmin(admin.ModelAdmin):
             extra_context.update(
                 moderation_buttons=self.moderation_buttons(comment),
                 unapproved_parents=comment.unapproved_parents(),
+                approved_replies=comment.approved_reply_count(),
                 reply_form=StaffReplyForm(user=request.user),
                 block_links=block_links(comment),
             )
@@ -404,7 +404,10 @@ class CommentAdmin(admin.ModelAdmin):
         ]
 
     def _comment_to_change(self, request, object_id):
-        comment = get_object_or_404(self.get_queryset(request), pk=object_id)
+        # get_object() answers None for an id that is not a number ("abc"), as for a missing one.
+        comment = self.get_object(request, object_id)
+        if comment is None:
+            raise Http404("No comment with that id.")
         if not self.has_change_permission(request, comment):
             raise PermissionDenied
         return comment
@@ -429,6 +432,7 @@ class CommentAdmin(admin.ModelAdmin):
             decide(by=request.user)
             message = (
                 f"The comment by {comment.name} is now {comment.get_status_display().lower()}."
+                f"{_replies_hidden_note(comment.approved_reply_count())}"
             )
         else:
             raise PermissionDenied("unknown moderation action")
@@ -485,11 +489,13 @@ class CommentAdmin(admin.ModelAdmin):
             Comment.Status.REMOVED: Comment.remove,
             Comment.Status.PENDING: Comment.restore,
         }[status]
-        count = 0
+        count = replies = 0
         for comment in queryset.exclude(status=status):
             decide(comment, by=request.user)
             count += 1
-        self.message_user(request, f"{count} comment{'s' * (count != 1)} {done}.", messages.SUCCESS)
+            replies += comment.approved_reply_count()
+        message = f"{count} comment{'s' * (count != 1)} {done}.{_replies_hidden_note(replies)}"
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description="Approve selected comments", permissions=["change"])
     def approve_selected(self, request, queryset):
@@ -532,6 +538,17 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Restore selected comments to pending", permissions=["change"])
     def restore_selected(self, request, queryset):
         self._moderate_selected(request, queryset, Comment.Status.PENDING, "restored to pending")
+
+
+def _replies_hidden_note(replies):
+    """What becomes of the approved replies under comments that readers no longer see."""
+    if not replies:
+        return ""
+    return (
+        f" {replies} approved repl{'ies' if replies != 1 else 'y'} below "
+        f"{'are' if replies != 1 else 'is'} hidden from readers too (from the page, the count "
+        "and the feed) until the comment answered is approved again."
+    )
 
 
 def _sanitised(html):

@@ -44,8 +44,12 @@ class ArticleCommentsFeed(Feed):
         return settings.SITE_URL + reverse("comments:feed", kwargs={"slug": article.slug})
 
     def items(self, article):
+        # What the article page shows: a reply under a hidden comment is hidden here too.
         comments = (
-            Comment.objects.filter(article=article).approved().for_display().order_by("-created_at")
+            Comment.objects.seen_by_readers(article.pk)
+            .approved()
+            .for_display()
+            .order_by("-created_at")
         )
         comments = list(comments[:FEED_LENGTH])
         # Every item links back to this article: give them the object we already have.

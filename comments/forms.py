@@ -4,6 +4,7 @@ The anti-spam fields never show an error to the reader: a failed check only
 marks the comment as spam (see comments/moderation.py), so a bot learns nothing.
 """
 
+import re
 import time
 import unicodedata
 
@@ -64,6 +65,18 @@ def read_form_token(token, article_id):
     return shown if isinstance(shown, int) else None
 
 
+def comment_id_from(value):
+    """A comment id from text a reader can send (a form field, ``?replyto=``), or None.
+
+    Only ASCII digits that fit a database id: "²" or "①" are digits to
+    str.isdigit() but not to int(), and a huge number does not fit the column.
+    """
+    value = str(value).strip()
+    if re.fullmatch(r"[0-9]{1,18}", value) and int(value) > 0:
+        return int(value)
+    return None
+
+
 def _https_by_default(model_field, **kwargs):
     """Form fields for the model; a website typed without a scheme gets https://."""
     if isinstance(model_field, models.URLField):
@@ -98,7 +111,9 @@ class CommentForm(forms.ModelForm):
     # The page is the same for every reader, so it holds no token: the form's script
     # (static/js/comment-form.js) fetches a fresh one when the reader starts typing.
     token = forms.CharField(required=False, widget=forms.HiddenInput)
-    replyto = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Text, not IntegerField: a damaged value must be dropped with a message the reader
+    # sees (a hidden field's own error would be invisible), see clean_replyto().
+    replyto = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Comment
@@ -140,6 +155,21 @@ class CommentForm(forms.ModelForm):
     def token_url(self):
         """Where the form's script fetches its token (comments/views.py, form_token)."""
         return reverse("comments:form_token", args=[self.article.pk])
+
+    def clean_replyto(self):
+        """The id of the comment replied to, or None. A value that is no comment id (a
+        damaged link) is dropped from the form, so that the next send works, and said."""
+        value = self.cleaned_data.get("replyto") or ""
+        comment_id = comment_id_from(value)
+        if value and comment_id is None:
+            self.data["replyto"] = ""
+            self.add_error(
+                None,
+                "The link you used to reply was damaged, so we could not tell which comment "
+                "you are answering. Your text is still here: send it again to post it as a "
+                "new comment, or use “Reply” under the comment you mean.",
+            )
+        return comment_id
 
     def clean(self):
         """Resolve "replyto" to its parent: an approved comment of this same article."""

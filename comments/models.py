@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models, transaction
 from django.db.models import Func, Q, TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +14,73 @@ from articles.models import Article, ArticleVersion
 from .avatars import avatar_colour, initials
 from .markup import render_comment
 
+# A thread is walked in SQL, never by one query per level: a chain of replies is user
+# data and may be long. The bound only protects against a cycle written into the
+# database by hand (the application never makes one).
+LONGEST_CHAIN = 10_000
+
+
+def shown_condition(alias, own_ids):
+    """SQL (and parameters) for "a reader sees this row": approved, or one of their own
+    pending comments (ids from their signed cookie)."""
+    own_ids = [int(pk) for pk in own_ids]
+    if not own_ids:
+        return f"{alias}.status = %s", [Comment.Status.APPROVED]
+    marks = ", ".join(["%s"] * len(own_ids))
+    return (
+        f"({alias}.status = %s OR ({alias}.status = %s AND {alias}.id IN ({marks})))",
+        [Comment.Status.APPROVED, Comment.Status.PENDING, *own_ids],
+    )
+
+
+def hidden_subtrees_sql(article_id, own_ids=()):
+    """A ``WITH RECURSIVE under_hidden (id, status, level)`` clause: every comment of the article
+    below a comment this reader cannot see (pending, spam or removed, but for their own
+    pending ones). Readers see a comment when it is shown itself and not in this set.
+
+    The walk starts from the hidden comments that have replies, found through the
+    (article, status) index, so it costs little however long the approved thread is.
+    Returns (sql, params); the caller adds its SELECT. Each comment appears once.
+    """
+    table = Comment._meta.db_table
+    hidden_statuses = [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.REMOVED]
+    own_ids = [int(pk) for pk in own_ids]
+    own_exception, own_params = "", []
+    if own_ids:
+        marks = ", ".join(["%s"] * len(own_ids))
+        own_exception = f" AND NOT (hidden.status = %s AND hidden.id IN ({marks}))"
+        own_params = [Comment.Status.PENDING, *own_ids]
+    walked_on, walked_params = shown_condition("under_hidden", own_ids)
+    sql = (
+        "WITH RECURSIVE under_hidden (id, status, level) AS ("  # noqa: S608 (names from the model, values as parameters)
+        f" SELECT reply.id, reply.status, 1 FROM {table} hidden"
+        f" JOIN {table} reply ON reply.parent_id = hidden.id"
+        " WHERE hidden.article_id = %s AND hidden.status IN (%s, %s, %s)"
+        f"{own_exception}"
+        " UNION ALL"
+        f" SELECT below.id, below.status, under_hidden.level + 1 FROM {table} below"
+        " JOIN under_hidden ON below.parent_id = under_hidden.id"
+        # A hidden comment down there starts a walk of its own: each comment is reached
+        # once, from the nearest hidden comment above it.
+        f" WHERE {walked_on} AND under_hidden.level < %s"
+        ")"
+    )
+    return sql, [article_id, *hidden_statuses, *own_params, *walked_params, LONGEST_CHAIN]
+
 
 class CommentQuerySet(models.QuerySet):
+    def seen_by_readers(self, article_id, own_ids=()):
+        """The comments of this article that its page shows: approved (or the reader's own
+        pending ones) with every comment above them shown too. Counts, the thread and the
+        feed all agree on this (comments/threads.py counts the same way)."""
+        shown = Q(status=Comment.Status.APPROVED)
+        if own_ids:
+            shown |= Q(status=Comment.Status.PENDING, pk__in=list(own_ids))
+        sql, params = hidden_subtrees_sql(article_id, own_ids)
+        return self.filter(shown, article_id=article_id).exclude(
+            pk__in=RawSQL(f"{sql} SELECT id FROM under_hidden", params)  # noqa: S608, S611
+        )
+
     def approved(self):
         """Comments every reader may see."""
         return self.filter(status=Comment.Status.APPROVED)
@@ -158,6 +224,8 @@ class Comment(models.Model):
         self.body_html = render_comment(self.body)
         self.avatar_colour = avatar_colour(self.email)
         if self.parent_id:
+            if self._state.adding:
+                self.attach_within_depth_limit()
             self.depth = min(self.parent.depth + 1, settings.COMMENTS_MAX_DEPTH)
         is_new = self.pk is None
         previous_status = (
@@ -222,15 +290,62 @@ class Comment(models.Model):
     def restore(self, by=None):
         self.set_status(self.Status.PENDING, by)
 
+    def attach_within_depth_limit(self):
+        """A new reply to a comment at the deepest level (COMMENTS_MAX_DEPTH) becomes a reply
+        to that comment's parent, so it shows at the same level, as readers expect.
+
+        Chains stored before this rule may be deeper than the limit: the reply then
+        attaches to the nearest ancestor above the limit, found in one query.
+        """
+        deepest = settings.COMMENTS_MAX_DEPTH
+        if self.parent.depth < deepest:
+            return
+        for ancestor in self.parent.ancestors():
+            if ancestor.depth < deepest:
+                self.parent = ancestor
+                return
+        self.parent = None
+
+    def ancestors(self):
+        """The comments above this one, nearest first, in one query whatever the chain."""
+        if self.parent_id is None:
+            return []
+        table = self._meta.db_table
+        return list(
+            Comment.objects.raw(
+                "WITH RECURSIVE chain (id, level) AS ("  # noqa: S608, S611 (names from the model, values as parameters)
+                " SELECT CAST(%s AS BIGINT), 1"
+                " UNION ALL"
+                f" SELECT up.parent_id, chain.level + 1 FROM {table} up"
+                " JOIN chain ON up.id = chain.id"
+                " WHERE up.parent_id IS NOT NULL AND chain.level < %s"
+                f") SELECT comment.* FROM {table} comment JOIN chain ON comment.id = chain.id"
+                " ORDER BY chain.level",
+                [self.parent_id, LONGEST_CHAIN],
+            )
+        )
+
+    def approved_reply_count(self):
+        """How many approved replies (at any level) sit under this comment: readers see
+        them only while this comment is approved (CommentQuerySet.seen_by_readers)."""
+        table = self._meta.db_table
+        below = (
+            "WITH RECURSIVE below (id, level) AS ("  # noqa: S608 (names from the model, values as parameters)
+            f" SELECT id, 1 FROM {table} WHERE parent_id = %s"
+            " UNION ALL"
+            f" SELECT reply.id, below.level + 1 FROM {table} reply"
+            " JOIN below ON reply.parent_id = below.id WHERE below.level < %s"
+            ") SELECT id FROM below"
+        )
+        return (
+            Comment.objects.approved()
+            .filter(pk__in=RawSQL(below, [self.pk, LONGEST_CHAIN]))  # noqa: S611
+            .count()
+        )
+
     def unapproved_parents(self):
         """The ancestors of this comment that readers cannot see, nearest first."""
-        parents = []
-        parent = self.parent
-        while parent is not None:
-            if parent.status != self.Status.APPROVED:
-                parents.append(parent)
-            parent = parent.parent
-        return parents
+        return [parent for parent in self.ancestors() if parent.status != self.Status.APPROVED]
 
     def approve_with_parents(self, by=None):
         """Approve this comment and every unapproved ancestor, from the top of the thread down.

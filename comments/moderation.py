@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
+
+from cms.rate_limits import count_hit
 
 from . import blocklist, subscriptions
 from .mail import OutgoingEmail, queue_email
@@ -43,6 +44,8 @@ class Submission:
     now: float = 0.0
     # The address this browser confirmed by email (its signed cookie), or "".
     confirmed_email: str = ""
+    # Comments posted from this browser, from its signed cookie (comments/readers.py).
+    own_comment_ids: tuple = ()
 
     def __post_init__(self):
         self.now = self.now or time.time()
@@ -121,16 +124,41 @@ def moderation_words(submission):
 # Approve rules.
 
 
+def approved_comment_from_this_browser(submission):
+    """This browser posted an approved comment under the same email (any case).
+
+    The proof is the browser's signed cookie of its own comment ids, which nobody
+    else can make; knowing someone's address is not enough.
+    """
+    if not submission.own_comment_ids:
+        return False
+    return (
+        Comment.objects.approved()
+        .filter(pk__in=list(submission.own_comment_ids), email__iexact=submission.comment.email)
+        .exists()
+    )
+
+
+def address_confirmed_from_this_browser(submission):
+    """This browser confirmed the comment's address by email (its signed cookie) and the
+    address still has a confirmed subscription (comments/subscriptions.py)."""
+    return subscriptions.is_trusted_address(submission.comment.email, submission.confirmed_email)
+
+
+# Where trust in a commenter may come from: each source answers True or False for a
+# submission. Never the email address alone: anyone can know or guess it, and a different
+# answer would tell them that this address has commented here. Add a source to this list.
+TRUST_SOURCES = [approved_comment_from_this_browser, address_confirmed_from_this_browser]
+
+
 def known_commenter(submission):
-    """An email that already has an approved comment is trusted, as WordPress does; so is
-    an address confirmed by email from this same browser (its signed cookie)."""
+    """A commenter we have reason to trust (TRUST_SOURCES) is approved at once."""
     if not settings.COMMENTS_APPROVE_KNOWN_EMAILS:
         return None
-    email = submission.comment.email
-    if Comment.objects.approved().filter(email__iexact=email).exists():
-        return Decision(Comment.Status.APPROVED, "the email has an approved comment already")
-    if subscriptions.is_trusted_address(email, submission.confirmed_email):
-        return Decision(Comment.Status.APPROVED, "this browser confirmed the address by email")
+    for source in TRUST_SOURCES:
+        if source(submission):
+            return Decision(Comment.Status.APPROVED, f"trusted: {source.__name__}")
+    return None
 
 
 SPAM_RULES = [
@@ -167,24 +195,15 @@ def comments_are_open(article, now=None):
 def rate_limit_exceeded(ip_address):
     """Count a post from this address; True once it exceeds the limit for the current period.
 
-    The counter lives in Django's cache, so every app server sharing Redis shares it.
-    When the cache is unreachable the limit is not applied (logged): a reader's comment
-    matters more than a missed count.
+    The counter lives in Django's cache, so every app server sharing Redis shares it;
+    without a cache that answers, the limit fails open (cms/rate_limits.py).
     """
     if not settings.COMMENTS_RATE_LIMIT:
         return False
     period = settings.COMMENTS_RATE_PERIOD
     key = f"comments:rate:{ip_address}:{int(time.time() // period)}"
-    cache.add(key, 0, timeout=period * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period * 2)
-        count = 1
-    if count is None:  # django-redis answers None when Redis is down (IGNORE_EXCEPTIONS)
-        logger.warning("Comment rate limit not applied: the cache does not answer")
-        return False
-    return count > settings.COMMENTS_RATE_LIMIT
+    count = count_hit(key, period * 2, "comment rate")
+    return count is not None and count > settings.COMMENTS_RATE_LIMIT
 
 
 def notify_moderators(comment, reason=""):

@@ -1,49 +1,203 @@
-"""Turning one flat query of comments into a thread, and finding a comment's page."""
+"""The page of a comment thread a reader asked for, and the page that shows a comment.
+
+Only the top-level comments of that page and the replies under them are read,
+in one query whatever the size of the thread (the walk down the replies is a
+recursive query in the database). The thread is then laid out as a flat list in
+the order readers read it, each comment with the level it shows at, so that
+neither Python nor the templates recurse once per level of replies: a chain of
+replies is user data and may be any length.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.utils import timezone
 
-from .models import Comment
+from articles.models import ArticleVersion
+
+from .models import LONGEST_CHAIN, Comment, hidden_subtrees_sql, shown_condition
 from .readers import own_comment_ids
 
+# The columns a public page prints, as CommentQuerySet.for_display() names them (so the two
+# stay in step): never the email, IP address or user agent. The version a comment led to
+# comes through a join of its own (LED_TO_COLUMNS).
+DISPLAY_COLUMNS = (
+    "id",
+    *sorted(
+        name
+        for name in Comment.objects.for_display().query.deferred_loading[0]
+        if "__" not in name and name != "id"
+    ),
+    "led_to_version_id",
+)
+# Of the version a comment led to (an update or a correction), what the page says of it.
+LED_TO_COLUMNS = ("number", "published_at", "is_correction")
 
-def build_thread(comments):
-    """Attach each comment's replies as ``thread_replies`` and return the top-level comments.
 
-    ``comments`` come oldest first from a single query; a reply whose parent is
-    not among them (not approved, or removed) is left out with its own replies.
+@dataclass
+class ThreadItem:
+    """One comment of a thread page, where it shows, and which lists end after it."""
+
+    comment: Comment
+    level: int
+    opens_replies: bool = False  # the next item is its first reply: a nested list starts
+    closing: range = field(default_factory=lambda: range(0))  # nested lists that end after it
+
+
+def _page_sql(article_id, own_ids, per_page, offset):
+    """One query: the reader's counts on every row, then the comments of one page of
+    top-level comments with the replies under them (a single row of counts, without a
+    comment, when the page is empty).
+
+    The page's top-level comments come from the (article, status, created_at) index;
+    the replies under them are walked down from there, through shown comments only,
+    so a reply under a hidden comment is never reached. The count of approved comments
+    is all the article's approved ones less those below a hidden comment, as
+    CommentQuerySet.seen_by_readers() counts them.
     """
-    by_id = {comment.pk: comment for comment in comments}
+    table = Comment._meta.db_table
+    hidden, hidden_params = hidden_subtrees_sql(article_id, own_ids)
+    root_shown, root_params = shown_condition("root", own_ids)
+    child_shown, child_params = shown_condition("child", own_ids)
+    version_table = ArticleVersion._meta.db_table
+    led_to = [f"led_to_{column}" for column in LED_TO_COLUMNS]
+    columns = ", ".join(f"shown.{column}" for column in [*DISPLAY_COLUMNS, *led_to])
+    inner = ", ".join(
+        [f"comment.{column}" for column in DISPLAY_COLUMNS]
+        + [f"led.{column} AS led_to_{column}" for column in LED_TO_COLUMNS]
+    )
+    sql = (
+        f"{hidden},"  # noqa: S608 (names from the model, values as parameters)
+        " page_roots (id) AS ("
+        f"  SELECT root.id FROM {table} root"
+        f"  WHERE root.article_id = %s AND root.parent_id IS NULL AND {root_shown}"
+        "   ORDER BY root.created_at, root.id LIMIT %s OFFSET %s),"
+        " page_tree (id, level) AS ("
+        "  SELECT id, 1 FROM page_roots"
+        "  UNION ALL"
+        f"  SELECT child.id, page_tree.level + 1 FROM {table} child"
+        "   JOIN page_tree ON child.parent_id = page_tree.id"
+        f"  WHERE {child_shown} AND page_tree.level < %s),"
+        " counts (approved_total, roots_total) AS (SELECT"
+        f"  (SELECT COUNT(*) FROM {table} WHERE article_id = %s AND status = %s)"
+        "  - (SELECT COUNT(*) FROM under_hidden WHERE status = %s),"
+        f"  (SELECT COUNT(*) FROM {table} root"
+        f"   WHERE root.article_id = %s AND root.parent_id IS NULL AND {root_shown}))"
+        f" SELECT counts.approved_total, counts.roots_total, {columns}"
+        " FROM counts LEFT JOIN ("
+        f"  SELECT {inner} FROM {table} comment"
+        f"  LEFT JOIN {version_table} led ON led.id = comment.led_to_version_id"
+        "   WHERE comment.id IN (SELECT id FROM page_tree)"
+        " ) shown ON 1 = 1"
+        " ORDER BY shown.created_at, shown.id"
+    )
+    approved = Comment.Status.APPROVED
+    params = [
+        *hidden_params,
+        article_id, *root_params, per_page, offset,
+        *child_params, LONGEST_CHAIN,
+        article_id, approved, approved,
+        article_id, *root_params,
+    ]  # fmt: skip
+    return sql, params
+
+
+def _read_page(article_id, own_ids, per_page, page_number):
+    sql, params = _page_sql(article_id, own_ids, per_page, (page_number - 1) * per_page)
+    rows = list(Comment.objects.raw(sql, params))
+    comments = [row for row in rows if row.pk is not None]
+    for comment in comments:
+        _attach_led_to_version(comment)
+    return comments, rows[0].approved_total, rows[0].roots_total
+
+
+# Far past any real thread; a larger number asked for shows the last page all the same,
+# and never reaches the database as an OFFSET beyond its integers.
+LAST_PAGE_ASKED = 100_000
+
+
+def _attach_led_to_version(comment):
+    """Give the comment the version it led to, from the columns the page query joined,
+    as select_related would: the template asks for it, and it must cost no query."""
+    values = {column: getattr(comment, f"led_to_{column}") for column in LED_TO_COLUMNS}
+    if comment.led_to_version_id is None:
+        comment.led_to_version = None
+        return
+    for column in ("published_at", "is_correction"):
+        # A raw query's extra columns come as the database sends them (SQLite: text, 0/1).
+        values[column] = ArticleVersion._meta.get_field(column).to_python(values[column])
+    published_at = values["published_at"]
+    if published_at is not None and timezone.is_naive(published_at):
+        values["published_at"] = timezone.make_aware(published_at, UTC)
+    comment.led_to_version = ArticleVersion(id=comment.led_to_version_id, **values)
+
+
+def _wanted_page(page_parameter):
+    try:
+        return min(max(1, int(str(page_parameter))), LAST_PAGE_ASKED)
+    except (TypeError, ValueError):
+        return 1
+
+
+def lay_out(comments):
+    """The comments of a page as ThreadItems in reading order (each reply after its parent,
+    replies oldest first), with levels capped at COMMENTS_MAX_DEPTH. No recursion."""
+    replies = {}
     roots = []
-    for comment in comments:
+    for comment in comments:  # oldest first
         comment.thread_replies = []
-    for comment in comments:
         if comment.parent_id is None:
             roots.append(comment)
-        elif comment.parent_id in by_id:
-            by_id[comment.parent_id].thread_replies.append(comment)
-    return roots
+        else:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    for comment in comments:
+        comment.thread_replies = replies.get(comment.pk, [])
+    deepest = settings.COMMENTS_MAX_DEPTH
+    items = []
+    stack = [(root, 1) for root in reversed(roots)]
+    while stack:
+        comment, level = stack.pop()
+        items.append(ThreadItem(comment, level))
+        for reply in reversed(comment.thread_replies):
+            stack.append((reply, min(level + 1, deepest)))
+    for item, following in zip(items, [*items[1:], None], strict=False):
+        next_level = following.level if following else 1
+        item.opens_replies = next_level > item.level
+        if not item.opens_replies:
+            item.closing = range(item.level - next_level)
+    return roots, items
 
 
 def comment_thread(request, article, page_number=None):
     """The page of the thread this reader sees, with the count of approved comments.
 
-    One query, whatever the number of comments: the reader's own pending
-    comments come with the approved ones.
+    ``page.object_list`` holds the page's top-level comments (each with its
+    ``thread_replies``) and ``page.thread_items`` the whole page in reading order.
+    One query, whatever the number of comments; the reader's own pending comments
+    come with the approved ones. A page past the end shows the last page (one more
+    query, only then).
     """
     own_ids = own_comment_ids(request)
-    comments = list(Comment.objects.filter(article=article).visible_to(own_ids).for_display())
-    approved_count = sum(comment.status == Comment.Status.APPROVED for comment in comments)
-    paginator = Paginator(build_thread(comments), settings.COMMENTS_PER_PAGE)
-    page = paginator.get_page(page_number)
+    per_page = settings.COMMENTS_PER_PAGE
+    wanted = _wanted_page(page_number)
+    comments, approved_count, roots_count = _read_page(article.pk, own_ids, per_page, wanted)
+    page = Paginator(range(roots_count), per_page).get_page(wanted)
+    if page.number != wanted:
+        comments, approved_count, roots_count = _read_page(
+            article.pk, own_ids, per_page, page.number
+        )
+    roots, items = lay_out(comments)
+    page.object_list = roots
+    page.thread_items = items
     return page, approved_count
 
 
 def page_of(comment):
     """The thread page number that shows ``comment`` (found through its top-level ancestor)."""
-    root = comment
-    while root.parent_id is not None:
-        root = root.parent
+    ancestors = comment.ancestors()
+    root = ancestors[-1] if ancestors else comment
     earlier = (
         Comment.objects.approved()
         .filter(article_id=comment.article_id, parent__isnull=True, created_at__lt=root.created_at)

@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
@@ -20,7 +21,12 @@ from . import moderation, subscriptions
 from .editing import CommentEditForm, can_change, delete_own_comment, status_after_edit
 from .forms import CommentForm, make_form_token
 from .models import Comment
-from .readers import forget_author_details, remember_own_comment, save_author_details
+from .readers import (
+    forget_author_details,
+    own_comment_ids,
+    remember_own_comment,
+    save_author_details,
+)
 from .threads import location_of
 
 logger = logging.getLogger(__name__)
@@ -40,12 +46,41 @@ def _article_page(request, article, form, status):
     return render(request, "articles/article_detail.html", context, status=status)
 
 
+def _not_saved(request, reason, status, article_url=None):
+    """A refused comment: why, and the reader's text to copy (nothing is lost)."""
+    context = {
+        "reason": reason,
+        "body": request.POST.get("body", ""),
+        "article_url": article_url,
+    }
+    return render(request, "comments/not_saved.html", context, status=status)
+
+
 @reader_form
 @require_POST
 def post_comment(request, slug):
+    try:
+        return _post_comment(request, slug)
+    except (OperationalError, InterfaceError):  # the database does not answer, not a bug
+        logger.exception("Comment on %s not saved: the database does not answer", slug)
+        return _not_saved(
+            request,
+            "We could not reach our database, so your comment could not be saved. "
+            "Please try again in a few minutes.",
+            status=503,
+            article_url=f"/{slug}/",
+        )
+
+
+def _post_comment(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
     if not moderation.comments_are_open(article):
-        raise PermissionDenied("Comments are closed on this article; your comment was not saved.")
+        return _not_saved(
+            request,
+            "Comments are closed on this article, so your comment was not saved.",
+            status=403,
+            article_url=article.get_absolute_url(),
+        )
 
     form = CommentForm(request.POST, article=article)
     ip_address = client_address(request)
@@ -74,10 +109,11 @@ def post_comment(request, slug):
             honeypot_filled=form.honeypot_filled,
             token_sent=form.token_sent,
             confirmed_email=subscriptions.confirmed_address(request),
+            own_comment_ids=tuple(own_comment_ids(request)),
         )
     )
     comment.status = decision.status
-    comment.save()
+    comment.save()  # a purge that fails is logged, never raised (cms/caching.py)
     logger.info("Comment %s on %s is %s: %s", comment.pk, slug, decision.status, decision.reason)
     wants_email = form.cleaned_data["notify_replies"] or form.cleaned_data["notify_article"]
     subscriptions.subscribe(

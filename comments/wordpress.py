@@ -443,14 +443,20 @@ def _ip_address(text):
 
 def attach_reply(reply, parent):
     """Thread ``reply`` under ``parent`` by the rule readers' replies follow (Comment.save):
-    a reply past COMMENTS_MAX_DEPTH stays at the deepest level.
+    a reply to a comment at COMMENTS_MAX_DEPTH hangs beside it, at the deepest level.
 
     ``parent`` is a saved Comment with ``pk``, ``depth`` and ``parent_id``. The
     one place the importer decides where a reply hangs: keep it in step with
     Comment.save.
     """
+    if parent.depth >= settings.COMMENTS_MAX_DEPTH:
+        # A reply to a comment at the deepest level answers that comment's parent, at the
+        # same level (Comment.attach_within_depth_limit): no chain grows past the limit.
+        reply.parent_id = parent.parent_id
+        reply.depth = parent.depth if parent.parent_id else 1
+        return
     reply.parent_id = parent.pk
-    reply.depth = min(parent.depth + 1, settings.COMMENTS_MAX_DEPTH)
+    reply.depth = parent.depth + 1
 
 
 def comment_status(approved, where):

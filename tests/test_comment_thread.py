@@ -1,9 +1,11 @@
 """Threaded replies, the response count, pagination and the page's query count."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from comments.models import Comment
 
@@ -43,10 +45,78 @@ def test_replies_deeper_than_the_limit_attach_at_the_maximum_depth(
     comment_post(article, body="Too deep", replyto=third.pk)
     deep = Comment.objects.get(body="Too deep")
     assert deep.depth == 3
-    assert deep.parent == third
+    # Stored as a reply to the deepest allowed ancestor: a sibling of the comment it answers.
+    assert deep.parent == second
     deep.approve()
     page = Client().get(article.get_absolute_url()).content.decode()
-    assert page.count('<ol class="children">') == 3
+    assert page.count('<ol class="children">') == 2
+    assert page.index(f'id="comment-{third.pk}"') < page.index(f'id="comment-{deep.pk}"')
+
+
+def _chain_in_the_database(article, length):
+    """A chain of approved replies written straight to the database, as old data may hold:
+    each the reply of the one before, whatever COMMENTS_MAX_DEPTH says."""
+    parent = None
+    chain = []
+    for number in range(length):
+        (comment,) = Comment.objects.bulk_create(
+            [
+                Comment(
+                    article=article,
+                    parent=parent,
+                    depth=min(number + 1, 5),
+                    name=f"Link {number}",
+                    email="chain@example.org",
+                    body=f"Link number {number}",
+                    body_html=f"<p>Link number {number}</p>",
+                    status=Comment.Status.APPROVED,
+                )
+            ]
+        )
+        chain.append(comment)
+        parent = comment
+    return chain
+
+
+def test_a_200_deep_chain_of_replies_renders(client, article, settings):
+    settings.COMMENTS_MAX_DEPTH = 5
+    chain = _chain_in_the_database(article, 200)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "200 Responses" in page
+    assert all(f'id="comment-{comment.pk}"' in page for comment in chain)
+    # Shown at most five levels deep: four nested lists, each opened and closed once.
+    assert page.count('<ol class="children">') == 4
+    assert page.count("<ol") == page.count("</ol>")
+    assert len(re.findall(r"<li[\s>]", page)) == page.count("</li>")
+
+
+def test_a_reply_to_a_deep_chain_attaches_at_the_deepest_level(
+    client, article, comment_post, settings
+):
+    settings.COMMENTS_MAX_DEPTH = 5
+    chain = _chain_in_the_database(article, 75)
+    comment_post(article, body="Answer to the last", replyto=chain[-1].pk)
+    answer = Comment.objects.get(body="Answer to the last")
+    assert answer.parent == chain[3]  # the ancestor at level 4
+    assert answer.depth == 5
+
+
+def test_each_reply_closes_its_own_list(client, article, make_comment):
+    first = make_comment(article, body="First root", created_at=timezone.now() - timedelta(hours=5))
+    reply = make_comment(
+        article, parent=first, body="Its reply", created_at=timezone.now() - timedelta(hours=4)
+    )
+    make_comment(
+        article, parent=reply, body="Reply to reply", created_at=timezone.now() - timedelta(hours=3)
+    )
+    make_comment(article, body="Second root", created_at=timezone.now() - timedelta(hours=2))
+    page = client.get(article.get_absolute_url()).content.decode()
+    thread = page[page.index('<ol class="comment-list">') : page.index("Second root")]
+    # The second top-level comment comes after both nested lists are closed.
+    assert thread.count('<ol class="children">') == 2
+    assert thread.count("</ol>") == 2
 
 
 def test_replying_to_a_comment_that_is_not_approved_is_refused(
@@ -132,3 +202,77 @@ def test_the_authors_pending_reply_costs_no_extra_query(
     with django_assert_num_queries(4):
         page = client.get(article.get_absolute_url()).content.decode()
     assert "Pending reply" in page
+
+
+def test_a_thread_of_2000_comments_costs_the_queries_of_a_small_one(
+    client, article, django_assert_num_queries
+):
+    """Only the page's 50 top-level comments and their replies are read, in one query."""
+    start = timezone.now() - timedelta(days=30)
+    roots = Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            name=f"Root {number}",
+            email="root@example.org",
+            body=f"Root {number}",
+            body_html=f"<p>Root number {number}.</p>",
+            status=Comment.Status.APPROVED,
+            created_at=start + timedelta(minutes=number),
+        )
+        for number in range(500)
+    )
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            parent=roots[number % 500],
+            depth=2,
+            name=f"Reply {number}",
+            email="reply@example.org",
+            body=f"Reply {number}",
+            body_html=f"<p>Reply number {number}.</p>",
+            status=Comment.Status.APPROVED,
+            created_at=start + timedelta(minutes=600 + number),
+        )
+        for number in range(1500)
+    )
+    # The page's state, the article, its medical review, its corrections, the thread.
+    with django_assert_num_queries(5):
+        page = client.get(article.get_absolute_url() + "?cpage=2").content.decode()
+    assert "2000 Responses" in page
+    assert "Page 2 of 10" in page
+    assert "Root number 50." in page and "Root number 99." in page
+    assert "Root number 49." not in page and "Root number 100." not in page
+    # Each of the page's roots has its three replies, and nothing else is shown.
+    assert page.count('class="comment"') == 50 * 4
+
+
+def test_comments_that_led_to_a_correction_cost_no_extra_query(
+    client, article, make_comment, django_assert_num_queries
+):
+    correction = article.add_version(
+        title="Sleep and Health", summary="S", body="Corrected.", is_correction=True,
+        correction_note="A dose was wrong.",
+    )  # fmt: skip
+    article.publish(correction)
+    for number in range(5):
+        comment = make_comment(article, body=f"Spotted it {number}")
+        Comment.objects.filter(pk=comment.pk).update(led_to_version=correction)
+    # The page's state, the article, its medical review, its corrections, the comments
+    # thanked in the correction notice, the thread: none per comment.
+    with django_assert_num_queries(6):
+        page = client.get(article.get_absolute_url()).content.decode()
+    assert page.count("This comment led to a correction on") == 5
+
+
+def test_the_wordpress_importer_attaches_deep_replies_by_the_same_rule(article, settings):
+    from comments.wordpress import attach_reply
+
+    settings.COMMENTS_MAX_DEPTH = 3
+    chain = _chain_in_the_database(article, 3)
+    for comment in chain:
+        comment.refresh_from_db()
+    imported = Comment(article=article, name="Imported", email="i@example.org", body="Old reply")
+    attach_reply(imported, chain[-1])
+    assert (imported.parent_id, imported.depth) == (chain[1].pk, 3)
+    attach_reply(imported, chain[0])
+    assert (imported.parent_id, imported.depth) == (chain[0].pk, 2)

@@ -4,12 +4,13 @@ import re
 import time
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 
 from comments import moderation
 from comments.forms import make_form_token, read_form_token
 from comments.mail import OutgoingEmail
 from comments.models import Comment
+from comments.readers import OWN_COMMENTS_COOKIE, OWN_COMMENTS_SALT
 
 
 def test_a_comment_posted_within_three_seconds_is_silently_spam(client, article, comment_post):
@@ -75,7 +76,8 @@ def test_honeypot_is_hidden_from_people_and_screen_readers(client, article):
 def test_more_links_than_allowed_holds_the_comment(
     client, article, comment_post, make_comment, settings
 ):
-    make_comment(article, email="known@example.org")  # known emails are approved at once...
+    # A browser that posted an approved comment is trusted...
+    _posted_from(client, make_comment(article, email="known@example.org"))
     body = "See https://a.example.org and https://b.example.org and www.c.example.org"
     comment_post(article, email="known@example.org", body=body)
     # ...but too many links still hold the comment for a moderator.
@@ -87,7 +89,7 @@ def test_moderation_words_hold_and_disallowed_words_mark_spam(
 ):
     settings.COMMENTS_MODERATION_WORDS = ["dosage"]
     settings.COMMENTS_DISALLOWED_WORDS = ["casino"]
-    make_comment(article, email="known@example.org")
+    _posted_from(client, make_comment(article, email="known@example.org"))
     comment_post(article, email="known@example.org", body="What Dosage did you take?")
     comment_post(article, email="known@example.org", body="Best CASINO bonus")
     statuses = dict(Comment.objects.values_list("body", "status"))
@@ -95,21 +97,65 @@ def test_moderation_words_hold_and_disallowed_words_mark_spam(
     assert statuses["Best CASINO bonus"] == Comment.Status.SPAM
 
 
-def test_an_email_with_an_approved_comment_is_approved_at_once(
+def _posted_from(client, *comments):
+    """Give ``client`` the signed cookie of a browser that posted ``comments``."""
+    client.cookies[OWN_COMMENTS_COOKIE] = signing.dumps(
+        [comment.pk for comment in comments], salt=OWN_COMMENTS_SALT
+    )
+
+
+def test_the_browser_that_posted_an_approved_comment_is_approved_at_once(
     client, article, comment_post, make_comment
 ):
-    make_comment(article, email="Regular@Example.org")
+    earlier = make_comment(article, email="Regular@Example.org")
+    _posted_from(client, earlier)
     response = comment_post(article, email="regular@example.org", body="Again, thanks.")
     assert Comment.objects.get(body="Again, thanks.").status == Comment.Status.APPROVED
     page = client.get(response["Location"]).content.decode()
     assert "Thank you: your comment is published." in page
 
 
+def _answer(client, response):
+    """What a poster gets back: status, where they are sent, the message on that page."""
+    page = client.get(response["Location"]).content.decode()
+    message = re.search(r"Thank you: your comment is [a-z ]+\.", page).group(0)
+    location = re.sub(r"\d+", "N", response["Location"])
+    return response.status_code, location, message, sorted(response.cookies)
+
+
+def test_knowing_an_address_gets_exactly_what_a_stranger_gets(
+    client, article, comment_post, make_comment
+):
+    make_comment(article, email="regular@example.org")
+    impostor = _answer(client, comment_post(article, email="Regular@example.org", body="Me!"))
+    client.cookies.clear()
+    stranger = _answer(client, comment_post(article, email="new@example.org", body="Hello"))
+    assert impostor == stranger
+    assert impostor[2] == "Thank you: your comment is awaiting moderation."
+    assert Comment.objects.get(body="Me!").status == Comment.Status.PENDING
+
+
+def test_a_cookie_naming_anothers_approved_comment_trusts_nobody(
+    client, article, comment_post, make_comment
+):
+    mine = make_comment(article, email="me@example.org", status=Comment.Status.PENDING)
+    theirs = make_comment(article, email="them@example.org")
+    _posted_from(client, mine)
+    # Their address has an approved comment, but this browser did not post it...
+    comment_post(article, email="them@example.org", body="Pretending")
+    # ...and this browser's own comment under this address is not approved.
+    comment_post(article, email="me@example.org", body="Still pending")
+    assert theirs.status == Comment.Status.APPROVED
+    statuses = dict(Comment.objects.values_list("body", "status"))
+    assert statuses["Pretending"] == Comment.Status.PENDING
+    assert statuses["Still pending"] == Comment.Status.PENDING
+
+
 def test_known_email_approval_can_be_switched_off(
     client, article, comment_post, make_comment, settings
 ):
     settings.COMMENTS_APPROVE_KNOWN_EMAILS = False
-    make_comment(article, email="regular@example.org")
+    _posted_from(client, make_comment(article, email="regular@example.org"))
     comment_post(article, email="regular@example.org", body="Again, thanks.")
     assert Comment.objects.get(body="Again, thanks.").status == Comment.Status.PENDING
 
@@ -157,8 +203,9 @@ def test_spam_and_approved_comments_email_nobody(
 ):
     settings.COMMENT_MODERATORS = ["moderator@example.org"]
     comment_post(article, honeypot="x")
-    make_comment(article, email="known@example.org")
+    _posted_from(client, make_comment(article, email="known@example.org"))
     comment_post(article, email="known@example.org")
+    assert Comment.objects.filter(status=Comment.Status.APPROVED).count() == 2
     run_mail_queue()
     assert mail.outbox == []
 

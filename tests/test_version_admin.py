@@ -315,17 +315,20 @@ def test_concurrent_saves_from_the_same_base_make_one_version_and_one_conflict(
     bodies = ["Body written by the first editor.", "Body written by the second editor."]
     ready = threading.Barrier(len(bodies))
     statuses = []
+    # Both editors opened the form before either saved: both forms start from version 1.
+    # (Built after the barrier, a form could start from the version the other just saved.)
+    forms = [edit(article, body=body) for body in bodies]
 
-    def save(body):
+    def save(form):
         try:
             client = Client()
             client.force_login(admin_user)
             ready.wait(timeout=10)
-            statuses.append(client.post(change_url(article), edit(article, body=body)).status_code)
+            statuses.append(client.post(change_url(article), form).status_code)
         finally:
             connection.close()  # each thread has its own connection; leave none open
 
-    threads = [threading.Thread(target=save, args=(body,)) for body in bodies]
+    threads = [threading.Thread(target=save, args=(form,)) for form in forms]
     for thread in threads:
         thread.start()
     for thread in threads:

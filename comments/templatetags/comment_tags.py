@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from cms.caching import cached_fragment, valid_until
 
 from ..editing import editable_since
-from ..forms import CommentForm
+from ..forms import CommentForm, comment_id_from
 from ..models import Comment
 from ..moderation import comments_are_open
 from ..readers import own_comment_ids, saved_author_details
@@ -45,16 +45,16 @@ def comment_section(context, article):
     if is_open and form is None:
         initial = saved_author_details(request)
         initial["save_details"] = bool(initial)
-        replyto = request.GET.get("replyto", "")
-        if replyto.isdigit():
-            initial["replyto"] = int(replyto)
+        replyto = comment_id_from(request.GET.get("replyto", ""))
+        if replyto:
+            initial["replyto"] = replyto
         form = CommentForm(article=article, initial=initial)
     reply_id = form["replyto"].value() if form is not None else None
     reply_to = None
     if reply_id:
         # "Reply to <name>" needs the comment itself, from a render of the thread.
         html, page = render_thread(request, article, page_parameter, is_open)
-        reply_to = _find(page.object_list, reply_id)
+        reply_to = _find(page, reply_id)
     else:
         html = thread_html(request, article, page_parameter, is_open)
     return {
@@ -130,16 +130,13 @@ def credit_comments(corrections):
     return ""
 
 
-def _find(comments, comment_id):
-    """The comment with this id among a page of threads, or None."""
+def _find(page, comment_id):
+    """The comment with this id on a page of the thread, or None."""
     try:
         wanted = int(comment_id)
     except (TypeError, ValueError):
         return None
-    stack = list(comments)
-    while stack:
-        comment = stack.pop()
-        if comment.pk == wanted:
-            return comment
-        stack.extend(comment.thread_replies)
+    for item in page.thread_items:
+        if item.comment.pk == wanted:
+            return item.comment
     return None
