@@ -312,43 +312,6 @@ def test_a_scheduled_update_replaces_the_cached_page_when_its_time_comes(article
     assert "Scheduled body." in page and "Sleep restores the body." not in page
 
 
-@pytest.fixture
-def redis_down(settings):
-    """The cache is a Redis that nobody answers: a port on this machine with no server."""
-    import socket
-
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.2,
-                "SOCKET_TIMEOUT": 0.2,
-            },
-        },
-    }
-
-
-def test_with_redis_down_pages_render_from_the_database(article, make_comment, redis_down):
-    make_comment(article, body="Still readable")
-    for reader in (Client(), reader_with_saved_details()):
-        response = reader.get(article.get_absolute_url())
-        assert response.status_code == 200
-        assert "Still readable" in response.content.decode()
-
-
-def test_with_redis_down_a_comment_is_still_saved(article, redis_down, comment_post, caplog):
-    response = comment_post(article, body="Saved without Redis")
-    assert response.status_code == 303
-    assert Comment.objects.get(body="Saved without Redis")
-    assert "rate limit not applied" in caplog.text
-
-
 def test_a_missing_article_writes_nothing_to_the_cache(client, db, settings):
     settings.CACHES = {
         **settings.CACHES,
@@ -360,12 +323,6 @@ def test_a_missing_article_writes_nothing_to_the_cache(client, db, settings):
     for number in range(20):
         assert client.get(f"/no-such-article-{number}/").status_code == 404
     assert not cache._cache  # a crawler's guesses fill nothing
-
-
-def test_with_redis_down_the_health_check_names_the_cache(client, db, redis_down):
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json() == {"database": "ok", "cache": "unavailable", "status": "unavailable"}
 
 
 def test_the_cache_passes_every_cookie_that_makes_a_page_personal(settings):
