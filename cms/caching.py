@@ -19,9 +19,10 @@ The one read path (README, "The HTTP cache"):
   readers see (publishing, approving a comment, ...). A purge that fails is
   logged and never fails the change: the page then expires after
   PAGE_CACHE_SECONDS at the latest.
-- Inside Django, pieces every reader shares (the comment thread) come from
-  Django's cache through ``cached_fragment``; when Redis is down they are
-  rendered from the database instead.
+- Inside Django, pieces every reader shares (the article, the comment thread)
+  come from each process's fragment cache (``cached_fragment`` and the
+  templates' ``{% cache %}`` blocks), keyed by the version and comments stamp
+  that every request reads from the database.
 """
 
 import functools
@@ -31,7 +32,7 @@ import math
 import urllib.parse
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -159,12 +160,14 @@ def cached_fragment(key, render, timeout=None):
     """The HTML fragment cached under ``key``, rendered with ``render()`` when missing.
 
     The key must name everything the fragment shows (e.g. an article's comments
-    stamp): a change makes a new key and the old entry simply expires. The cache
-    backend ignores an unreachable Redis (IGNORE_EXCEPTIONS in settings), so the
-    fragment is then rendered from the database for every request.
+    stamp): a change makes a new key and the old entry simply expires. Fragments
+    live in each process's memory (CACHES["fragments"]), as the templates' own
+    ``{% cache ... using="fragments" %}`` blocks do: no round trip to Redis, and
+    nothing lost when Redis is down.
     """
-    html = cache.get(key)
+    fragments = caches["fragments"]
+    html = fragments.get(key)
     if html is None:
         html = render()
-        cache.set(key, html, settings.PAGE_CACHE_SECONDS if timeout is None else timeout)
+        fragments.set(key, html, settings.PAGE_CACHE_SECONDS if timeout is None else timeout)
     return html

@@ -164,6 +164,16 @@ else:
             "TIMEOUT": 60 * 60 * 24,
         }
     }
+# The rendered pieces of pages (the article, the comment thread) are kept in each process's
+# own memory: their keys name the version and the comments stamp, read from the database
+# on every request, so a copy is exactly as fresh as a shared one would be, and reading it
+# costs no round trip to Redis (cms/caching.py). A change makes new keys; old ones expire.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "page-fragments",
+    "TIMEOUT": 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 500)},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -24,10 +24,15 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Every test starts with an empty cache (rate limits, cached comment threads)."""
+    """Every test starts with empty caches: rate limits, and the rendered fragments (on
+    SQLite a rolled-back test's ids come back, and so would its fragments' keys)."""
+    from django.core.cache import caches
+
     cache.clear()
+    caches["fragments"].clear()
     yield
     cache.clear()
+    caches["fragments"].clear()
 
 
 @pytest.fixture
