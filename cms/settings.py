@@ -269,8 +269,8 @@ ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
 REVIEW_REQUIRED_TO_PUBLISH = env_bool("REVIEW_REQUIRED_TO_PUBLISH")
 # The shared HTTP cache in front of the app servers (deploy/varnish, cms/caching.py).
 # How long it keeps a reader's page, at most: every change purges the page at once, so
-# this only bounds what a lost purge could leave behind. Also the comment threads' lifetime
-# in Django's cache.
+# this only bounds what a lost purge could leave behind. Also how long a process keeps a
+# rendered piece of a page (CACHES["fragments"]).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 * 60)
 # The cache nodes to purge after a change ("http://10.0.0.5:80,http://10.0.0.6:80");
 # empty: no shared cache, nothing to purge.

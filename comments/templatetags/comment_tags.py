@@ -87,7 +87,7 @@ def render_thread(request, article, page_parameter, comments_open):
 
 
 def thread_html(request, article, page_parameter, comments_open):
-    """The thread's HTML: from Django's cache, unless it holds this reader's own comments.
+    """The thread's HTML: from the fragment cache, unless it holds this reader's own comments.
 
     The key names everything the thread shows: the article, its published
     version ("written about an earlier version"), its comments stamp (bumped
