@@ -346,7 +346,7 @@ def measure_pages(demo):
          f"{queue}?status=all&article={some_article.slug}", None),
         ("article page with 20,000 comments, first render after a change", reader, busy,
          changed(demo)),
-        ("the same page again (thread and article from Django's cache)", reader, busy, None),
+        ("the same page again (thread and article from the fragment cache)", reader, busy, None),
         ("article page with 18 comments, first render after a change", reader,
          f"/{some_article.slug}/", changed(some_article)),
         ("front page", reader, "/", None),

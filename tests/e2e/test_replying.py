@@ -138,3 +138,24 @@ def test_reply_is_indented_under_its_parent_once_approved(new_context, article_u
     reply_box = nested.locator("> .comment-header").bounding_box()
     assert reply_box["x"] > parent_box["x"] + 10
     assert reply_box["y"] > parent_box["y"]
+
+
+def test_the_forms_script_fetches_its_token_when_the_reader_starts_typing(
+    new_context, article_url, settings
+):
+    # A token makes the post timed: sent at once, it is "too fast" (silently spam). Without
+    # the script there is no token, and the post would be held instead, never spam.
+    settings.COMMENTS_MIN_SECONDS = 60
+    reader = new_context().new_page()
+    reader.goto(article_url)
+    token = reader.locator("#id_token")
+    expect(token).to_have_value("")  # the page is the same for everyone: no token in it
+    comment_field(reader).fill("Typed in a browser with JavaScript.")
+    expect(token).not_to_have_value("")
+    name_field(reader).fill("Script Reader")
+    email_field(reader).fill("script.e2e@example.org")
+    reader.get_by_role("button", name="Post Comment").click()
+    expect(reader.get_by_role("status")).to_contain_text(
+        "awaiting moderation"
+    )  # a bot learns nothing
+    assert Comment.objects.get(email="script.e2e@example.org").status == Comment.Status.SPAM
