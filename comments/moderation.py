@@ -19,11 +19,10 @@ from cms.rate_limits import count_hit
 
 from . import blocklist, subscriptions
 from .mail import OutgoingEmail, queue_email
+from .markup import render_comment
 from .models import Comment
 
 logger = logging.getLogger(__name__)
-
-LINK_PATTERN = re.compile(r"https?://|www\.|<a\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,9 @@ def posted_without_script(submission):
 
 
 def too_many_links(submission):
-    links = len(LINK_PATTERN.findall(submission.comment.body))
+    # The links as the page will show them: bleach's linkifier finds each address once,
+    # whether it starts with https://, www. or both, and keeps a link typed as HTML.
+    links = render_comment(submission.comment.body).count("<a ")
     if links > settings.COMMENTS_MAX_LINKS:
         return Decision(Comment.Status.PENDING, f"it has {links} links")
 

@@ -84,6 +84,24 @@ def test_more_links_than_allowed_holds_the_comment(
     assert Comment.objects.filter(body=body).get().status == Comment.Status.PENDING
 
 
+def test_each_link_counts_once(article, comment_post, make_comment, settings):
+    settings.COMMENTS_MAX_LINKS = 2
+    make_comment(article, email="known@example.org")
+    # Two addresses, each written with both https:// and www., and a link typed as HTML:
+    # three links, not six.
+    body = (
+        "See https://www.nhs.uk/medicines/ketamine/ and https://www.nih.gov/health "
+        'and <a href="https://example.org/a">this</a>'
+    )
+    comment_post(article, email="known@example.org", body=body)
+    comment = Comment.objects.get(body=body)
+    assert comment.status == Comment.Status.PENDING
+    assert comment.body_html.count("<a ") == 3
+    two = "See https://www.nhs.uk/medicines/ketamine/ and https://www.nih.gov/health"
+    comment_post(article, email="known@example.org", body=two)
+    assert Comment.objects.get(body=two).status == Comment.Status.APPROVED
+
+
 def test_moderation_words_hold_and_disallowed_words_mark_spam(
     client, article, comment_post, make_comment, settings
 ):
