@@ -9,7 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 from modern_csrf.decorators import csrf_protect as refuse_cross_site_posts
 
@@ -57,7 +57,7 @@ def _not_saved(request, reason, status, article_url=None):
 
 
 @reader_form
-@require_POST
+@require_http_methods(["GET", "POST"])
 def post_comment(request, slug):
     try:
         return _post_comment(request, slug)
@@ -74,6 +74,10 @@ def post_comment(request, slug):
 
 def _post_comment(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
+    if request.method == "GET":
+        # After a form error the address bar shows this address: opening or sharing it
+        # leads to the article's form.
+        return HttpResponseRedirect(f"{article.get_absolute_url()}#respond")
     if not moderation.comments_are_open(article):
         return _not_saved(
             request,
@@ -146,6 +150,12 @@ def _post_comment(request, slug):
     return response
 
 
+def _messages_above(location):
+    """``location`` on an article page, landing at the confirmation shown above the
+    thread (comments/_section.html) instead of at a comment."""
+    return f"{location.split('#')[0]}#messages"
+
+
 def _own_recent_comment(request, pk):
     """The comment, if this browser posted it and may still change it; else 404 or 403."""
     comment = get_object_or_404(
@@ -189,7 +199,7 @@ def edit_comment(request, pk):
             messages.success(request, "Your comment is updated and awaiting moderation.")
             if was_approved and comment.status == Comment.Status.PENDING:
                 moderation.notify_moderators(comment)
-        return HttpResponseRedirect(location_of(comment), status=303)
+        return HttpResponseRedirect(_messages_above(location_of(comment)), status=303)
     context = {
         "comment": comment,
         "article": comment.article,
@@ -208,7 +218,7 @@ def delete_comment(request, pk):
         delete_own_comment(comment)
         logger.info("Comment %s deleted by its author", pk)
         messages.success(request, "Your comment is deleted.")
-        return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#comments", status=303)
+        return HttpResponseRedirect(_messages_above(comment.article.get_absolute_url()), status=303)
     context = {"comment": comment, "article": comment.article}
     return render(request, "comments/delete.html", context)
 

@@ -259,5 +259,12 @@ def test_posting_to_an_unpublished_article_is_404(client, make_article, comment_
     assert comment_post(make_article(publish=False)).status_code == 404
 
 
-def test_get_on_the_post_url_is_not_allowed(client, article):
-    assert client.get(f"/{article.slug}/comments/").status_code == 405
+def test_opening_the_post_address_leads_to_the_form(client, article):
+    # After a form error the address bar shows /<slug>/comments/#respond: reloading or
+    # sharing it leads to the article's form, not to a blank error.
+    response = client.get(f"/{article.slug}/comments/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#respond"
+    assert client.get(response["Location"]).status_code == 200
+    assert client.put(f"/{article.slug}/comments/").status_code == 405
+    assert client.get("/no-such-article/comments/").status_code == 404

@@ -50,7 +50,7 @@ def test_author_edits_their_comment_and_it_stays_approved(client, article, own_c
     assert "My first thought.</textarea>" in form.content.decode()
     response = _edit(client, own_comment, "My second thought, <b>bold</b>.")
     assert response.status_code == 303
-    assert response["Location"] == f"{article.get_absolute_url()}#comment-{own_comment.pk}"
+    assert response["Location"] == f"{article.get_absolute_url()}#messages"
     own_comment.refresh_from_db()
     assert own_comment.body == "My second thought, <b>bold</b>."
     assert own_comment.status == Comment.Status.APPROVED
@@ -169,3 +169,31 @@ def test_edit_and_delete_pages_show_no_email_and_use_few_queries(
         with django_assert_max_num_queries(1):
             page = client.get(url).content.decode()
         assert "me@example.org" not in page
+
+
+def _landing(page, anchor):
+    """The part of the page from the element with id ``anchor`` on: what the reader sees."""
+    marker = f'id="{anchor}"'
+    assert marker in page
+    return page[page.index(marker) :]
+
+
+def test_the_deleted_confirmation_is_shown_where_the_reader_lands(client, article, own_comment):
+    response = client.post(f"/comments/{own_comment.pk}/delete/")
+    assert response["Location"] == f"{article.get_absolute_url()}#messages"
+    page = client.get(response["Location"]).content.decode()
+    assert "Your comment is deleted." in _landing(page, "messages")
+    assert page.count("Your comment is deleted.") == 1
+    # Right above the thread, not at the top of the page.
+    assert _landing(page, "messages").index("Your comment is deleted.") < 300
+    assert page.index('id="messages"') > page.index('id="article"')
+
+
+def test_the_updated_confirmation_is_shown_where_the_reader_lands(client, article, own_comment):
+    response = _edit(client, own_comment, "A better thought.")
+    assert response["Location"] == f"{article.get_absolute_url()}#messages"
+    page = client.get(response["Location"]).content.decode()
+    landing = _landing(page, "messages")
+    assert landing.index("Your comment is updated.") < 300
+    assert "A better thought." in landing
+    assert page.count("Your comment is updated.") == 1

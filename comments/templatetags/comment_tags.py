@@ -64,6 +64,8 @@ def comment_section(context, article):
         "comments_open": is_open,
         "form": form,
         "reply_to": reply_to,
+        # Confirmations ("Your comment is updated") are shown above the thread.
+        "messages": context.get("messages"),
     }
 
 
