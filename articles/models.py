@@ -197,6 +197,19 @@ class Article(models.Model):
             and version.published_at > self.first_published_at
         )
 
+    def versions_with_other_words(self, among):
+        """The versions among the ids ``among`` whose words (title, summary and body) differ
+        from the published version's, as {id: number}. A comment written about one of them
+        was written about an earlier text; a version with the same words (a note-only
+        update, a revert) is not one. One query."""
+        version = self.published_version
+        if version is None or not among:
+            return {}
+        other_words = self.versions.filter(pk__in=list(among)).exclude(
+            title=version.title, summary=version.summary, body=version.body
+        )
+        return dict(other_words.values_list("pk", "number"))
+
     def latest_version(self):
         return self.versions.order_by("-number").first()
 

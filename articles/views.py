@@ -144,6 +144,21 @@ def published_changes(article, now=None):
     return changes[::-1]
 
 
+def compare_versions(changes, from_number, to_number):
+    """What changed between two versions in ``changes`` (from published_changes), by their
+    numbers as given in the address (?from=N&to=M): a dict like a change's, or None when
+    the numbers are not two different published versions."""
+    by_number = {str(change["version"].number): change["version"] for change in changes}
+    old, new = by_number.get(from_number), by_number.get(to_number)
+    if old is None or new is None or old == new:
+        return None
+    comparison = {"previous": old, "version": new}
+    for field in ("title", "summary", "body"):
+        before, after = getattr(old, field), getattr(new, field)
+        comparison[field] = word_diff(before, after) if has_changes(before, after) else None
+    return comparison
+
+
 class ArticleChangesView(SharedArticlePageMixin, ReaderArticleMixin, DetailView):
     """The "Changes to this article" page: the public record of every published version."""
 
@@ -156,4 +171,8 @@ class ArticleChangesView(SharedArticlePageMixin, ReaderArticleMixin, DetailView)
         context["changes"] = published_changes(self.object)
         # "Not medically reviewed" is news only on an article that has reviews at all.
         context["has_reviews"] = any(change["review"] for change in context["changes"])
+        # "Written about an earlier version" on a comment links to ?from=N&to=M.
+        context["comparison"] = compare_versions(
+            context["changes"], self.request.GET.get("from"), self.request.GET.get("to")
+        )
         return context

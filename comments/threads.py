@@ -188,10 +188,25 @@ def comment_thread(request, article, page_number=None):
         comments, approved_count, roots_count = _read_page(
             article.pk, own_ids, per_page, page.number
         )
+    mark_earlier_versions(article, comments)
     roots, items = lay_out(comments)
     page.object_list = roots
     page.thread_items = items
     return page, approved_count
+
+
+def mark_earlier_versions(article, comments):
+    """Give each comment ``earlier_version``: the number of the version it was written about
+    when that version's words differ from the published one's, else None. One query, and
+    none when every comment was written about the published version."""
+    others = {
+        comment.article_version_id
+        for comment in comments
+        if comment.article_version_id not in (None, article.published_version_id)
+    }
+    numbers = article.versions_with_other_words(others) if others else {}
+    for comment in comments:
+        comment.earlier_version = numbers.get(comment.article_version_id)
 
 
 def page_of(comment):

@@ -108,5 +108,64 @@ def test_comment_on_an_earlier_version_says_so(client, article, make_comment):
     new_block = page[page.index(f'id="comment-{new_comment.pk}"') :]
     new_block = new_block[: new_block.index("</li>")]
     assert "an earlier version of this article" in old_block
-    assert f'href="/{article.slug}/changes/"' in old_block
+    # Linked to what changed between the version the reader saw and the published one.
+    assert f'href="/{article.slug}/changes/?from=1&amp;to=2#comparison"' in old_block
     assert "earlier version" not in new_block
+
+
+def _comment_block(page, comment):
+    block = page[page.index(f'id="comment-{comment.pk}"') :]
+    return block[: block.index("</li>")]
+
+
+def test_a_comment_is_not_marked_after_a_revert_to_the_same_text(client, article, make_comment):
+    comment = make_comment(article, body="About the first version.")
+    _publish(article, body="One sentence changed.", change_note="A small edit.")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "earlier version" in _comment_block(page, comment)
+    article.revert_to(article.versions.get(number=1))
+    page = client.get(article.get_absolute_url()).content.decode()
+    # Version 3 has the words of version 1: the reader commented on what is published.
+    assert "earlier version" not in _comment_block(page, comment)
+
+
+def test_a_new_version_with_the_same_text_does_not_mark_comments(client, article, make_comment):
+    comment = make_comment(article)
+    _publish(article, change_note="Checked the references, nothing changed.")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "earlier version" not in _comment_block(page, comment)
+    _publish(article, title="A new title")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "earlier version" in _comment_block(page, comment)
+
+
+def test_earlier_version_notes_cost_one_query_for_the_thread(
+    client, article, make_comment, django_assert_num_queries
+):
+    for _ in range(5):
+        make_comment(article)
+    _publish(article, body="Second body.")
+    for _ in range(5):
+        make_comment(Article.objects.get(pk=article.pk))
+    _publish(article, body="Third body.")
+    # As for any page (tests/test_comment_thread.py), plus the versions with other words.
+    with django_assert_num_queries(5):
+        page = client.get(article.get_absolute_url()).content.decode()
+    assert page.count("an earlier version of this article") == 10
+    assert page.count("?from=1&amp;to=3#comparison") == 5
+    assert page.count("?from=2&amp;to=3#comparison") == 5
+
+
+def test_the_change_log_compares_two_versions(client, article):
+    first = article.published_version.body
+    _publish(article, body=first + " Second paragraph.")
+    _publish(article, body=first + " Second paragraph. Third paragraph.")
+    page = client.get(f"/{article.slug}/changes/?from=1&to=3").content.decode()
+    comparison = page[page.index('id="comparison"') :]
+    comparison = comparison[: comparison.index("</section>")]
+    assert "Version 1 and version 3" in comparison
+    assert "<ins>" in comparison and "Third" in comparison and "Second" in comparison
+    for query in ("?from=1&to=99", "?from=x&to=3", "?from=3&to=3", "?to=2", "?from=-1&to=2"):
+        response = client.get(f"/{article.slug}/changes/{query}")
+        assert response.status_code == 200
+        assert 'id="comparison"' not in response.content.decode()
