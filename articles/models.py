@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import re
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -560,6 +561,10 @@ class ReviewerProfile(models.Model):
         return f"{self.user.get_full_name() or self.user.get_username()}, {self.credentials}"
 
 
+# "Dr. Amina Rahman" or "Dr Amina Rahman", never "Drew Smith".
+DOCTOR_TITLE = re.compile(r"^\s*Dr\.?\s+", re.IGNORECASE)
+
+
 class MedicalReviewQuerySet(models.QuerySet):
     def approvals(self):
         return self.filter(decision=MedicalReview.Decision.APPROVE)
@@ -610,6 +615,16 @@ class MedicalReview(models.Model):
     @property
     def is_approval(self):
         return self.decision == self.Decision.APPROVE
+
+    @property
+    def signature(self):
+        """The reviewer as health publishers print them: the name, then the credentials
+        ("Amina Rahman, MD, FRCP"). A "Dr." title is left out when credentials follow:
+        they say it already."""
+        if not self.credentials:
+            return self.reviewer_name
+        name = DOCTOR_TITLE.sub("", self.reviewer_name) or self.reviewer_name
+        return f"{name}, {self.credentials}"
 
     @classmethod
     def sign(cls, version, reviewer, decision, note="", credentials=None):

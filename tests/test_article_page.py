@@ -45,12 +45,16 @@ def test_article_page_shows_semantic_article(client, article):
     assert "Last updated" not in page
 
 
-def test_last_updated_shows_the_version_number_after_a_second_publish(client, article):
+def test_last_updated_shows_a_date_and_links_to_the_latest_change(client, article):
     second = article.add_version(title="Sleep and Health", summary="New lede.", body="New body.")
     article.publish(second)
     page = client.get(article.get_absolute_url()).content.decode()
-    assert "Last updated" in page
-    assert "(version 2)" in page
+    updated = page[page.index('class="updated"') :]
+    updated = updated[: updated.index("</span>")]
+    assert f'<a href="/{article.slug}/changes/#version-2">Last updated</a>' in updated
+    assert second.published_at.strftime("%-d %B %Y") in updated
+    # Version numbers belong to the change log, not to the article page.
+    assert "version" not in updated.replace("#version-2", "").lower()
     assert "New body." in page
 
 

@@ -75,7 +75,7 @@ def test_change_log_shows_the_medical_review_of_each_version(client, article, ma
     _publish(article, body="Edited after the review.")
     page = client.get(f"/{article.slug}/changes/").content.decode()
     version_2 = page[page.index('id="version-2"') : page.index('id="version-1"')]
-    assert "Medically reviewed by Lee Chan, PhD, on" in version_2
+    assert "Medically reviewed by Lee Chan, PhD — <time" in version_2
     version_3 = page[page.index('id="version-3"') : page.index('id="version-2"')]
     assert "This version was not medically reviewed." in version_3
     assert "Medically reviewed" not in version_3
@@ -86,7 +86,7 @@ def test_last_updated_links_to_the_change_log(client, article):
     assert f'href="/{article.slug}/changes/"' not in page  # never updated: nothing to show
     _publish(article, body="New body.")
     page = client.get(article.get_absolute_url()).content.decode()
-    assert f'<a href="/{article.slug}/changes/">Last updated</a>' in page
+    assert f'<a href="/{article.slug}/changes/#version-2">Last updated</a>' in page
 
 
 def test_change_log_uses_a_fixed_number_of_queries(client, article, django_assert_num_queries):

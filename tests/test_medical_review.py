@@ -111,7 +111,7 @@ def test_reviewer_approves_the_exact_version_and_readers_see_the_signature(
     page = page_of(client, article)
     when = review.created_at
     assert (
-        "Medically reviewed by Amina Rahman, MD, FRCP, on "
+        "Medically reviewed by Amina Rahman, MD, FRCP — "
         f'<time datetime="{timezone.localtime(when):%Y-%m-%d}">{day(when)}</time>'
     ) in page
     data = json_ld(page)
@@ -128,7 +128,7 @@ def test_credentials_are_copied_at_signing_time(reviewer_client, reviewer, artic
     ReviewerProfile.objects.filter(user=reviewer).update(credentials="MD, PhD")
     reviewer.first_name = "Dr. Amina"
     reviewer.save()
-    assert "Medically reviewed by Amina Rahman, MD, on" in page_of(client, article)
+    assert "Medically reviewed by Amina Rahman, MD — <time" in page_of(client, article)
     # The form offers the profile's credentials for the next review.
     form = reviewer_client.get(review_url(article, 1)).content.decode()
     assert 'name="credentials" value="MD, PhD"' in form
@@ -297,7 +297,7 @@ def test_change_log_shows_each_versions_own_review(reviewer_client, editor_clien
     version_2 = page[page.index('id="version-2"') : page.index('id="version-1"')]
     version_1 = page[page.index('id="version-1"') :]
     assert "This version was not medically reviewed." in version_2
-    assert "Medically reviewed by Amina Rahman, MD, FRCP, on" in version_1
+    assert "Medically reviewed by Amina Rahman, MD, FRCP — <time" in version_1
 
 
 # REVIEW_REQUIRED_TO_PUBLISH.
@@ -441,3 +441,25 @@ def test_the_review_interval_is_set_per_article_in_the_form(editor_client, artic
     article.refresh_from_db()
     assert article.review_interval_months == 6
     assert article.versions.count() == 1  # a setting, not a new version
+
+
+def test_the_review_line_reads_as_health_publishers_write_it(client, article, make_reviewer):
+    doctor = make_reviewer("Dr. Alex", "Morgan")
+    review = MedicalReview.sign(
+        article.published_version, doctor, MedicalReview.Decision.APPROVE, credentials="MD"
+    )
+    page = page_of(client, article)
+    # Name and credentials, then the date: no "Dr." before "MD", no comma before the date.
+    assert (
+        '<p class="review">Medically reviewed by Alex Morgan, MD — '
+        f'<time datetime="{timezone.localtime(review.created_at):%Y-%m-%d}">'
+        f"{day(review.created_at)}</time></p>"
+    ) in page
+    # Without credentials the title is all that says "doctor": it stays.
+    later = article.add_version(title="T", summary="S", body="B")
+    article.publish(later)
+    MedicalReview.sign(later, doctor, MedicalReview.Decision.APPROVE, credentials="")
+    assert "Medically reviewed by Dr. Alex Morgan — <time" in page_of(client, article)
+    assert MedicalReview(reviewer_name="Drew Smith", credentials="RN").signature == (
+        "Drew Smith, RN"
+    )

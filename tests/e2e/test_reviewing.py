@@ -46,7 +46,7 @@ def test_reviewer_signs_a_version_and_a_later_edit_is_shown_honestly(
 
     reader.reload()
     expect(reader.locator(".review")).to_have_text(
-        re.compile(r"^Medically reviewed by Amina Rahman, MD, anaesthesia, on \d{1,2} \w+ \d{4}$")
+        re.compile(r"^Medically reviewed by Amina Rahman, MD, anaesthesia — \d{1,2} \w+ \d{4}$")
     )
 
     # The editor changes one word and publishes: the new version has no review of its own.
@@ -71,6 +71,6 @@ def test_reviewer_signs_a_version_and_a_later_edit_is_shown_honestly(
     honest.get_by_role("link", name="an earlier version").click()
     expect(reader).to_have_url(f"{live_server.url}/ketamine-infusions/changes/#version-1")
     expect(reader.locator("#version-1")).to_contain_text(
-        "Medically reviewed by Amina Rahman, MD, anaesthesia, on"
+        "Medically reviewed by Amina Rahman, MD, anaesthesia — "
     )
     expect(reader.locator("#version-2")).to_contain_text("This version was not medically reviewed.")

@@ -94,8 +94,8 @@ class Command(BaseCommand):
         MedicalReview.objects.create(
             version=second,
             reviewer=None,
-            reviewer_name="Dr. Alex Morgan",
-            credentials="MD, psychiatry",
+            reviewer_name="Alex Morgan",
+            credentials="MD, MRCPsych",
             decision=MedicalReview.Decision.APPROVE,
             note="Demo review.",
         )
