@@ -10,12 +10,14 @@ render as a "References" section at the end, each with a link back to where
 it is cited.
 """
 
+import math
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import bleach
 from bleach.linkifier import LinkifyFilter
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -46,6 +48,9 @@ ALWAYS_ALLOWED = {
     "th": {"scope"},
     "ol": {"start"},
 }
+
+# A common estimate for adults reading health information on a screen.
+WORDS_PER_MINUTE = 200
 
 
 def _allowed_attribute(tag, name, value):
@@ -146,9 +151,24 @@ _cleaner = bleach.Cleaner(
 )
 
 
+def _section_anchors(tokens):
+    """{index of the heading_open token: anchor} for each top-level H2, each anchor unique."""
+    anchors, used_ids = {}, {"references"}
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2" and token.level == 0:
+            base = slugify(tokens[index + 1].content) or "section"
+            anchor, counter = base, 2
+            while anchor in used_ids:
+                anchor, counter = f"{base}-{counter}", counter + 1
+            used_ids.add(anchor)
+            anchors[index] = anchor
+    return anchors
+
+
 def _wrap_sections(tokens):
     """Wrap each top-level H2 and what follows it in a <section> labelled by the heading."""
-    wrapped, open_section, used_ids = [], False, {"references"}
+    wrapped, open_section = [], False
+    anchors = _section_anchors(tokens)
     for index, token in enumerate(tokens):
         if token.type == "footnote_block_open" and open_section:
             # The references are a section of their own, after the last one.
@@ -156,13 +176,8 @@ def _wrap_sections(tokens):
             closing.content = "</section>\n"
             wrapped.append(closing)
             open_section = False
-        if token.type == "heading_open" and token.tag == "h2" and token.level == 0:
-            inline = tokens[index + 1]
-            base = slugify(inline.content) or "section"
-            anchor, counter = base, 2
-            while anchor in used_ids:
-                anchor, counter = f"{base}-{counter}", counter + 1
-            used_ids.add(anchor)
+        if index in anchors:
+            anchor = anchors[index]
             token.attrSet("id", anchor)
             opening = Token("html_block", "", 0)
             opening.content = (
@@ -185,6 +200,27 @@ def render_markdown(source):
     tokens = _wrap_sections(_markdown.parse(source or "", env))
     html = _markdown.renderer.render(tokens, _markdown.options, env)
     return _cleaner.clean(html)
+
+
+def sections(source):
+    """The top-level H2 headings of Markdown ``source``, for "In this article": a list of
+    (anchor, plain text) pairs, the anchors being the ids the rendered headings carry."""
+    tokens = _markdown.parse(source or "", {})
+    contents = []
+    for index, anchor in _section_anchors(tokens).items():
+        words = [
+            child.content
+            for child in tokens[index + 1].children or []
+            if child.type in ("text", "code_inline")
+        ]
+        contents.append((anchor, "".join(words).strip()))
+    return contents
+
+
+def reading_minutes(html):
+    """Minutes an adult reads ``html``'s text in, at 200 words a minute; at least one."""
+    words = len(strip_tags(html or "").split())
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
 def references(source):

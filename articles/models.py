@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit
 
-from .markup import render_markdown
+from .markup import reading_minutes, render_markdown, sections
 
 # The heavy columns of a version, left out where only its number and dates are shown.
 VERSION_TEXT = ("version__summary", "version__body", "version__body_html")
@@ -503,6 +503,15 @@ class ArticleVersion(models.Model):
             raise ValueError("article versions are immutable: add a new version instead")
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+
+    def contents(self):
+        """ "In this article": (anchor, heading) for each H2 section of the body."""
+        return sections(self.body)
+
+    @property
+    def reading_minutes(self):
+        """How long the body takes to read, in whole minutes (at least one)."""
+        return reading_minutes(self.body_html)
 
     @property
     def is_published(self):

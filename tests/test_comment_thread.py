@@ -184,9 +184,9 @@ def test_article_page_query_count_is_fixed_whatever_the_comments(
         comment = make_comment(article, parent=parent)
         if parent is None:
             roots.append(comment)
-    # The article, its medical review, its corrections, the thread: then the review line
-    # and the thread are cached.
-    with django_assert_num_queries(4):
+    # The article, its medical review, its corrections, its comment count, the thread: then
+    # the header and the thread are cached.
+    with django_assert_num_queries(5):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     with django_assert_num_queries(1):
@@ -198,8 +198,9 @@ def test_the_authors_pending_reply_costs_no_extra_query(
 ):
     parent = make_comment(article)
     comment_post(article, replyto=parent.pk, body="Pending reply")
-    # The article, its medical review and corrections (cached after this), the thread.
-    with django_assert_num_queries(4):
+    # The article, its medical review, corrections and comment count (cached after this),
+    # the thread.
+    with django_assert_num_queries(5):
         page = client.get(article.get_absolute_url()).content.decode()
     assert "Pending reply" in page
 

@@ -111,6 +111,13 @@ def thread_html(request, article, page_parameter, comments_open):
 
 
 @register.simple_tag
+def approved_comment_count(article):
+    """The number of approved comments on ``article``: for the article's header, whose
+    cached fragment is keyed by the comments stamp (bumped with every change). One query."""
+    return Comment.objects.approved().filter(article=article).count()
+
+
+@register.simple_tag
 def credit_comments(corrections):
     """Give each correction (an ArticleVersion) ``credited_comments``: the approved comments
     linked to it as having led to it, oldest first. One query for all; prints nothing.
