@@ -9,7 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.cache import cache
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Case, F, Max, Min, OuterRef, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,7 +50,10 @@ class ArticleQuerySet(models.QuerySet):
         thread), and the articles' pages are purged from the shared cache.
         """
         self.update(comments_stamp=F("comments_stamp") + 1)
-        purge_after_commit(*(article_key(pk) for pk in self.values_list("pk", flat=True)))
+        # The lists of articles show comment counts and review stamps too.
+        purge_after_commit(
+            *(article_key(pk) for pk in self.values_list("pk", flat=True)), ARTICLE_LISTS
+        )
 
     def delete(self):
         """Delete these articles and purge their pages and the lists that showed them."""
@@ -92,6 +95,23 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-created_at")
         )
         return self.annotate(last_reviewed_at=Subquery(approvals.values("created_at")[:1]))
+
+    def with_review_stamp(self):
+        """Annotate ``reviewed_at``: when a medical reviewer approved the published version
+        itself, as its latest decision (what the article page calls a current review), or
+        None. For the front page's "Medically reviewed" stamp; no query more."""
+        latest = MedicalReview.objects.filter(version=OuterRef("published_version")).order_by(
+            "-created_at", "-pk"
+        )
+        return self.annotate(
+            last_decision=Subquery(latest.values("decision")[:1]),
+            reviewed_at=Case(
+                When(
+                    last_decision=MedicalReview.Decision.APPROVE,
+                    then=Subquery(latest.values("created_at")[:1]),
+                )
+            ),
+        )
 
     def review_schedule(self, today=None, warning_days=30):
         """Live articles whose medical review is due within ``warning_days`` or overdue, as

@@ -64,7 +64,7 @@ class ArticleListView(ReaderArticleMixin, ListView):
         return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return super().get_queryset().newest_first()
+        return super().get_queryset().newest_first().with_review_stamp()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -145,3 +145,47 @@ def test_publishing_now_replaces_a_waiting_update(article):
     article.refresh_from_db()
     assert article.published_version == now
     assert article.scheduled_version is None
+
+
+def _teaser(page, article):
+    teaser = page[page.index(f'href="{article.get_absolute_url()}"') :]
+    return teaser[: teaser.index("</article>")]
+
+
+def test_front_page_shows_each_articles_lede_date_review_and_comments(
+    client, make_article, make_comment, make_reviewer
+):
+    from articles.models import MedicalReview
+
+    reviewed = make_article(title="Reviewed", summary="The reviewed lede.")
+    plain = make_article(title="Plain", summary="The plain lede.")
+    MedicalReview.sign(
+        reviewed.published_version, make_reviewer(), MedicalReview.Decision.APPROVE, credentials="MD"
+    )
+    make_comment(reviewed)
+    make_comment(reviewed)
+    make_comment(reviewed, status="pending")
+    page = client.get("/").content.decode()
+    teaser = _teaser(page, reviewed)
+    assert "The reviewed lede." in teaser
+    assert f'<time datetime="{reviewed.publish_at.isoformat()}">' in teaser
+    assert "Medically reviewed" in teaser
+    assert f'<a href="{reviewed.get_absolute_url()}#comments">2 comments</a>' in teaser
+    teaser = _teaser(page, plain)
+    assert "The plain lede." in teaser
+    assert "Medically reviewed" not in teaser
+    assert f'<a href="{plain.get_absolute_url()}#comments">No comments yet</a>' in teaser
+
+
+def test_front_page_queries_do_not_grow_with_the_articles(
+    client, make_article, make_comment, django_assert_num_queries
+):
+    article = make_article()
+    make_comment(article)
+    # A fixed number: the articles come with their review stamps, their comment counts in one.
+    with django_assert_num_queries(4) as few:
+        client.get("/")
+    for _ in range(6):
+        make_comment(make_article())
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get("/").content.decode().count("1 comment<") == 7

@@ -22,7 +22,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, MedicalReview
 from cms.caching import EVERY_PAGE, purge
 from comments.editing import delete_own_comment
 from comments.models import Comment
@@ -170,6 +170,20 @@ def test_comment_changes_show_at_once(stack, article, make_comment):
     cached_page(stack, "/sleep-and-health/")
     pending.remove()
     assert "Edited by a moderator" not in read(stack, "/sleep-and-health/")[2]
+
+
+def test_the_front_page_counts_comments_and_reviews_at_once(
+    stack, article, make_comment, make_reviewer
+):
+    pending = make_comment(article, status=Comment.Status.PENDING)
+    assert "No comments yet" in cached_page(stack, "/")
+    pending.approve()
+    assert "1 comment<" in read(stack, "/")[2]
+    assert "Medically reviewed" not in cached_page(stack, "/")
+    MedicalReview.sign(
+        article.published_version, make_reviewer(), MedicalReview.Decision.APPROVE, credentials="MD"
+    )
+    assert "Medically reviewed" in read(stack, "/")[2]
 
 
 def test_deleted_comments_disappear_at_once(stack, article, make_comment):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django import template
 from django.conf import settings
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -115,6 +116,22 @@ def approved_comment_count(article):
     """The number of approved comments on ``article``: for the article's header, whose
     cached fragment is keyed by the comments stamp (bumped with every change). One query."""
     return Comment.objects.approved().filter(article=article).count()
+
+
+@register.simple_tag
+def count_comments(articles):
+    """Give each article ``approved_comment_count``. One query for all; prints nothing.
+    For the front page, which articles renders without knowing about comments."""
+    counts = dict(
+        Comment.objects.approved()
+        .filter(article__in=[article.pk for article in articles])
+        .values("article")
+        .annotate(count=Count("pk"))
+        .values_list("article", "count")
+    )
+    for article in articles:
+        article.approved_comment_count = counts.get(article.pk, 0)
+    return ""
 
 
 @register.simple_tag
