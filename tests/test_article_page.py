@@ -159,9 +159,8 @@ def test_front_page_shows_each_articles_lede_date_review_and_comments(
 
     reviewed = make_article(title="Reviewed", summary="The reviewed lede.")
     plain = make_article(title="Plain", summary="The plain lede.")
-    MedicalReview.sign(
-        reviewed.published_version, make_reviewer(), MedicalReview.Decision.APPROVE, credentials="MD"
-    )
+    approve = MedicalReview.Decision.APPROVE
+    MedicalReview.sign(reviewed.published_version, make_reviewer(), approve, credentials="MD")
     make_comment(reviewed)
     make_comment(reviewed)
     make_comment(reviewed, status="pending")

@@ -180,9 +180,8 @@ def test_the_front_page_counts_comments_and_reviews_at_once(
     pending.approve()
     assert "1 comment<" in read(stack, "/")[2]
     assert "Medically reviewed" not in cached_page(stack, "/")
-    MedicalReview.sign(
-        article.published_version, make_reviewer(), MedicalReview.Decision.APPROVE, credentials="MD"
-    )
+    approve = MedicalReview.Decision.APPROVE
+    MedicalReview.sign(article.published_version, make_reviewer(), approve, credentials="MD")
     assert "Medically reviewed" in read(stack, "/")[2]
 
 
