@@ -32,6 +32,7 @@ from .forms import ArticleVersionForm
 from .models import (
     Article,
     ArticleVersion,
+    AuthorProfile,
     DeadLink,
     MedicalReview,
     ReviewerProfile,
@@ -552,8 +553,16 @@ class MedicalReviewAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewerProfile)
 class ReviewerProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "credentials")
+    list_display = ("user", "credentials", "bio")
     search_fields = ("user__username", "user__first_name", "user__last_name", "credentials")
+
+
+@admin.register(AuthorProfile)
+class AuthorProfileAdmin(admin.ModelAdmin):
+    """The bios readers see in the bylines."""
+
+    list_display = ("user", "bio")
+    search_fields = ("user__username", "user__first_name", "user__last_name")
 
 
 @admin.register(DeadLink)

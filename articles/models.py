@@ -37,7 +37,11 @@ class ArticleQuerySet(models.QuerySet):
         """Articles a reader may see: a published version whose publish_at has passed."""
         return (
             self.filter(published_version__isnull=False, publish_at__lte=now or timezone.now())
-            .select_related("published_version", "published_version__author")
+            .select_related(
+                "published_version",
+                "published_version__author",
+                "published_version__author__author_profile",
+            )
             # Only search reads the vector, in SQL; no page needs it in Python.
             .defer("published_version__search_vector")
         )
@@ -292,7 +296,8 @@ class Article(models.Model):
         ).order_by("-version__number", "-created_at", "-pk")
         decided = set()
         # The version's number and dates, not its text: only those are shown of it.
-        for review in reviews.select_related("version").defer(*VERSION_TEXT):
+        reviews = reviews.select_related("version", "reviewer__reviewer_profile")
+        for review in reviews.defer(*VERSION_TEXT):
             if review.version_id in decided:
                 continue  # an older decision, replaced by the one already seen
             decided.add(review.version_id)
@@ -577,7 +582,8 @@ def add_months(day, months):
 
 
 class ReviewerProfile(models.Model):
-    """What a medical reviewer signs with: their credentials, copied onto each review."""
+    """What a medical reviewer signs with: their credentials, copied onto each review,
+    and a short bio readers see after the review line."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
@@ -585,9 +591,42 @@ class ReviewerProfile(models.Model):
     credentials = models.CharField(
         max_length=150, blank=True, help_text="As readers see them, e.g. “MD, FRCP”."
     )
+    bio = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One sentence readers see, e.g. “Consultant anaesthetist at …”.",
+    )
 
     def __str__(self):
         return f"{self.user.get_full_name() or self.user.get_username()}, {self.credentials}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The bio is read live on the pages of the articles this reviewer reviewed.
+        reviewed = ArticleVersion.objects.filter(reviews__reviewer=self.user_id).values("article")
+        Article.objects.filter(pk__in=reviewed).touch_comments()
+
+
+class AuthorProfile(models.Model):
+    """A writer's short bio, shown in the byline of the articles whose published version
+    they wrote."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_profile"
+    )
+    bio = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One sentence readers see, e.g. “Health journalist …”.",
+    )
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The byline is part of the cached article fragment: a new stamp renders it afresh.
+        Article.objects.filter(published_version__author=self.user_id).touch_comments()
 
 
 # "Dr. Amina Rahman" or "Dr Amina Rahman", never "Drew Smith".
