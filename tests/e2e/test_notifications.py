@@ -117,7 +117,7 @@ def test_report_page_with_an_error_and_the_email_pages_have_no_serious_violation
     page = new_context(bypass_csp=True).new_page()
     page.goto(f"/comments/{comment.pk}/report/")
     page.get_by_role("button", name="Send report").click()  # no reason chosen
-    expect(page.locator("form")).to_contain_text("Please choose a reason")
+    expect(page.locator("form.comment-report")).to_contain_text("Please choose a reason")
     assert_no_serious_violations(run_axe(page), "the report page with an error")
     page.get_by_role("radio", name="Medical misinformation").check()
     page.get_by_role("button", name="Send report").click()
