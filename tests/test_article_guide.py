@@ -50,10 +50,16 @@ def test_the_comment_count_and_jump_link_are_next_to_the_title(client, article, 
     make_comment(article)
     header = _header(Client().get(article.get_absolute_url()).content.decode())
     assert "1 comment ·" in header
-    make_comment(article)
+    parent = make_comment(article)
     make_comment(article, status="pending")
     header = _header(Client().get(article.get_absolute_url()).content.decode())
     assert "2 comments ·" in header
+    # As the thread counts them: a reply under a hidden comment is not shown.
+    make_comment(article, parent=parent)
+    parent.remove()
+    page = Client().get(article.get_absolute_url()).content.decode()
+    assert "1 comment ·" in _header(page)
+    assert '<h2 id="comments-title">1 Response</h2>' in page
 
 
 def test_every_page_has_a_search_box_in_its_header(client, article):

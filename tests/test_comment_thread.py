@@ -236,8 +236,8 @@ def test_a_thread_of_2000_comments_costs_the_queries_of_a_small_one(
         )
         for number in range(1500)
     )
-    # The article, its medical review, its corrections, the thread.
-    with django_assert_num_queries(4):
+    # The article, its medical review, its corrections, its comment count, the thread.
+    with django_assert_num_queries(5):
         page = client.get(article.get_absolute_url() + "?cpage=2").content.decode()
     assert "2000 Responses" in page
     assert "Page 2 of 10" in page
@@ -259,8 +259,8 @@ def test_comments_that_led_to_a_correction_cost_no_extra_query(
         comment = make_comment(article, body=f"Spotted it {number}")
         Comment.objects.filter(pk=comment.pk).update(led_to_version=correction)
     # The article, its medical review, its corrections, the comments thanked in the
-    # correction notice, the thread: none per comment.
-    with django_assert_num_queries(5):
+    # correction notice, its comment count, the thread: none per comment.
+    with django_assert_num_queries(6):
         page = client.get(article.get_absolute_url()).content.decode()
     assert page.count("This comment led to a correction on") == 5
 

@@ -84,9 +84,9 @@ def test_more_links_than_allowed_holds_the_comment(
     assert Comment.objects.filter(body=body).get().status == Comment.Status.PENDING
 
 
-def test_each_link_counts_once(article, comment_post, make_comment, settings):
+def test_each_link_counts_once(client, article, comment_post, make_comment, settings):
     settings.COMMENTS_MAX_LINKS = 2
-    make_comment(article, email="known@example.org")
+    _posted_from(client, make_comment(article, email="known@example.org"))
     # Two addresses, each written with both https:// and www., and a link typed as HTML:
     # three links, not six.
     body = (

@@ -113,9 +113,10 @@ def thread_html(request, article, page_parameter, comments_open):
 
 @register.simple_tag
 def approved_comment_count(article):
-    """The number of approved comments on ``article``: for the article's header, whose
-    cached fragment is keyed by the comments stamp (bumped with every change). One query."""
-    return Comment.objects.approved().filter(article=article).count()
+    """The number of comments every reader sees on ``article``, counted as the thread counts
+    them: for the article's header, whose cached fragment is keyed by the comments stamp
+    (bumped with every change). One query."""
+    return Comment.objects.seen_by_readers(article.pk).count()
 
 
 @register.simple_tag
