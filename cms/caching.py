@@ -1,6 +1,6 @@
 """What readers' pages may be kept where, and telling the shared HTTP cache when they change.
 
-The one read path (README, "The HTTP cache"):
+The one read path (docs/http-cache.md):
 
     reader -> Varnish (deploy/varnish) -> gunicorn -> Django view -> template -> database
                  ^                                        |
