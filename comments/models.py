@@ -33,16 +33,19 @@ def shown_condition(alias, own_ids):
     )
 
 
-def hidden_subtrees_sql(article_id, own_ids=()):
+def hidden_subtrees_sql(article_ids, own_ids=()):
     """A ``WITH RECURSIVE under_hidden (id, status, level)`` clause: every comment of the article
-    below a comment this reader cannot see (pending, spam or removed, but for their own
-    pending ones). Readers see a comment when it is shown itself and not in this set.
+    (an id, or a list of ids for several articles at once) below a comment this reader cannot
+    see (pending, spam or removed, but for their own pending ones). Readers see a comment
+    when it is shown itself and not in this set.
 
     The walk starts from the hidden comments that have replies, found through the
     (article, status) index, so it costs little however long the approved thread is.
     Returns (sql, params); the caller adds its SELECT. Each comment appears once.
     """
     table = Comment._meta.db_table
+    article_ids = [article_ids] if isinstance(article_ids, int) else [int(pk) for pk in article_ids]
+    articles = ", ".join(["%s"] * len(article_ids))
     hidden_statuses = [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.REMOVED]
     own_ids = [int(pk) for pk in own_ids]
     own_exception, own_params = "", []
@@ -55,7 +58,7 @@ def hidden_subtrees_sql(article_id, own_ids=()):
         "WITH RECURSIVE under_hidden (id, status, level) AS ("  # noqa: S608 (names from the model, values as parameters)
         f" SELECT reply.id, reply.status, 1 FROM {table} hidden"
         f" JOIN {table} reply ON reply.parent_id = hidden.id"
-        " WHERE hidden.article_id = %s AND hidden.status IN (%s, %s, %s)"
+        f" WHERE hidden.article_id IN ({articles}) AND hidden.status IN (%s, %s, %s)"
         f"{own_exception}"
         " UNION ALL"
         f" SELECT below.id, below.status, under_hidden.level + 1 FROM {table} below"
@@ -65,19 +68,21 @@ def hidden_subtrees_sql(article_id, own_ids=()):
         f" WHERE {walked_on} AND under_hidden.level < %s"
         ")"
     )
-    return sql, [article_id, *hidden_statuses, *own_params, *walked_params, LONGEST_CHAIN]
+    return sql, [*article_ids, *hidden_statuses, *own_params, *walked_params, LONGEST_CHAIN]
 
 
 class CommentQuerySet(models.QuerySet):
     def seen_by_readers(self, article_id, own_ids=()):
-        """The comments of this article that its page shows: approved (or the reader's own
-        pending ones) with every comment above them shown too. Counts, the thread and the
-        feed all agree on this (comments/threads.py counts the same way)."""
+        """The comments of this article (an id, or a list of ids) that its page shows:
+        approved (or the reader's own pending ones) with every comment above them shown too.
+        Counts, the thread, the feed and the front page all agree on this
+        (comments/threads.py counts the same way)."""
         shown = Q(status=Comment.Status.APPROVED)
         if own_ids:
             shown |= Q(status=Comment.Status.PENDING, pk__in=list(own_ids))
         sql, params = hidden_subtrees_sql(article_id, own_ids)
-        return self.filter(shown, article_id=article_id).exclude(
+        article_ids = [article_id] if isinstance(article_id, int) else list(article_id)
+        return self.filter(shown, article_id__in=article_ids).exclude(
             pk__in=RawSQL(f"{sql} SELECT id FROM under_hidden", params)  # noqa: S608, S611
         )
 

@@ -6,6 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
+from comments.models import Comment
 
 
 def test_front_page_lists_published_articles_newest_first(client, make_article):
@@ -188,3 +189,20 @@ def test_front_page_queries_do_not_grow_with_the_articles(
         make_comment(make_article())
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get("/").content.decode().count("1 comment<") == 7
+
+
+def test_the_front_page_counts_the_comments_the_article_page_shows(
+    client, make_article, make_comment
+):
+    article = make_article(title="Counted")
+    other = make_article(title="Other")
+    shown = make_comment(article)
+    hidden = make_comment(article, status=Comment.Status.SPAM)
+    make_comment(article, parent=hidden)  # approved, but under a hidden comment: not shown
+    make_comment(article, parent=shown)
+    make_comment(other)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "2 Responses" in page
+    front = client.get("/").content.decode()
+    counted = front[front.index(article.get_absolute_url() + "#comments") :][:80]
+    assert "2 comments" in counted

@@ -121,11 +121,16 @@ def approved_comment_count(article):
 
 @register.simple_tag
 def count_comments(articles):
-    """Give each article ``approved_comment_count``. One query for all; prints nothing.
+    """Give each article ``approved_comment_count``: the comments its page shows, counted as
+    the page counts them (seen_by_readers). One query for all; prints nothing.
     For the front page, which articles renders without knowing about comments."""
+    article_ids = [article.pk for article in articles]
+    if not article_ids:
+        return ""
     counts = dict(
-        Comment.objects.approved()
-        .filter(article__in=[article.pk for article in articles])
+        # The comments each article's page shows, counted as its page counts them.
+        Comment.objects.seen_by_readers(article_ids)
+        .order_by()
         .values("article")
         .annotate(count=Count("pk"))
         .values_list("article", "count")
