@@ -106,13 +106,14 @@ def _post_comment(request, slug):
     comment.parent = form.cleaned_data["parent"]
     comment.ip_address = ip_address
     comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+    confirmed_email = subscriptions.confirmed_address(request)
     decision = moderation.decide(
         moderation.Submission(
             comment=comment,
             form_shown_at=form.form_shown_at,
             honeypot_filled=form.honeypot_filled,
             token_sent=form.token_sent,
-            confirmed_email=subscriptions.confirmed_address(request),
+            confirmed_email=confirmed_email,
             own_comment_ids=tuple(own_comment_ids(request)),
         )
     )
@@ -124,7 +125,7 @@ def _post_comment(request, slug):
         comment,
         replies=form.cleaned_data["notify_replies"],
         article=form.cleaned_data["notify_article"],
-        browser_confirmed_address=subscriptions.confirmed_address(request),
+        browser_confirmed_address=confirmed_email,
     )
 
     if comment.status == Comment.Status.PENDING:

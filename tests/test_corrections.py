@@ -14,6 +14,7 @@ from django.utils import dateformat, timezone
 
 from articles.models import Article
 from comments.models import Comment
+from tests.article_form import change_url, edit
 
 pytestmark = pytest.mark.django_db
 
@@ -34,32 +35,11 @@ def moderator_client(moderator):
     return browser
 
 
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def edit(article, button="_publish", **changes):
-    latest = article.latest_version()
-    data = {
-        "title": latest.title,
-        "summary": latest.summary,
-        "body": latest.body,
-        "change_note": "",
-        "base_version": str(latest.number),
-        "publish_at": "",
-        "comments_open": "on",
-        "review_interval_months": "12",
-        button: "1",
-    }
-    data.update(changes)
-    return data
-
-
 def correct(editor_client, article, **changes):
     changes.setdefault("body", "The adult dose is 0.5 mg/kg.")
     changes.setdefault("is_correction", "on")
     changes.setdefault("correction_note", NOTE)
-    response = editor_client.post(change_url(article), edit(article, **changes))
+    response = editor_client.post(change_url(article), edit(article, "_publish", **changes))
     article.refresh_from_db()
     return response
 
@@ -93,7 +73,7 @@ def test_a_correction_shows_a_notice_with_its_date_and_note(editor_client, artic
 
 
 def test_a_routine_update_shows_no_correction_notice(editor_client, article):
-    editor_client.post(change_url(article), edit(article, body="Reworded."))
+    editor_client.post(change_url(article), edit(article, "_publish", body="Reworded."))
     article.refresh_from_db()
     assert not article.published_version.is_correction
     assert "Correction" not in page_of(article)
@@ -101,7 +81,7 @@ def test_a_routine_update_shows_no_correction_notice(editor_client, article):
 
 def test_a_correction_stays_on_the_page_after_later_updates(editor_client, article):
     correct(editor_client, article)
-    editor_client.post(change_url(article), edit(article, body="Reworded again."))
+    editor_client.post(change_url(article), edit(article, "_publish", body="Reworded again."))
     article.refresh_from_db()
     assert article.published_version.number == 3
     assert NOTE in page_of(article)
@@ -121,7 +101,9 @@ def test_a_correction_needs_a_note_and_a_change(editor_client, article):
 
 
 def test_the_change_log_marks_corrections_apart_from_updates(editor_client, article):
-    editor_client.post(change_url(article), edit(article, body="Reworded.", change_note="Style."))
+    editor_client.post(
+        change_url(article), edit(article, "_publish", body="Reworded.", change_note="Style.")
+    )
     correct(editor_client, article, change_note="Dose.")
     page = Client().get(f"/{article.slug}/changes/").content.decode()
     assert '<h2 id="version-3-title">Version 3 (current): a correction</h2>' in page

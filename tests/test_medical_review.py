@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from articles.models import Article, MedicalReview, ReviewerProfile, add_months
+from tests.article_form import change_url, edit
 
 pytestmark = pytest.mark.django_db
 
@@ -34,28 +35,6 @@ def editor_client(editor):
 
 def review_url(article, number):
     return reverse("admin:articles_article_review", args=[article.pk, number])
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def edit(article, button="_save_draft", **changes):
-    """The article form as an editor submits it, starting from the latest version."""
-    latest = article.latest_version()
-    data = {
-        "title": latest.title,
-        "summary": latest.summary,
-        "body": latest.body,
-        "change_note": "",
-        "base_version": str(latest.number),
-        "publish_at": "",
-        "comments_open": "on",
-        "review_interval_months": str(article.review_interval_months),
-        button: "1",
-    }
-    data.update(changes)
-    return data
 
 
 def messages_of(response):

@@ -11,14 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleVersion
+from tests.article_form import change_url, edit
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = "/admin/articles/article/add/"
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def versions_url(article):
@@ -27,24 +24,6 @@ def versions_url(article):
 
 def compare_url(article):
     return reverse("admin:articles_article_compare", args=[article.pk])
-
-
-def edit(article, button="_save_draft", **changes):
-    """The change form as an editor submits it: the latest version's text plus ``changes``."""
-    latest = article.latest_version()
-    data = {
-        "title": latest.title,
-        "summary": latest.summary,
-        "body": latest.body,
-        "change_note": "",
-        "base_version": str(latest.number),
-        "publish_at": "",
-        "comments_open": "on" if article.comments_open else "",
-        "review_interval_months": str(article.review_interval_months),
-        button: "1",
-    }
-    data.update(changes)
-    return data
 
 
 def new_article(button="_save_draft", **changes):

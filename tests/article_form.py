@@ -1,0 +1,26 @@
+"""The admin's article form as an editor submits it, for the tests of the editing workflow."""
+
+from django.urls import reverse
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def edit(article, button="_save_draft", **changes):
+    """The change form's fields: the latest version's text plus ``changes``, sent with
+    ``button`` ("_save_draft" or "_publish")."""
+    latest = article.latest_version()
+    data = {
+        "title": latest.title,
+        "summary": latest.summary,
+        "body": latest.body,
+        "change_note": "",
+        "base_version": str(latest.number),
+        "publish_at": "",
+        "comments_open": "on" if article.comments_open else "",
+        "review_interval_months": str(article.review_interval_months),
+        button: "1",
+    }
+    data.update(changes)
+    return data
