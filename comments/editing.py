@@ -77,3 +77,13 @@ class CommentEditForm(forms.ModelForm):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(cleaned_submission(data), *args, **kwargs)
+
+    def save(self, commit=True):
+        """The comment with its new text; ``edited_at`` marks it "(edited)" for readers
+        when the words really changed (sending the same text again is no edit)."""
+        comment = super().save(commit=False)
+        if comment.body != self.initial.get("body"):
+            comment.edited_at = timezone.now()
+        if commit:
+            comment.save()
+        return comment

@@ -120,6 +120,7 @@ class CommentQuerySet(models.QuerySet):
                 "is_pingback",
                 "status",
                 "created_at",
+                "edited_at",
             )
             .select_related("led_to_version")
             .order_by("created_at", "pk")
@@ -184,6 +185,9 @@ class Comment(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the author last changed the text (comments/editing.py); readers see "(edited)".
+    # A moderator's decision is not an edit and leaves it as it is.
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
