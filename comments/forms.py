@@ -156,6 +156,11 @@ class CommentForm(forms.ModelForm):
         """Where the form's script fetches its token (comments/views.py, form_token)."""
         return reverse("comments:form_token", args=[self.article.pk])
 
+    @property
+    def preview_url(self):
+        """Where the form's script asks for a preview (comments/views.py, preview_comment)."""
+        return reverse("comments:preview", args=[self.article.pk])
+
     def clean_replyto(self):
         """The id of the comment replied to, or None. A value that is no comment id (a
         damaged link) is dropped from the form, so that the next send works, and said."""
@@ -200,3 +205,32 @@ class CommentForm(forms.ModelForm):
     @property
     def honeypot_filled(self):
         return bool(self.data.get("honeypot"))
+
+
+class PreviewForm(forms.Form):
+    """What the "Preview" button sends: the comment's text and who it will be shown as.
+
+    The same limits as the comment form; only the text may refuse the preview. A website
+    that is no web address is simply not linked (the form itself says what is wrong with it
+    when the comment is sent), and the email only picks the avatar's colour.
+    """
+
+    body = forms.CharField(
+        max_length=Comment._meta.get_field("body").max_length,
+        error_messages={
+            "required": "Write your comment first: there is nothing to preview yet.",
+            "max_length": "Your comment is %(show_value)d characters long; "
+            "the limit is %(limit_value)d. Please shorten it.",
+        },
+    )
+    name = forms.CharField(max_length=100, required=False)
+    email = forms.CharField(max_length=254, required=False)
+    website = forms.URLField(
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(cleaned_submission(data), *args, **kwargs)

@@ -1,6 +1,7 @@
 """Posting a reply. The rules live in comments/moderation.py; this view only glues them."""
 
 import logging
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,18 +9,22 @@ from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import TemplateView
 from modern_csrf.decorators import csrf_protect as refuse_cross_site_posts
 
 from articles.models import Article
 from cms.addresses import client_address
 from cms.caching import keep_private
+from cms.rate_limits import count_hit
 
 from . import moderation, subscriptions
+from .avatars import avatar_colour, initials
 from .editing import CommentEditForm, can_change, delete_own_comment, status_after_edit
-from .forms import CommentForm, make_form_token
+from .forms import CommentForm, PreviewForm, make_form_token
+from .markup import render_comment
 from .models import Comment
 from .readers import (
     forget_author_details,
@@ -178,6 +183,51 @@ def form_token(request, article_id):
     starts typing (static/js/comment-form.js): the moderation rules time the post from it."""
     response = JsonResponse({"token": make_form_token(article_id)})
     return keep_private(response)
+
+
+# A reader previews a comment a few times; a script that renders text through the
+# site would ask many times a minute. Per address, counted in the shared cache.
+PREVIEW_LIMIT = 30
+PREVIEW_PERIOD = 60  # seconds
+
+
+def _preview_refused(message, status):
+    return keep_private(JsonResponse({"error": message}, status=status))
+
+
+@reader_form
+@require_POST
+def preview_comment(request, article_id):
+    """The comment as the page will show it (comments/markup.py renders the text, as when
+    it is saved), for the form's "Preview" button (static/js/comment-form.js): JSON
+    ``{"html": ...}``, or ``{"error": ...}`` with a 400 or 429. Nothing is saved, and the
+    answer is the reader's own: never kept by any cache."""
+    get_object_or_404(Article.objects.published(), pk=article_id)
+    window = int(time.time() // PREVIEW_PERIOD)
+    count = count_hit(
+        f"comments:preview:{client_address(request)}:{window}", PREVIEW_PERIOD * 2, "preview"
+    )
+    if count is not None and count > PREVIEW_LIMIT:
+        return _preview_refused(
+            "You have asked for many previews in a short time. "
+            "Please wait a minute and try again: your text is still in the form.",
+            status=429,
+        )
+    form = PreviewForm(request.POST)
+    if not form.is_valid() and "body" in form.errors:
+        return _preview_refused(form.errors["body"][0], status=400)
+    name = form.cleaned_data.get("name") or "Your name"
+    html = render_to_string(
+        "comments/_preview.html",
+        {
+            "name": name,
+            "initials": initials(name),
+            "avatar_colour": avatar_colour(form.cleaned_data.get("email") or ""),
+            "website": form.cleaned_data.get("website") or "",
+            "body_html": render_comment(form.cleaned_data["body"]),
+        },
+    )
+    return keep_private(JsonResponse({"html": html}))
 
 
 @reader_form

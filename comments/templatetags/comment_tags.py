@@ -1,6 +1,7 @@
 """The comments block of the article page, so that articles never imports comments."""
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django import template
@@ -13,6 +14,7 @@ from cms.caching import cached_fragment, valid_until
 
 from ..editing import editable_since
 from ..forms import CommentForm, comment_id_from
+from ..markup import quote_of
 from ..models import Comment
 from ..moderation import comments_are_open
 from ..readers import own_comment_ids, saved_author_details
@@ -34,6 +36,12 @@ def comment_section(context, article):
     personal page, never shared): cross-site posts are refused by their
     Fetch Metadata headers, not by a token in the page, and the anti-bot form
     token is fetched by a small script when the reader starts typing.
+
+    With ``?replyto=<id>`` (or a posted form that answers a comment) the form opens
+    under that comment, quoting it: the thread, cached as for every reader, is cut at
+    the comment's marker, so only the comment's name and text are read (one query).
+    A comment that is not on this page of the thread as readers see it (held, removed,
+    under a hidden one, or no comment at all) leaves the form where it always is.
     """
     request = context["request"]
     page_parameter = request.GET.get("cpage")
@@ -42,32 +50,70 @@ def comment_section(context, article):
         # Comments close by themselves: a shared copy of this page must not outlive that.
         days = timedelta(days=settings.COMMENTS_CLOSE_AFTER_DAYS)
         valid_until(request, article.first_published_at + days)
+    html = thread_html(request, article, page_parameter, is_open)
     form = context.get("comment_form")
+    reply = None
+    if is_open:
+        wanted = request.GET.get("replyto", "") if form is None else form["replyto"].value()
+        reply = _reply_slot(html, article, comment_id_from(wanted or ""))
     if is_open and form is None:
         initial = saved_author_details(request)
         initial["save_details"] = bool(initial)
-        replyto = comment_id_from(request.GET.get("replyto", ""))
-        if replyto:
-            initial["replyto"] = replyto
+        if reply:
+            initial["replyto"] = reply.comment.pk
         form = CommentForm(article=article, initial=initial)
-    reply_id = form["replyto"].value() if form is not None else None
-    reply_to = None
-    if reply_id:
-        # "Reply to <name>" needs the comment itself, from a render of the thread.
-        html, page = render_thread(request, article, page_parameter, is_open)
-        reply_to = _find(page, reply_id)
-    else:
-        html = thread_html(request, article, page_parameter, is_open)
-    return {
+    section = {
         "request": request,
         "article": article,
         "thread_html": mark_safe(html),  # noqa: S308 (rendered by our templates, escaped there)
         "comments_open": is_open,
         "form": form,
-        "reply_to": reply_to,
+        "reply_to": None,
         # Confirmations ("Your comment is updated") are shown above the thread.
         "messages": context.get("messages"),
     }
+    if reply:
+        page = page_parameter if page_parameter and PAGE_NUMBER.fullmatch(page_parameter) else "1"
+        section.update(
+            reply_to=reply.comment,
+            reply_quote=quote_of(reply.comment.body_html),
+            cancel_url=f"{article.get_absolute_url()}"
+            f"{f'?cpage={page}' if page != '1' else ''}#respond",
+            thread_before=mark_safe(reply.before),  # noqa: S308 (cut from the thread above)
+            thread_after=mark_safe(reply.after),  # noqa: S308
+        )
+    return section
+
+
+@dataclass
+class ReplySlot:
+    comment: Comment
+    before: str  # the thread up to the comment's body and actions
+    after: str  # its replies and the rest of the thread
+
+
+def _reply_slot(html, article, comment_id):
+    """Where the thread's HTML opens for a reply to ``comment_id``, and that comment; None when
+    this page of the thread shows no Reply link for it (its marker, from _comment.html, is
+    printed only under approved comments the reader sees, while comments are open)."""
+    if comment_id is None:
+        return None
+    marker = f"<!--reply:{comment_id}-->"
+    # Readers' text cannot fake a marker: bleach drops HTML comments from the text, and
+    # names are escaped.
+    at = html.find(marker)
+    if at < 0:
+        return None
+    comment = (
+        Comment.objects.approved()
+        .filter(article=article, pk=comment_id)
+        .only("pk", "name", "body_html")
+        .first()
+    )
+    if comment is None:  # removed since the thread was cached
+        return None
+    cut = at + len(marker)
+    return ReplySlot(comment, html[:cut], html[cut:])
 
 
 def render_thread(request, article, page_parameter, comments_open):
@@ -160,15 +206,3 @@ def credit_comments(corrections):
     for comment in credited:
         by_version[comment.led_to_version_id].credited_comments.append(comment)
     return ""
-
-
-def _find(page, comment_id):
-    """The comment with this id on a page of the thread, or None."""
-    try:
-        wanted = int(comment_id)
-    except (TypeError, ValueError):
-        return None
-    for item in page.thread_items:
-        if item.comment.pk == wanted:
-            return item.comment
-    return None
