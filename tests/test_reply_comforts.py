@@ -120,8 +120,8 @@ def test_the_replyto_page_reads_only_the_answered_comment_beyond_the_cached_thre
     for _ in range(20):
         make_comment(article, parent=answered)
     page_of(Client(), article)  # the thread is in the fragment cache now
-    # The article, its review, corrections and comment count (the header's fragment is
-    # cached too), the comment answered: the thread is not rendered again.
+    # The article (with its comments stamp) and the comment answered: the article, its
+    # header and the thread come from the fragment cache, the thread is not read again.
     with django_assert_num_queries(2):
         page = page_of(client, article, replyto=answered.pk)
     assert "Reply to Hal" in page
@@ -145,11 +145,10 @@ def test_a_posted_reply_with_an_error_keeps_the_form_under_the_comment(
     page = response.content.decode()
     assert response.status_code == 200
     assert "Reply to Hal" in page
-    assert (
-        page.index("Answered words")
-        < page.index("My answer")
-        < page.index("</li>", page.index("My answer"))
-    )
+    # The form, with the reader's text, stands inside the answered comment's item.
+    comment_at = page.index(f'id="comment-{answered.pk}"')
+    closing = page.index("</li>", comment_at)
+    assert comment_at < page.index("Answered words") < page.index("My answer") < closing
     assert f'name="replyto" value="{answered.pk}"' in page
 
 

@@ -44,6 +44,7 @@ def test_reply_opens_under_the_comment_with_javascript_and_cancel_moves_it_back(
     reply_link = item.get_by_role("link", name=f"Reply to {answered.name}").first
 
     # By keyboard: the link has focus, Enter opens the form without leaving the page.
+    page.evaluate("window.sameDocument = true")
     reply_link.focus()
     page.keyboard.press("Enter")
     form = page.locator("#commentform")
@@ -55,6 +56,7 @@ def test_reply_opens_under_the_comment_with_javascript_and_cancel_moves_it_back(
     expect(form.locator('input[name="replyto"]')).to_have_value(str(answered.pk))
     expect(comment_field(page)).to_be_focused()
     expect(page).to_have_url(re.compile(rf"\?replyto={answered.pk}#respond$"))
+    assert page.evaluate("window.sameDocument === true")  # moved, not reloaded
     # Under the comment's own words and above its replies.
     assert page.evaluate(
         """([form, reply]) => {
@@ -222,3 +224,25 @@ def test_an_author_edit_shows_edited_to_every_reader(new_context, article_url, d
         "datetime", re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d[+-]\d{4}$")
     )
     expect(reader.locator(f"#comment-{comment.pk} .comment-body")).to_have_text("My better words.")
+
+
+def test_a_replyto_address_opened_with_javascript_cancels_in_place(
+    new_context, article_url, demo_article
+):
+    answered = answered_comment(demo_article)
+    page = new_context().new_page()
+    page.goto(f"{article_url}?replyto={answered.pk}#respond")
+    expect(page.locator(f"#comment-{answered.pk} #commentform")).to_have_count(1)
+    expect(page.get_by_role("link", name="Cancel reply")).to_have_count(0)
+    page.evaluate("window.sameDocument = true")
+    page.get_by_role("button", name="Cancel reply").click()
+    expect(page).to_have_url(f"{article_url}#respond")
+    assert page.evaluate("window.sameDocument === true")  # moved, not reloaded
+    expect(page.locator(f"#comment-{answered.pk} #commentform")).to_have_count(0)
+    expect(page.locator("#reply-title")).to_have_text("Leave a Reply")
+    expect(page.locator('#commentform input[name="replyto"]')).to_have_value("")
+    expect(
+        page.locator(f"#comment-{answered.pk}")
+        .get_by_role("link", name=f"Reply to {answered.name}")
+        .first
+    ).to_be_focused()
