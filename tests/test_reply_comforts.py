@@ -65,6 +65,20 @@ def test_the_quote_is_escaped_and_shortened(client, article, make_comment):
     assert "Reply to &lt;b&gt;Ivy&lt;/b&gt;" in page
 
 
+def test_a_comment_cannot_fake_the_marker_that_places_the_form(client, article, make_comment):
+    answered = make_comment(article, name="Hal", body="Answered words", created_at=_ago(20))
+    forger = make_comment(
+        article,
+        name=f"<!--reply:{answered.pk}-->",
+        body=f"Before <!--reply:{answered.pk}--> &lt;!--reply:{answered.pk}--&gt; after",
+        created_at=_ago(30),
+    )
+    page = page_of(client, article, replyto=answered.pk)
+    assert page.count(f"<!--reply:{answered.pk}-->") == 1
+    assert page.index(f'id="comment-{forger.pk}"') < page.index(f'id="comment-{answered.pk}"')
+    assert page.index("Answered words") < page.index('id="commentform"')
+
+
 def test_quote_of_gives_the_plain_text_on_one_line():
     assert quote_of("<p>One<br>two</p>\n\n<p>Three &amp; <a href='x'>four</a></p>") == (
         "One two Three & four"
