@@ -18,7 +18,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from lxml import etree
 
@@ -154,9 +154,15 @@ def blocks_of(html):
     """The blocks of text of rendered ``html`` (a version's body_html), in reading order."""
     if not (html or "").strip():
         return []
+    try:
+        document = etree.fromstring(html, PARSER)  # the fragment, in <html><body>
+    except (etree.LxmlError, ValueError):
+        # Not from markup.py (which never makes such HTML): its plain text, as one block.
+        return [Block("paragraph", " ".join(strip_tags(html).split()))]
+    body = document.find("body") if document is not None else None
+    if body is None:
+        return []  # nothing but a comment, say
     reader = _BlockReader()
-    # lxml puts the fragment in <html><body>; a <div> keeps leading text in one tree.
-    body = etree.fromstring(f"<div>{html}</div>", PARSER).find("body/div")
     reader.walk(body, "paragraph")
     reader.flush("paragraph")
     return reader.blocks

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from articles.diff import (
     MAX_WORDS,
+    Block,
     before_after,
     block_diff,
     blocks_of,
@@ -188,3 +189,9 @@ def test_any_two_bodies_compare_and_show_each_changed_block_once(old, new):
     # No markup but the marks: the texts' own "<x>" is escaped.
     for row in rows:
         assert re.sub(r"</?(ins|del)>", "", row.html).count("<") == 0
+
+
+def test_html_lxml_refuses_still_reads_as_its_text():
+    assert blocks_of("<?xml version='1.0' encoding='utf-8'?><p>Sleep.</p>") == [
+        Block("paragraph", "Sleep.")
+    ]
