@@ -302,13 +302,18 @@ def block_diff(old_blocks, new_blocks, context=1):
             shown_up_to = section + 1
         if first_new > shown_up_to and (rows or new_blocks[first_new].kind != "heading"):
             rows.append(GAP)
-        for operation, old_start, old_end, new_start, new_end in group:
+        for position, (operation, old_start, old_end, new_start, new_end) in enumerate(group):
             old_run, new_run = old_blocks[old_start:old_end], new_blocks[new_start:new_end]
-            if operation == "equal":
-                rows.extend(_context(block) for block in new_run)
-            else:
+            if operation != "equal":
                 rows.extend(_replaced(old_run, new_run))
-        shown_up_to = group[-1][4]
+                shown_up_to = new_end
+                continue
+            if 0 < position == len(group) - 1:
+                # The context after a change stays in its section: not the next heading.
+                headings = [index for index, block in enumerate(new_run) if block.kind == "heading"]
+                new_run = new_run[: headings[0]] if headings else new_run
+            rows.extend(_context(block) for block in new_run)
+            shown_up_to = new_start + len(new_run)
     if rows and shown_up_to < len(new_blocks):
         rows.append(GAP)
     return rows

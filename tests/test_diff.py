@@ -195,3 +195,14 @@ def test_html_lxml_refuses_still_reads_as_its_text():
     assert blocks_of("<?xml version='1.0' encoding='utf-8'?><p>Sleep.</p>") == [
         Block("paragraph", "Sleep.")
     ]
+
+
+def test_the_context_after_a_change_stays_in_its_section():
+    rows = diff(ARTICLE, ARTICLE.replace("Sixth paragraph.", "Sixth and last paragraph."))
+    assert rows == [
+        ("context", "heading", "Two"),
+        ("gap", "gap", "…"),
+        ("context", "paragraph", "Fifth paragraph."),
+        ("changed", "paragraph", "Sixth <ins>and last</ins> paragraph."),
+        ("gap", "gap", "…"),  # not the heading of the next section
+    ]

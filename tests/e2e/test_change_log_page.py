@@ -76,3 +76,38 @@ def test_written_about_an_earlier_version_opens_the_comparison(
     expect(comparison.locator(".diff-added.diff-heading ins")).to_have_text(ADDED_HEADING)
     assert_plain_words(reader)
     assert serious(run_axe(reader)) == []
+
+
+def test_a_corrected_sentence_and_title_read_before_and_after(
+    new_context, article_url, demo_article, run_axe, screenshot_dir
+):
+    published = demo_article.published_version
+    sentence = "Blocking them sets off rapid changes"
+    assert sentence in published.body
+    demo_article.publish(
+        demo_article.add_version(
+            title="What Is Ketamine Used For Today?",
+            summary=published.summary,
+            body=published.body.replace(sentence, "Blocking them starts rapid changes"),
+            change_note="Plainer wording; the title asks about today.",
+        )
+    )
+    reader = new_context(viewport={"width": 390, "height": 900}, bypass_csp=True).new_page()
+    reader.goto(article_url)
+    reader.get_by_role("link", name="Last updated").click()
+    newest = reader.locator("#version-3")
+    expect(newest).to_be_in_viewport()
+    fields = newest.locator(".diff-fields")
+    expect(fields.locator("dd").first).to_have_text("What is Ketamine Used For?")
+    expect(fields.locator("dd").last).to_have_text("What Is Ketamine Used For Today?")
+    expect(fields.locator("dd").last.locator("ins")).to_have_text(["Is", "For Today?"])
+    expect(fields.locator("dd").first.locator("del")).to_have_text(["is", "For?"])
+    expect(newest.locator(".diff-context.diff-heading")).to_have_text(["How Ketamine Works"])
+    changed = newest.locator(".diff-changed")
+    expect(changed.locator("del")).to_have_text("sets off")
+    expect(changed.locator("ins")).to_have_text("starts")
+    expect(newest).not_to_contain_text("Ketamine entered medicine")
+    assert_plain_words(reader)
+    assert page_width(reader) <= 390
+    assert serious(run_axe(reader)) == []
+    reader.screenshot(path=screenshot_dir / "change-log-correction-390.png", full_page=True)
