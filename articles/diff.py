@@ -32,11 +32,11 @@ HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 BLOCKS = HEADINGS | {"p", "li", "tr", "pre", "blockquote", "section", "ol", "ul", "table", "hr"}
 CELLS = frozenset({"td", "th"})
 CELL_SEPARATOR = " · "
-# Beyond this many blocks on each side of one replaced run, the blocks are shown as
-# removed and added instead of being paired by likeness (pairing costs their product).
+# Pairing the old and new blocks of one replaced run by likeness costs the product of
+# their numbers: past this product, they are shown as removed and added instead.
 MAX_PAIRING = 400
-# Beyond this many differing words in one block, its old and new text are shown whole
-# (removed, then added) rather than compared word by word.
+# Past this many differing words in two versions of a block (after their common start
+# and end), the difference is one replacement rather than compared word by word.
 MAX_WORDS = 3000
 # Blocks less alike than this are a removal and an addition, not one changed block.
 PAIRING_RATIO = 0.5
