@@ -11,7 +11,7 @@ from django.views.generic import DetailView, ListView
 
 from cms.caching import ARTICLE_LISTS, article_key, share, valid_until
 
-from .diff import has_changes, word_diff
+from .diff import before_after, block_diff, blocks_of, has_changes
 from .legacy_addresses import redirect_for_old_id
 from .models import Article, ArticleVersion, MedicalReview
 
@@ -110,41 +110,71 @@ class VersionPreviewView(PermissionRequiredMixin, DetailView):
         return context
 
 
-def published_changes(article, now=None):
+# The change log compares at most this many versions with the ones before them; older
+# changes link to their comparison (?from=N&to=M), so a long history of a long article
+# costs a page no more than this many comparisons.
+CHANGES_COMPARED = 20
+
+
+class BodyBlocks(dict):
+    """The blocks of text of each version's body (articles/diff.py), read once per request
+    however many comparisons use them: ``blocks[version]``."""
+
+    def __missing__(self, version):
+        self[version] = blocks = blocks_of(version.body_html)
+        return blocks
+
+
+def differences(old, new, blocks):
+    """What a reader sees change from version ``old`` to ``new``: the ``title`` and
+    ``summary`` as (before, after) HTML, None when their words did not change; the
+    ``body`` as the changed blocks with their context (a list of diff Rows, empty when
+    it reads the same)."""
+    found = {}
+    for field in ("title", "summary"):
+        before, after = getattr(old, field), getattr(new, field)
+        found[field] = before_after(before, after) if has_changes(before, after) else None
+    same_body = old.body_html == new.body_html
+    found["body"] = [] if same_body else block_diff(blocks[old], blocks[new])
+    return found
+
+
+def published_changes(article, now=None, blocks=None):
     """Every version readers have seen of ``article``, newest first, each with what changed.
 
-    Each item is a dict: the ``version``, its ``review`` (the approving
-    MedicalReview when its latest review approved it, else None) and, for all
-    but the first, a word-level diff of the ``title``, ``summary`` and ``body``
-    against the version before it (None for a field that did not change).
-    Drafts and versions scheduled for later are never included. Two queries.
+    Each item is a dict: the ``version``, the ``previous`` one, its ``review`` (the
+    approving MedicalReview when its latest review approved it, else None) and, for
+    the CHANGES_COMPARED newest but the first, their ``differences`` from the version
+    before (``compared`` is False for the older ones). Drafts and versions scheduled
+    for later are never included. Two queries.
     """
+    blocks = BodyBlocks() if blocks is None else blocks
     shown = article.versions.filter(
         published_at__isnull=False, published_at__lte=now or timezone.now()
-    )
+    ).defer("body", "search_vector")  # the page compares body_html, never the Markdown
     versions = list(shown.order_by("published_at", "number"))
     latest_reviews = {}
     for review in MedicalReview.objects.filter(version__in=versions).order_by("created_at", "pk"):
         latest_reviews[review.version_id] = review  # a later decision replaces an earlier one
     changes = []
     previous = None
-    for version in versions:
+    first_compared = len(versions) - CHANGES_COMPARED
+    for index, version in enumerate(versions):
         review = latest_reviews.get(version.pk)
         change = {
             "version": version,
             "previous": previous,
             "review": review if review and review.is_approval else None,
+            "compared": previous is not None and index >= first_compared,
         }
-        if previous is not None:
-            for field in ("title", "summary", "body"):
-                old, new = getattr(previous, field), getattr(version, field)
-                change[field] = word_diff(old, new) if has_changes(old, new) else None
+        if change["compared"]:
+            change.update(differences(previous, version, blocks))
         changes.append(change)
         previous = version
     return changes[::-1]
 
 
-def compare_versions(changes, from_number, to_number):
+def compare_versions(changes, from_number, to_number, blocks=None):
     """What changed between two versions in ``changes`` (from published_changes), by their
     numbers as given in the address (?from=N&to=M): a dict like a change's, or None when
     the numbers are not two different published versions."""
@@ -152,11 +182,8 @@ def compare_versions(changes, from_number, to_number):
     old, new = by_number.get(from_number), by_number.get(to_number)
     if old is None or new is None or old == new:
         return None
-    comparison = {"previous": old, "version": new}
-    for field in ("title", "summary", "body"):
-        before, after = getattr(old, field), getattr(new, field)
-        comparison[field] = word_diff(before, after) if has_changes(before, after) else None
-    return comparison
+    blocks = BodyBlocks() if blocks is None else blocks
+    return {"previous": old, "version": new, **differences(old, new, blocks)}
 
 
 class ArticleChangesView(SharedArticlePageMixin, ReaderArticleMixin, DetailView):
@@ -168,11 +195,12 @@ class ArticleChangesView(SharedArticlePageMixin, ReaderArticleMixin, DetailView)
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["version"] = self.object.published_version
-        context["changes"] = published_changes(self.object)
+        blocks = BodyBlocks()  # shared by the change log and the comparison
+        context["changes"] = published_changes(self.object, blocks=blocks)
         # "Not medically reviewed" is news only on an article that has reviews at all.
         context["has_reviews"] = any(change["review"] for change in context["changes"])
         # "Written about an earlier version" on a comment links to ?from=N&to=M.
         context["comparison"] = compare_versions(
-            context["changes"], self.request.GET.get("from"), self.request.GET.get("to")
+            context["changes"], self.request.GET.get("from"), self.request.GET.get("to"), blocks
         )
         return context
