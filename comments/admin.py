@@ -382,20 +382,31 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="decide")
     def decide(self, comment):
         """Approve and Spam, one click each: submit buttons of the changelist's own form
-        (so they post its CSRF token) sent to the one-comment view, back to this page."""
-        buttons = [
-            (action, label)
-            for action, label, status in (
-                ("approve", "Approve", Comment.Status.APPROVED),
-                ("spam", "Spam", Comment.Status.SPAM),
-            )
-            if comment.status != status and getattr(comment, "may_decide", False)
-        ]
+        (so they post its CSRF token) sent to the one-comment view, back to this page.
+        Approving a reply under a hidden comment approves that one too: the button says so
+        (the parent comes with the page's one query)."""
+        if not getattr(comment, "may_decide", False):
+            return ""
+        hidden_parent = comment.parent_id and comment.parent.status != Comment.Status.APPROVED
+        buttons = []
+        if comment.status != Comment.Status.APPROVED:
+            if hidden_parent:
+                buttons.append(
+                    (
+                        "approve",
+                        "Approve both",
+                        "Approve both, the comment it answers and the comment by",
+                    )
+                )
+            else:
+                buttons.append(("approve", "Approve", "Approve the comment by"))
+        if comment.status != Comment.Status.SPAM:
+            buttons.append(("spam", "Spam", "Spam the comment by"))
         filters = getattr(comment, "queue_filters", "")
         return format_html_join(
             "",
             '<button type="submit" class="button row-decision{}" formaction="{}"'
-            ' aria-label="{} the comment by {}">{}</button>',
+            ' aria-label="{} {}">{}</button>',
             (
                 (
                     " default" if action == "approve" else "",
@@ -403,11 +414,11 @@ class CommentAdmin(admin.ModelAdmin):
                         {"preserved_filters": filters, "opts": self.opts},
                         reverse("admin:comments_comment_moderate", args=[comment.pk, action]),
                     ),
-                    label,
+                    described,
                     comment.name,
                     label,
                 )
-                for action, label in buttons
+                for action, label, described in buttons
             ),
         )
 

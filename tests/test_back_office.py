@@ -359,3 +359,22 @@ def test_reports_stay_on_the_comment_after_a_decision(moderator_client, article,
 
     assert history_of(comment) == [("moira", CHANGE, "Marked as spam.")]
     assert comment.reports.count() == 1
+
+
+def test_a_reply_under_a_hidden_comment_says_its_button_approves_both(
+    moderator_client, article, make_comment
+):
+    parent = make_comment(article, status=Comment.Status.PENDING, name="Ada")
+    reply = make_comment(article, parent=parent, status=Comment.Status.PENDING, name="Ben")
+
+    page = moderator_client.get(CHANGELIST).content.decode()
+    response = moderator_client.post(moderate_url(reply, "approve"))
+
+    assert (
+        'aria-label="Approve both, the comment it answers and the comment by Ben">'
+        "Approve both</button>"
+    ) in page
+    assert 'aria-label="Approve the comment by Ada">Approve</button>' in page
+    assert response.status_code == 302
+    parent.refresh_from_db()
+    assert parent.status == Comment.Status.APPROVED
