@@ -3,8 +3,11 @@
 The change form edits a new version, starting from the latest one: "Save
 draft" adds it, "Save and publish" adds and publishes it (at "Publish at" if
 set). Old versions are never changed. The version history, the comparison of
-any two versions and "revert" are admin views of their own, and a save from
-a stale base shows a conflict page (409) instead of overwriting a colleague.
+any two versions and "revert" (after a confirmation page, as Django's delete
+asks) are admin views of their own, and a save from a stale base shows a
+conflict page (409) instead of overwriting a colleague. Beside the text, the
+editor shows a preview of the unsaved Markdown as readers will see it: the
+"Preview" button posts the form to a preview view shown in a frame.
 
 Medical reviewers (the "Medical reviewers" group) have a queue of versions
 awaiting review and sign a review of one exact version (approve, or send back
@@ -12,6 +15,10 @@ with a note) on its review page; the review schedule lists the articles due
 for their next review.
 """
 
+import copy
+
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -25,10 +32,18 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_POST
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods
 
 from .diff import has_changes, word_diff
-from .forms import ArticleVersionForm
+from .forms import (
+    MARKER_RUN,
+    MAX_BODY_CHARACTERS,
+    MAX_NESTING,
+    ArticleVersionForm,
+    nesting_depth,
+)
+from .markup import render_markdown
 from .models import (
     Article,
     ArticleVersion,
@@ -88,7 +103,16 @@ class ArticleAdmin(admin.ModelAdmin):
         # article by the ModelForm (publish() sets the article's schedule).
         readonly = self.get_readonly_fields(request, obj)
         kwargs["fields"] = [name for name in ArticleVersionForm.Meta.fields if name not in readonly]
-        return super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        if "publish_at" in form.base_fields:
+            # The time typed is read in the site's time zone: the label says which.
+            # A copy, so the form class shared by every request is left as it is.
+            zone = timezone.get_current_timezone_name()
+            field = copy.deepcopy(form.base_fields["publish_at"])
+            field.label = f"Publish at ({zone})"
+            field.help_text = f"{field.help_text} Times are in the {zone} time zone."
+            form.base_fields["publish_at"] = field
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         # The address of a published page does not change under its readers.
@@ -198,6 +222,8 @@ class ArticleAdmin(admin.ModelAdmin):
         return self._back_to_editing(request, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The text and its preview need the page's width; the breadcrumbs lead elsewhere.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except VersionConflict as conflict:
@@ -273,6 +299,11 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="{}_{}_revert".format(*info),
             ),
             path(
+                "preview/",
+                self.admin_site.admin_view(self.text_preview_view),
+                name="{}_{}_text_preview".format(*info),
+            ),
+            path(
                 "<path:object_id>/review/<int:number>/",
                 self.admin_site.admin_view(self.review_view),
                 name="{}_{}_review".format(*info),
@@ -316,6 +347,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if article is not None:
             latest = article.latest_version()
             extra_context = {
+                # The live article's primary button publishes, as "Save" does elsewhere.
+                "primary_publish": article.published_version_id is not None,
                 "latest_version": latest,
                 "latest_review": latest.latest_review() if latest else None,
                 "dead_links": list(article.dead_links.all()),
@@ -373,14 +406,30 @@ class ArticleAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
     def revert_view(self, request, object_id, number):
-        """Publish a copy of an older version (POST); history is never rewritten."""
-        return require_POST(self._revert)(request, object_id, number)
+        """Publish a copy of an older version; history is never rewritten. A GET shows
+        what reverting would do and asks to confirm; the confirmation POSTs."""
+        return require_http_methods(["GET", "POST"])(self._revert)(request, object_id, number)
 
     def _revert(self, request, object_id, number):
         article = self._article_to_view(request, object_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         version = get_object_or_404(article.versions, number=number)
+        if request.method == "GET" and not settings.REVIEW_REQUIRED_TO_PUBLISH:
+            published = article.published_version
+            latest = article.latest_version()
+            context = self._context(
+                request,
+                article,
+                f"Revert to version {version.number}?",
+                version=version,
+                published=published,
+                new_number=latest.number + 1,
+                diffs=compare_versions(published, version) if published else None,
+            )
+            return TemplateResponse(
+                request, "admin/articles/article/revert_confirmation.html", context
+            )
         if settings.REVIEW_REQUIRED_TO_PUBLISH:
             # The copy would be a new version, never reviewed: it may not go live.
             self.message_user(
@@ -401,6 +450,32 @@ class ArticleAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:articles_article_versions", args=[article.pk]))
+
+    # The preview beside the text.
+
+    def text_preview_view(self, request):
+        """The editor's text, not saved, rendered as readers would see it, for the frame
+        beside the form. A POST carries the form's title, summary and body; a GET with
+        ?article=<id> shows the latest version, so the frame is filled from the start."""
+        return _framed_by_the_admin(require_http_methods(["GET", "POST"])(self._text_preview))(
+            request
+        )
+
+    def _text_preview(self, request):
+        if request.method == "POST":
+            if not (self.has_change_permission(request) or self.has_add_permission(request)):
+                raise PermissionDenied
+            text = {name: request.POST.get(name, "") for name in ("title", "summary", "body")}
+        else:
+            article = None
+            if request.GET.get("article", "").isdigit():
+                article = self.get_object(request, request.GET["article"])
+            if article is None or not self.has_view_or_change_permission(request, article):
+                raise Http404("No such article.")
+            latest = article.latest_version()
+            text = {name: getattr(latest, name) for name in ("title", "summary", "body")}
+        context = {**text, "body_html": _rendered_or_none(text["body"])}
+        return TemplateResponse(request, "admin/articles/article/text_preview.html", context)
 
     # Medical review: the queue, the review of one version, the schedule.
 
@@ -459,6 +534,22 @@ class ArticleAdmin(admin.ModelAdmin):
             diffs=compare_versions(last_approved.version, version) if last_approved else None,
         )
         return TemplateResponse(request, "admin/articles/article/review.html", context)
+
+
+def _framed_by_the_admin(view):
+    """The preview is shown in a frame of the admin's own page, and only there."""
+    return xframe_options_sameorigin(csp_replace({"frame-ancestors": [SELF]})(view))
+
+
+def _rendered_or_none(body):
+    """The body rendered as the article page renders it, or None for a text the form
+    refuses (too long, nested too deep): the form says why on saving, and the preview
+    does not spend the server's time on it."""
+    if len(body) > MAX_BODY_CHARACTERS:
+        return None
+    if nesting_depth(body) > MAX_NESTING or MARKER_RUN.search(body):
+        return None
+    return render_markdown(body)
 
 
 def _review_message(review):

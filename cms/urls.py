@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 from articles.sitemaps import sitemap_index, sitemap_page
 from articles.views import shared_article_list
 from cms.admin_login import RateLimitedAdminLoginForm
+from cms.admin_site import brand
 from cms.caching import shared
 from cms.health import healthz
 from comments.views import PrivacyView
@@ -14,6 +15,8 @@ handler400 = "cms.refusals.bad_request"
 
 # Guessing an admin password fails after a few tries (cms/admin_login.py).
 admin.site.login_form = RateLimitedAdminLoginForm
+# The admin carries the site's name (cms/admin_site.py).
+brand(admin.site)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -2,7 +2,12 @@
 
 The Comment changelist opens on the pending comments, newest first. Bulk
 actions and the one-click buttons on the change page call the model's own
-approve/mark_spam/remove/restore, so every decision records who made it and when.
+approve/mark_spam/remove/restore, so every decision records who made it and when;
+each is also written to the comment's History (Django's LogEntry), whoever decided it
+and however (a row's button, a bulk action, the change page, a staff reply).
+The queue's rows carry Approve and Spam buttons that post, with the changelist form's
+CSRF token, to the same one-comment view as the change page's buttons, and come back to
+the same filtered page of the queue.
 A reply is never published under a parent readers cannot see: approving it
 approves the parents too, after the moderator has confirmed that.
 """
@@ -13,14 +18,18 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
@@ -134,6 +143,58 @@ class ReportedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QueueChangeList(ChangeList):
+    """The queue's changelist: each comment shown knows the queue's filters, so that its
+    row's links and buttons come back to this same page (status, article, search, page)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        may_decide = self.model_admin.has_change_permission(request)
+        for comment in self.result_list:
+            comment.queue_filters = self.preserved_filters
+            comment.may_decide = may_decide
+
+
+# What each one-comment decision writes in the comment's History.
+DECISIONS = {
+    "approve": "Approved.",
+    "spam": "Marked as spam.",
+    "remove": "Removed.",
+    "restore": "Sent back to pending.",
+}
+
+
+def log_decision(request, comments, message):
+    """Write a moderation decision into the History of each comment (one INSERT for all):
+    Django's LogEntry keeps who (request.user) and when."""
+    comments = list(comments)
+    if comments:
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk, queryset=comments, action_flag=CHANGE, change_message=message
+        )
+
+
+def log_approvals(request, approved, how):
+    """History for approve_with_parents(): the comment chosen, and each parent it took along."""
+    if not approved:
+        return
+    *parents, last = approved
+    log_decision(request, [last], f"Approved ({how}).")
+    for parent in parents:
+        log_decision(
+            request, [parent], f"Approved ({how}), with the reply #{last.pk} that answers it."
+        )
+
+
+def queue_url(filters):
+    """The queue's address with the filters it was showing (only our own changelist's)."""
+    changelist = reverse("admin:comments_comment_changelist")
+    if not filters:
+        return changelist
+    # Parsed and encoded again: whatever was sent stays a query string of our own page.
+    return f"{changelist}?{QueryDict(filters).urlencode()}"
+
+
 class StaffReplyForm(forms.Form):
     """A reply written in the admin: published at once, under a "Staff" badge."""
 
@@ -162,11 +223,13 @@ class CommentAdmin(admin.ModelAdmin):
         "email",
         "article_link",
         "status",
-        "created_at",
+        "date",
         "ip_address",
         "report_count",
+        "decide",
     )
-    list_display_links = ("excerpt",)
+    # The excerpt is its own link (with the queue's filters): its cell also links the parent.
+    list_display_links = None
     list_filter = (CommentStatusFilter, CommentArticleFilter, ReportedFilter)
     list_select_related = ("article__published_version",)
     search_fields = ("name", "email", "body", "ip_address")
@@ -221,6 +284,9 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_at",
         "reports_received",
     )
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         searching = bool(request.GET.get("q", "").strip())
@@ -285,7 +351,76 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="comment")
     def excerpt(self, comment):
-        return Truncator(comment.body).words(14, truncate="…")
+        """A short excerpt linked to the comment (its longer text in the link's title), and
+        the comment it answers, if any. The parent comes with the page's one query."""
+        filters = getattr(comment, "queue_filters", "")
+        url = add_preserved_filters(
+            {"preserved_filters": filters, "opts": self.opts},
+            reverse("admin:comments_comment_change", args=[comment.pk]),
+        )
+        link = format_html(
+            '<a href="{}" title="{}">{}</a>',
+            url,
+            Truncator(comment.body).chars(300),
+            # Fourteen words at most, and 120 characters: a long word or address is cut too.
+            Truncator(Truncator(comment.body).words(14, truncate="…")).chars(120),
+        )
+        if comment.parent_id is None:
+            return link
+        return format_html('{}<span class="reply-to">{}</span>', link, reply_to(comment.parent))
+
+    @admin.display(description="date", ordering="created_at")
+    def date(self, comment):
+        local = timezone.localtime(comment.created_at)
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            local.isoformat(),
+            date_format(local, "j F Y, H:i T"),
+            date_format(local, "j M Y H:i"),
+        )
+
+    @admin.display(description="decide")
+    def decide(self, comment):
+        """Approve and Spam, one click each: submit buttons of the changelist's own form
+        (so they post its CSRF token) sent to the one-comment view, back to this page.
+        Approving a reply under a hidden comment approves that one too: the button says so
+        (the parent comes with the page's one query)."""
+        if not getattr(comment, "may_decide", False):
+            return ""
+        hidden_parent = comment.parent_id and comment.parent.status != Comment.Status.APPROVED
+        buttons = []
+        if comment.status != Comment.Status.APPROVED:
+            if hidden_parent:
+                buttons.append(
+                    (
+                        "approve",
+                        "Approve both",
+                        "Approve both, the comment it answers and the comment by",
+                    )
+                )
+            else:
+                buttons.append(("approve", "Approve", "Approve the comment by"))
+        if comment.status != Comment.Status.SPAM:
+            buttons.append(("spam", "Spam", "Spam the comment by"))
+        filters = getattr(comment, "queue_filters", "")
+        return format_html_join(
+            "",
+            '<button type="submit" class="button row-decision{}" formaction="{}"'
+            ' aria-label="{} {}">{}</button>',
+            (
+                (
+                    " default" if action == "approve" else "",
+                    add_preserved_filters(
+                        {"preserved_filters": filters, "opts": self.opts},
+                        reverse("admin:comments_comment_moderate", args=[comment.pk, action]),
+                    ),
+                    described,
+                    comment.name,
+                    label,
+                )
+                for action, label, described in buttons
+            ),
+        )
 
     @admin.display(description="article", ordering="article")
     def article_link(self, comment):
@@ -315,8 +450,10 @@ class CommentAdmin(admin.ModelAdmin):
             return "– (a comment on the article itself)"
         url = reverse("admin:comments_comment_change", args=[parent.pk])
         return format_html(
-            '<div class="comment-parent"><p><a href="{}">{}</a>, {}, {}</p>'
+            '<div class="comment-parent"><p class="reply-to">{}</p>'
+            '<p><a href="{}">{}</a>, {}, {}</p>'
             '<div class="comment-text">{}</div></div>',
+            reply_to(parent),
             url,
             parent.name,
             parent.get_status_display().lower(),
@@ -352,7 +489,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         pending = Comment.objects.pending().count()
-        extra_context = {"title": f"Comments: {pending} pending", **(extra_context or {})}
+        extra_context = {
+            "title": f"Comments: {pending} pending",
+            # The queue needs the page's width for its columns; breadcrumbs lead elsewhere.
+            "is_nav_sidebar_enabled": False,
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -365,6 +507,7 @@ class CommentAdmin(admin.ModelAdmin):
                 approved_replies=comment.approved_reply_count(),
                 reply_form=StaffReplyForm(user=request.user),
                 block_links=block_links(comment),
+                queue_filters=request.GET.get("_changelist_filters", ""),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -420,6 +563,7 @@ class CommentAdmin(admin.ModelAdmin):
         comment = self._comment_to_change(request, object_id)
         if action == "approve":
             approved = comment.approve_with_parents(by=request.user)
+            log_approvals(request, approved, "one click")
             parents = len([each for each in approved if each.pk != comment.pk])
             message = f"Approved the comment by {comment.name}"
             message += f" and {parents} parent comment{'s' * (parents != 1)}." if parents else "."
@@ -430,6 +574,7 @@ class CommentAdmin(admin.ModelAdmin):
                 "restore": comment.restore,
             }[action]
             decide(by=request.user)
+            log_decision(request, [comment], DECISIONS[action])
             message = (
                 f"The comment by {comment.name} is now {comment.get_status_display().lower()}."
                 f"{_replies_hidden_note(comment.approved_reply_count())}"
@@ -437,8 +582,8 @@ class CommentAdmin(admin.ModelAdmin):
         else:
             raise PermissionDenied("unknown moderation action")
         self.message_user(request, message, messages.SUCCESS)
-        # Back to the queue: the moderator's next comment is there.
-        return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+        # Back to the queue, as filtered when the moderator left it: the next comment is there.
+        return HttpResponseRedirect(queue_url(request.GET.get("_changelist_filters", "")))
 
     def reply_view(self, request, object_id):
         """Publish a staff reply to this comment, approving the comment first if need be."""
@@ -453,6 +598,7 @@ class CommentAdmin(admin.ModelAdmin):
             self.message_user(request, f"The reply was not published: {errors}", messages.ERROR)
             return HttpResponseRedirect(change_url)
         newly_approved = parent.approve_with_parents(by=request.user)
+        log_approvals(request, newly_approved, "by replying to it")
         now = timezone.now()
         reply = Comment(
             article=parent.article,
@@ -468,6 +614,7 @@ class CommentAdmin(admin.ModelAdmin):
             created_at=now,
         )
         reply.save()
+        self.log_addition(request, reply, "Published as a staff reply.")
         note = " The comment you answered is approved too." if newly_approved else ""
         self.message_user(
             request,
@@ -490,10 +637,13 @@ class CommentAdmin(admin.ModelAdmin):
             Comment.Status.PENDING: Comment.restore,
         }[status]
         count = replies = 0
+        decided = []
         for comment in queryset.exclude(status=status):
             decide(comment, by=request.user)
+            decided.append(comment)
             count += 1
             replies += comment.approved_reply_count()
+        log_decision(request, decided, f"{DECISIONS[ACTION_OF[status]][:-1]} (bulk action).")
         message = f"{count} comment{'s' * (count != 1)} {done}.{_replies_hidden_note(replies)}"
         self.message_user(request, message, messages.SUCCESS)
 
@@ -521,7 +671,9 @@ class CommentAdmin(admin.ModelAdmin):
             )
         approved = set()
         for comment in comments:
-            approved.update(each.pk for each in comment.approve_with_parents(by=request.user))
+            changed = comment.approve_with_parents(by=request.user)
+            log_approvals(request, changed, "bulk action")
+            approved.update(each.pk for each in changed)
         count = len(approved)
         self.message_user(
             request, f"{count} comment{'s' * (count != 1)} approved.", messages.SUCCESS
@@ -538,6 +690,23 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Restore selected comments to pending", permissions=["change"])
     def restore_selected(self, request, queryset):
         self._moderate_selected(request, queryset, Comment.Status.PENDING, "restored to pending")
+
+
+ACTION_OF = {
+    Comment.Status.SPAM: "spam",
+    Comment.Status.REMOVED: "remove",
+    Comment.Status.PENDING: "restore",
+}
+
+
+def reply_to(parent):
+    """ "Reply to Ada: “first words…”", linked to the parent's change page."""
+    return format_html(
+        'Reply to <a href="{}">{}</a>: “{}”',
+        reverse("admin:comments_comment_change", args=[parent.pk]),
+        parent.name,
+        Truncator(Truncator(parent.body).words(8, truncate="…")).chars(60),
+    )
 
 
 def _replies_hidden_note(replies):

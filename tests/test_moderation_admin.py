@@ -63,7 +63,7 @@ def test_queue_shows_excerpt_name_email_article_status_date_and_ip(
     assert "Ada Reader" in page and "ada@example.org" in page and "203.0.113.7" in page
     article_link = reverse("admin:articles_article_change", args=[article.pk])
     assert f'<a href="{article_link}">{article.published_version.title}</a>' in page
-    for column in ("Comment", "Name", "Email", "Article", "Status", "Created at", "Ip address"):
+    for column in ("Comment", "Name", "Email", "Article", "Status", "Date", "Ip address"):
         assert column in page
 
 

@@ -229,12 +229,160 @@ def test_revert_publishes_a_copy_of_the_old_version_and_keeps_history(
     assert ArticleVersion.objects.get(pk=second.pk).title == "Worse Title"
 
 
-def test_revert_needs_a_post(editor_client, article):
-    article.add_version(title="Second", summary="s", body="b")
+def test_revert_asks_for_confirmation_first_and_changes_nothing(editor_client, article):
+    second = article.add_version(title="Second", summary="s", body="b")
+    article.publish(second)
+    revert = reverse("admin:articles_article_revert", args=[article.pk, 1])
 
-    response = editor_client.get(reverse("admin:articles_article_revert", args=[article.pk, 1]))
+    # The history links to the question, not to a button that reverts at once.
+    history = editor_client.get(versions_url(article)).content.decode()
+    response = editor_client.get(revert)
+    page = response.content.decode()
 
-    assert response.status_code == 405 and article.versions.count() == 2
+    assert f'<a href="{revert}">Revert to this version…</a>' in history
+    assert f'action="{revert}"' not in history
+    assert response.status_code == 200
+    assert "<h1>Revert to version 1?</h1>" in page
+    assert "publishes a copy of version 1 as a new version, version 3" in page
+    assert '<form method="post">' in page and 'name="csrfmiddlewaretoken"' in page
+    assert 'value="Yes, publish a copy of version 1"' in page
+    assert f'href="{versions_url(article)}" class="button cancel-link">No, take me back' in page
+    # What readers would see change: the body of version 2 goes, version 1's comes back.
+    assert "<del>b</del>" in page or "<del>b " in page
+    assert article.versions.count() == 2
+    article.refresh_from_db()
+    assert article.published_version == second
+
+
+def test_revert_confirmed_with_the_csrf_token_publishes_the_copy(editor, article):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(editor)
+    second = article.add_version(title="Second", summary="s", body="b")
+    article.publish(second)
+    revert = reverse("admin:articles_article_revert", args=[article.pk, 1])
+
+    assert browser.post(revert).status_code == 403  # no token: refused, nothing reverted
+    assert article.versions.count() == 2
+    token = browser.get(revert).context["csrf_token"]
+    response = browser.post(revert, {"csrfmiddlewaretoken": str(token)})
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.published_version.number == 3
+
+
+def test_revert_refuses_other_methods(editor_client, article):
+    revert = reverse("admin:articles_article_revert", args=[article.pk, 1])
+
+    assert editor_client.put(revert).status_code == 405
+    assert article.versions.count() == 1
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/London"])
+def test_publish_at_names_the_time_zone(settings, editor_client, article, zone):
+    settings.TIME_ZONE = zone
+
+    page = editor_client.get(change_url(article)).content.decode()
+
+    assert f'<label for="id_publish_at">Publish at ({zone}):</label>' in page
+    assert f"Times are in the {zone} time zone." in page
+
+
+def test_save_and_publish_is_the_primary_button_of_a_live_article(editor_client, article):
+    page = editor_client.get(change_url(article)).content.decode()
+
+    assert '<input type="submit" name="_publish" value="Save and publish" class="default">' in page
+    assert '<input type="submit" name="_save_draft" value="Save draft">' in page
+    assert page.index('name="_publish"') < page.index('name="_save_draft"')
+
+
+def test_save_draft_stays_the_primary_button_of_an_unpublished_article(editor_client):
+    editor_client.post(ADD_URL, new_article())
+    draft = Article.objects.get()
+
+    page = editor_client.get(change_url(draft)).content.decode()
+
+    assert '<input type="submit" name="_save_draft" value="Save draft" class="default">' in page
+    assert '<input type="submit" name="_publish" value="Save and publish">' in page
+
+
+# The preview beside the text.
+
+PREVIEW_URL = "/admin/articles/article/preview/"
+
+
+def test_the_editor_has_a_preview_frame_beside_the_text(editor_client, article):
+    page = editor_client.get(change_url(article)).content.decode()
+
+    assert (
+        f'<iframe name="article-preview" id="article-preview" title="Preview of the text as '
+        f'readers will see it" src="{PREVIEW_URL}?article={article.pk}"></iframe>'
+    ) in page
+    assert f'formaction="{PREVIEW_URL}" formtarget="article-preview" formnovalidate>' in page
+    assert 'src="/static/admin-extra/preview.js"' in page
+
+
+def test_the_preview_renders_the_unsaved_text_as_readers_will_see_it(editor_client, article):
+    response = editor_client.post(
+        PREVIEW_URL,
+        {
+            "title": "Sleep <script>alert(1)</script>",
+            "summary": "A lede.",
+            "body": "## Why sleep\n\nIt **repairs** the body. <script>alert(2)</script>",
+        },
+    )
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "<h1>Sleep &lt;script&gt;alert(1)&lt;/script&gt;</h1>" in page
+    assert '<h2 id="why-sleep">Why sleep</h2>' in page and "<strong>repairs</strong>" in page
+    assert "<script>" not in page
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in page
+    assert article.versions.count() == 1  # nothing saved
+
+
+def test_the_preview_may_be_framed_by_the_admin_only(editor_client, article):
+    response = editor_client.post(PREVIEW_URL, {"title": "t", "summary": "", "body": "b"})
+
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy and "script-src 'self'" in policy
+    # Every other admin page still refuses to be framed.
+    other = editor_client.get(change_url(article))
+    assert other["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in other["Content-Security-Policy"]
+
+
+def test_the_preview_frame_starts_with_the_latest_version(editor_client, article):
+    article.add_version(title="Draft Title", summary="s", body="The *draft* text.")
+
+    page = editor_client.get(PREVIEW_URL, {"article": article.pk}).content.decode()
+
+    assert "<h1>Draft Title</h1>" in page and "<em>draft</em>" in page
+
+
+def test_the_preview_of_no_article_or_an_odd_address_is_not_found(editor_client):
+    assert editor_client.get(PREVIEW_URL).status_code == 404
+    assert editor_client.get(PREVIEW_URL, {"article": "x"}).status_code == 404
+    assert editor_client.get(PREVIEW_URL, {"article": "999999"}).status_code == 404
+
+
+def test_the_preview_of_a_text_nested_too_deep_says_so(editor_client):
+    response = editor_client.post(
+        PREVIEW_URL, {"title": "t", "summary": "", "body": ">" * 5000 + " deep"}
+    )
+
+    assert response.status_code == 200
+    assert "too long or nested too deeply to preview" in response.content.decode()
+
+
+def test_the_preview_is_for_editors_only(client, moderator, editor, article):
+    client.force_login(moderator)
+    assert client.post(PREVIEW_URL, {"body": "x"}).status_code == 403
+    assert client.get(PREVIEW_URL, {"article": article.pk}).status_code in (403, 404)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(editor)
+    assert browser.post(PREVIEW_URL, {"body": "x"}).status_code == 403  # no CSRF token
 
 
 def test_second_save_from_the_same_base_gets_a_conflict_page_not_an_overwrite(

@@ -72,7 +72,9 @@ def test_editor_drafts_previews_publishes_compares_and_reverts(
     version_2 = admin.locator("table.version-list tbody tr").filter(
         has=admin.get_by_role("rowheader", name="2", exact=True)
     )
-    version_2.get_by_role("button", name="Revert to this version").click()
+    # Reverting asks first (issue 11).
+    version_2.get_by_role("link", name="Revert to this version…").click()
+    admin.get_by_role("button", name="Yes, publish a copy of version 2").click()
     expect(admin.locator("ul.messagelist")).to_contain_text(
         "Version 4 is published: a copy of version 2."
     )
