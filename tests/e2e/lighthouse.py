@@ -130,9 +130,26 @@ def failing_audits(report):
     return failing
 
 
+# The metrics the performance score is made of, printed to show how much room is left.
+METRICS = {
+    "first-contentful-paint": "FCP",
+    "largest-contentful-paint": "LCP",
+    "total-blocking-time": "TBT",
+    "cumulative-layout-shift": "CLS",
+    "speed-index": "SI",
+}
+
+
 def summary(report, preset):
     line = ", ".join(f"{category} {score}" for category, score in scores(report).items())
     text = f"Lighthouse {LIGHTHOUSE_VERSION} {preset} on {report['finalDisplayedUrl']}: {line}"
+    metrics = [
+        f"{name} {report['audits'][audit].get('displayValue', '?')}"
+        for audit, name in METRICS.items()
+        if audit in report["audits"]
+    ]
+    if metrics:
+        text += f" ({', '.join(metrics)})"
     failing = failing_audits(report)
     warnings = report.get("runWarnings") or []
     if failing:
