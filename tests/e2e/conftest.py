@@ -232,7 +232,9 @@ def screenshots(screenshot_dir, request):
                 png_width, png_height = png_size(path)
                 # As wide as the viewport (or the page, when it may be wider).
                 expected_width = max(width, measured["scroll"])
-                assert png_width == expected_width, f"{path}: {png_width} px wide, not {width}"
+                assert png_width == expected_width, (
+                    f"{path}: {png_width} px wide, not {expected_width}"
+                )
                 # Full page: as tall as the document (at least the viewport), not the window.
                 assert png_height >= max(measured["height"], original["height"]) - 1, (
                     f"{path} is {png_height} px tall, the page {measured['height']} px"
