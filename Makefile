@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DEBUG=1
 
-.PHONY: install install-dev run test lint format migrations-check clean serve bench bench-import bench-scale worker
+.PHONY: install install-dev run test lint format migrations-check clean serve bench bench-import bench-scale worker lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ bench-import: install  ## import_wordpress with 10,000 comments, timed (README, 
 # the time, queries and bytes of each kind of page (README, "Benchmarks").
 bench-scale: install  ## the site at a publisher's scale: bench/scale.py
 	$(BIN)/python bench/scale.py
+
+# Lighthouse (npm, pinned, installed once into ~/.cache/cms-e2e/) on the demo article served
+# with the production settings (DEBUG off, whitenoise, gunicorn on a free loopback port, a
+# throwaway SQLite database): prints the four scores for desktop and mobile, fails under 100.
+lighthouse: install  ## Lighthouse's four scores on the article page (README, "Checks")
+	$(BIN)/python -m tests.e2e.lighthouse
 
 test: install-dev  ## the whole suite (browser tests included when Chromium is there)
 	$(BIN)/pytest

@@ -1,5 +1,6 @@
 """Browser fixtures: one headless Debian Chromium for the folder, a fresh context per test,
-Django's live server on 127.0.0.1, the demo article, and axe-core for accessibility checks.
+Django's live server on 127.0.0.1, the demo article, axe-core for accessibility checks, and
+`screenshots` for each journey's full-page screenshots at 390 and 1280 px.
 
 The browser tests skip, with the reason, only when no Chromium is installed; with
 REQUIRE_BROWSER=1 (as .ci/run sets it) they fail instead, and any other skip of a test
@@ -7,16 +8,17 @@ in this folder is turned into a failure too, so CI can never pass without them.
 """
 
 import io
-import json
 import os
 import shutil
-import subprocess
+import struct
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from articles.models import Article
+
+from .lighthouse import NpmMissing, npm_package
 
 # The live server must listen on the loopback address the browser is sent to.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
@@ -32,6 +34,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE_CORE_VERSION = "4.14.1"
+SCREENSHOT_WIDTHS = (390, 1280)  # a phone and a desktop
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 TIMEOUT_MS = 15_000
 STAFF_PASSWORD = "browser-tests-staff-password-42"
@@ -177,47 +180,82 @@ def screenshot_dir():
     return SCREENSHOTS
 
 
-def _cache_home():
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+# Elements that reach past the right edge of the viewport: what makes a page scroll sideways.
+WIDER_THAN_VIEWPORT = """() => {
+    const limit = document.documentElement.clientWidth;
+    return [...document.querySelectorAll("body *")]
+        .filter(el => el.getBoundingClientRect().right > limit + 0.5)
+        .slice(0, 8)
+        .map(el => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}` +
+            `${el.classList.length ? "." + [...el.classList].join(".") : ""}` +
+            ` (right edge at ${Math.round(el.getBoundingClientRect().right)} px)`);
+}"""
+
+
+def png_size(path):
+    """(width, height) of a PNG file; fails unless the file is one."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n" and header[12:16] == b"IHDR", f"{path} is no PNG"
+    return struct.unpack(">II", header[16:24])
+
+
+@pytest.fixture
+def screenshots(screenshot_dir, request):
+    """``shoot(page, step)``: full-page screenshots of the page as it is now, at a phone's and
+    a desktop's width, saved as ``<journey>-<step>-<width>.png`` (the journey is the test
+    module's name: test_reading.py -> reading), the page's viewport restored afterwards.
+
+    At each width it asserts that nothing is wider than the viewport (a page that scrolls
+    sideways is broken on a phone), naming the elements that stick out, unless told
+    ``fits_viewport=False`` (only for an admin page known to be too wide, saying why), and
+    that the file is a PNG as wide as the viewport and as tall as the whole page. Returns
+    the paths."""
+    journey = request.module.__name__.rpartition(".")[2].removeprefix("test_")
+
+    def shoot(page, step, widths=SCREENSHOT_WIDTHS, fits_viewport=True):
+        original = page.viewport_size
+        paths = []
+        try:
+            for width in widths:
+                page.set_viewport_size({"width": width, "height": original["height"]})
+                measured = page.evaluate(
+                    "() => ({scroll: document.documentElement.scrollWidth,"
+                    " inner: window.innerWidth, height: document.documentElement.scrollHeight})"
+                )
+                assert not fits_viewport or measured["scroll"] <= measured["inner"], (
+                    f"{journey} {step} at {width} px: the page is {measured['scroll']} px wide; "
+                    f"sticking out: {page.evaluate(WIDER_THAN_VIEWPORT)}"
+                )
+                path = screenshot_dir / f"{journey}-{step}-{width}.png"
+                path.unlink(missing_ok=True)
+                page.screenshot(path=path, full_page=True, animations="disabled")
+                png_width, png_height = png_size(path)
+                # As wide as the viewport (or the page, when it may be wider).
+                expected_width = max(width, measured["scroll"])
+                assert png_width == expected_width, (
+                    f"{path}: {png_width} px wide, not {expected_width}"
+                )
+                # Full page: as tall as the document (at least the viewport), not the window.
+                assert png_height >= max(measured["height"], original["height"]) - 1, (
+                    f"{path} is {png_height} px tall, the page {measured['height']} px"
+                )
+                paths.append(path)
+        finally:
+            page.set_viewport_size(original)
+        print(f"Screenshots of {journey} {step}: {', '.join(str(path) for path in paths)}")
+        return paths
+
+    return shoot
 
 
 @pytest.fixture(scope="session")
 def axe_source():
-    """The source of axe-core, installed once from npm into a cache folder outside the repo."""
-    prefix = _cache_home() / "cms-e2e" / f"axe-core-{AXE_CORE_VERSION}"
-    script = prefix / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail(
-                "The accessibility tests need npm to install axe-core "
-                f"{AXE_CORE_VERSION} (once, into {prefix}): install Node.js and npm.",
-                pytrace=False,
-            )
-        prefix.mkdir(parents=True, exist_ok=True)
-        install = subprocess.run(
-            [
-                npm,
-                "install",
-                "--prefix",
-                str(prefix),
-                "--no-audit",
-                "--no-fund",
-                "--no-save",
-                f"axe-core@{AXE_CORE_VERSION}",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        if install.returncode != 0:
-            pytest.fail(
-                f"npm could not install axe-core {AXE_CORE_VERSION}:\n{install.stderr}",
-                pytrace=False,
-            )
-    package = json.loads((script.parent / "package.json").read_text(encoding="utf-8"))
-    assert package["version"] == AXE_CORE_VERSION
+    """The source of axe-core, installed once from npm (pinned) into a cache folder outside
+    the repo, as Lighthouse is (tests/e2e/lighthouse.py)."""
+    try:
+        script = npm_package("axe-core", AXE_CORE_VERSION, "axe.min.js")
+    except NpmMissing as error:
+        pytest.fail(f"The accessibility tests need npm: {error}", pytrace=False)
     return script.read_text(encoding="utf-8")
 
 

@@ -1,12 +1,18 @@
 """Accessibility: axe-core finds nothing serious or critical on the pages people use,
-and the article page works without JavaScript."""
+every public page and the admin pages whose markup is ours, at a desktop's and a phone's
+width; and the article page works without JavaScript."""
 
 import re
 
 import pytest
+from django.conf import settings
+from django.core import signing
 from playwright.sync_api import expect
 
 from comments.models import Comment
+from comments.subscriptions import CONFIRM_SALT, Subscription
+
+from .conftest import SCREENSHOT_WIDTHS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -83,3 +89,193 @@ def test_reader_posts_a_comment_with_javascript_disabled(new_context, article_ur
     expect(page.locator(f"#comment-{comment.pk} .comment-body")).to_have_text(
         "Read and posted without JS."
     )
+
+
+# Violations on admin pages that this test lets pass, each for one rule on the elements
+# named, never a rule for a whole page: {(rule id, pattern of the CSS target axe reports):
+# why}. Links told from the text around them by colour alone (link-in-text-block): Django's
+# admin CSS draws links without an underline. The remedy is one rule in the admin's
+# stylesheet (static/admin-extra/admin.css, which the admin part of issue 11 owns and is
+# changing), underlining links inside text, reported to it; remove these entries with it.
+ADMIN_VIOLATIONS_REPORTED = {
+    # Django's own breadcrumbs (admin/base.html and ours built like them): pale links
+    # between "›" separators of almost the same colour.
+    ("link-in-text-block", r"\.breadcrumbs > a\b.*"): "Django's breadcrumbs, reported",
+    # Django's "N results (Show all)" beside the changelist's search box.
+    ("link-in-text-block", r'\.small > a\[href="\?"\]'): "Django's search count, reported",
+    # Our admin templates (templates/admin/), reported to the admin part: the link to the
+    # review in the review status line, to the comment answered, to the version
+    # commented on, and to each version on the compare page.
+    ("link-in-text-block", r"\.review-status > a"): "templates/admin/, reported",
+    ("link-in-text-block", r"\.comment-parent > p > a"): "templates/admin/, reported",
+    ("link-in-text-block", r"\.field-version_link > .* > \.readonly > a"): "reported",
+    ("link-in-text-block", r"dd:nth-child\(\d+\) > a"): "compare.html, reported",
+}
+
+
+def excused(rule, target):
+    """True (and said in the output, so that it is not forgotten) when ``rule`` on
+    ``target`` is one of ADMIN_VIOLATIONS_REPORTED."""
+    selector = " ".join(map(str, target))
+    for (excused_rule, pattern), why in ADMIN_VIOLATIONS_REPORTED.items():
+        if rule == excused_rule and re.fullmatch(pattern, selector):
+            print(f"axe: {rule} at {selector} let pass for now: {why}")
+            return True
+    return False
+
+
+@pytest.fixture
+def axe_at_both_widths(run_axe):
+    """``check(page, name)``: axe on the page as it is now at 1280 and at 390 px (the
+    viewport restored after); the serious and critical violations, as lines to print."""
+
+    def check(page, name, admin=False):
+        original = page.viewport_size
+        found = []
+        try:
+            for width in sorted(SCREENSHOT_WIDTHS, reverse=True):
+                page.set_viewport_size({"width": width, "height": original["height"]})
+                for violation in run_axe(page):
+                    targets = [
+                        target
+                        for target in violation["targets"]
+                        if not (admin and excused(violation["id"], target))
+                    ]
+                    if violation["impact"] in BLOCKING_IMPACTS and targets:
+                        found.append(
+                            f"- {name} at {width} px: {violation['id']} ({violation['impact']}): "
+                            f"{violation['help']} at {targets}"
+                        )
+        finally:
+            page.set_viewport_size(original)
+        return found
+
+    return check
+
+
+def assert_none_found(found):
+    assert not found, "axe found serious or critical violations:\n" + "\n".join(found)
+
+
+def test_every_reader_page_has_no_serious_violations_at_both_widths(
+    new_context, demo_article, article_url, axe_at_both_widths
+):
+    chris = Comment.objects.get(name="Chris")
+    page = new_context(bypass_csp=True).new_page()
+    found = []
+    for path, name, shows in [
+        ("/", "the front page", "What is Ketamine Used For?"),
+        (article_url, "the article", "Leave a Reply"),
+        (f"{article_url}?replyto={chris.pk}#respond", "the article replying to a comment", ""),
+        (f"{article_url}changes/", "the change log", "What is Ketamine Used For?"),
+        ("/search/?q=ketamine", "search results", "What is Ketamine Used For?"),
+        ("/search/?q=zzyzx", "a search that finds nothing", "zzyzx"),
+        ("/search/", "the search page", ""),
+        ("/privacy/", "the privacy page", ""),
+        (f"/comments/{chris.pk}/report/", "reporting a comment", ""),
+        ("/comments/emails/unsubscribe/not-a-real-token/", "an invalid email link", ""),
+    ]:
+        response = page.goto(path)
+        assert response.status in {200, 400}, f"{name}: {response.status}"
+        expect(page.locator("main")).to_contain_text(shows)
+        found += axe_at_both_widths(page, name)
+
+    response = page.goto("/no/such/page/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    found += axe_at_both_widths(page, "the 404 page")
+    assert_none_found(found)
+
+
+def test_a_readers_own_comment_and_email_pages_have_no_serious_violations(
+    new_context, demo_article, article_url, axe_at_both_widths
+):
+    page = new_context(bypass_csp=True).new_page()
+    page.goto(article_url)
+    page.get_by_role("textbox", name=re.compile(r"^Comment")).fill("Can I change this later?")
+    page.get_by_role("textbox", name=re.compile(r"^Name")).fill("Editing Reader")
+    page.get_by_role("textbox", name=re.compile(r"^Email")).fill("own.a11y@example.org")
+    page.get_by_role("button", name="Post Comment").click()
+    comment = Comment.objects.get(email="own.a11y@example.org")
+    expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("awaiting moderation")
+    found = []
+    for path, name in [
+        (f"/comments/{comment.pk}/edit/", "editing one's comment"),
+        (f"/comments/{comment.pk}/delete/", "deleting one's comment"),
+    ]:
+        page.goto(path)
+        expect(page.locator("main")).to_contain_text("Can I change this later?")
+        found += axe_at_both_widths(page, name)
+
+    subscription = Subscription.objects.create(
+        email="own.a11y@example.org", kind=Subscription.Kind.ARTICLE, article=demo_article
+    )
+    token = signing.dumps({"s": [subscription.pk]}, salt=CONFIRM_SALT)
+    page.goto(f"/comments/emails/confirm/{token}/")
+    expect(page.locator("main")).to_contain_text("What is Ketamine Used For?")
+    found += axe_at_both_widths(page, "confirming emails")
+    unsubscribe = subscription.unsubscribe_url().removeprefix(settings.SITE_URL)
+    page.goto(unsubscribe)
+    expect(page.get_by_role("button", name="Unsubscribe")).to_be_visible()
+    found += axe_at_both_widths(page, "unsubscribing")
+    assert_none_found(found)
+
+
+def test_refusal_pages_have_no_serious_violations(
+    new_context, demo_article, article_url, axe_at_both_widths
+):
+    context = new_context(bypass_csp=True)
+    page = context.new_page()
+    found = []
+    # Comments closed while the reader was typing: the comment is not saved, text kept.
+    page.goto(article_url)
+    page.get_by_role("textbox", name=re.compile(r"^Comment")).fill("Closed before I sent it.")
+    page.get_by_role("textbox", name=re.compile(r"^Name")).fill("Late Reader")
+    page.get_by_role("textbox", name=re.compile(r"^Email")).fill("late.a11y@example.org")
+    demo_article.comments_open = False
+    demo_article.save(update_fields=["comments_open"])
+    page.get_by_role("button", name="Post Comment").click()
+    expect(page.locator("main")).to_contain_text("Comments are closed on this article")
+    found += axe_at_both_widths(page, "a comment not saved")
+
+    # A form whose CSRF cookie is gone (expired, cleared): refused in the site's style.
+    page.goto("/admin/login/")
+    context.clear_cookies()
+    page.locator("#id_username").fill("nobody")
+    page.locator("#id_password").fill("not-a-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("This form could not be sent")
+    found += axe_at_both_widths(page, "a refused form (CSRF)")
+    assert_none_found(found)
+
+
+def test_our_admin_pages_have_no_serious_violations_at_both_widths(
+    new_context, demo_article, make_comment, admin_user, sign_in, axe_at_both_widths
+):
+    chris = Comment.objects.get(name="Chris")
+    pending = make_comment(
+        demo_article, parent=chris, status=Comment.Status.PENDING, name="Waiting Reader"
+    )
+    page = new_context(bypass_csp=True).new_page()
+    sign_in(page, admin_user)
+    article_admin = f"/admin/articles/article/{demo_article.pk}"
+    found = []
+    for path, name, shows in [
+        ("/admin/", "the admin index", "comment awaiting moderation"),
+        ("/admin/comments/comment/", "the comment queue", "Waiting Reader"),
+        (f"/admin/comments/comment/{pending.pk}/change/", "a comment's form", "Waiting Reader"),
+        (f"{article_admin}/change/", "the article editor", "What is Ketamine Used For?"),
+        (f"{article_admin}/versions/", "the version history", "What is Ketamine Used For?"),
+        (
+            f"{article_admin}/compare/?from=1&to=2",
+            "comparing versions",
+            "What is Ketamine Used For?",
+        ),
+        ("/admin/articles/article/review-queue/", "the review queue", ""),
+        ("/admin/articles/article/review-schedule/", "the review schedule", ""),
+    ]:
+        response = page.goto(path)
+        assert response.status == 200, f"{name}: {response.status}"
+        expect(page.locator("#content")).to_contain_text(shows)
+        found += axe_at_both_widths(page, name, admin=True)
+    assert_none_found(found)

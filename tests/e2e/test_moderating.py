@@ -15,7 +15,7 @@ ANY_TEST_EMAIL = re.compile(r"[\w.+-]+@example\.org", re.IGNORECASE)
 
 
 def test_moderator_approves_a_pending_comment_and_readers_see_it(
-    new_context, article_url, moderator, sign_in
+    new_context, article_url, moderator, sign_in, screenshots
 ):
     reader = new_context().new_page()
     reader.goto(article_url)
@@ -39,11 +39,13 @@ def test_moderator_approves_a_pending_comment_and_readers_see_it(
     row = rows.filter(has_text="How long does a session take?")
     # The moderator, and only the moderator, sees the email.
     expect(row).to_contain_text("robin.private@example.org")
+    screenshots(admin, "comment-queue")
     row.get_by_role("checkbox").check()
     admin.get_by_role("combobox", name="Action:").select_option(label="Approve selected comments")
     admin.get_by_role("button", name="Go").click()
     expect(admin.locator("ul.messagelist")).to_contain_text("1 comment approved.")
     expect(admin.locator("#result_list tbody tr")).to_have_count(0)
+    screenshots(admin, "queue-emptied")
 
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
@@ -56,6 +58,7 @@ def test_moderator_approves_a_pending_comment_and_readers_see_it(
     expect(approved.locator(".comment-body")).to_have_text("How long does a session take?")
     expect(approved.locator(".comment-author")).to_have_text("Robin Asks")
     expect(approved).not_to_contain_text("awaiting moderation")
+    screenshots(anonymous, "approved-comment")
     html = anonymous.content()
     assert "robin.private" not in html
     assert ANY_TEST_EMAIL.findall(html) == []

@@ -20,10 +20,11 @@ DEMO_HEADINGS = [
 
 
 def test_reader_opens_the_demo_article_from_the_front_page(
-    page, live_server, demo_article, screenshot_dir
+    page, live_server, demo_article, screenshots
 ):
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Latest articles")
+    screenshots(page, "front-page")
     page.get_by_role("link", name="What is Ketamine Used For?").click()
 
     expect(page).to_have_url(f"{live_server.url}/what-is-ketamine-used-for/")
@@ -63,7 +64,15 @@ def test_reader_opens_the_demo_article_from_the_front_page(
     expect(page.locator(".comment-pending")).to_have_count(0)
     expect(page.get_by_role("heading", name="Leave a Reply")).to_be_visible()
 
-    path = screenshot_dir / "journey-1-article.png"
-    page.screenshot(path=path, full_page=True)
-    print(f"Full-page screenshot of the article: {path}")
-    assert path.stat().st_size > 10_000
+    screenshots(page, "article")
+
+    # The change log of the article, then a search from the box in the header.
+    page.goto("/what-is-ketamine-used-for/changes/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Changes"))
+    expect(page.locator("main")).to_contain_text("What is Ketamine Used For?")
+    screenshots(page, "change-log")
+    page.get_by_role("searchbox", name="Search articles").fill("ketamine")
+    page.get_by_role("searchbox", name="Search articles").press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=ketamine$"))
+    expect(page.get_by_role("link", name="What is Ketamine Used For?")).to_be_visible()
+    screenshots(page, "search")

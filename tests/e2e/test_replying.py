@@ -32,7 +32,9 @@ def save_details_box(page):
     return page.get_by_role("checkbox", name=re.compile(r"^Save my name, email, and website"))
 
 
-def test_reader_sees_own_pending_comment_and_their_details_are_remembered(new_context, article_url):
+def test_reader_sees_own_pending_comment_and_their_details_are_remembered(
+    new_context, article_url, screenshots
+):
     reader = new_context().new_page()
     reader.goto(article_url)
     comment_field(reader).fill("Does the effect on mood last once the infusions stop?")
@@ -61,6 +63,7 @@ def test_reader_sees_own_pending_comment_and_their_details_are_remembered(new_co
     # Only approved comments are counted, and a pending one cannot be replied to.
     expect(reader.locator("#comments-title")).to_have_text("4 Responses")
     expect(mine.get_by_role("link", name=re.compile("^Reply"))).to_have_count(0)
+    screenshots(reader, "awaiting-moderation")
 
     reader.reload()
     expect(reader.locator(f"#comment-{comment.pk}")).to_contain_text(AWAITING)
@@ -82,7 +85,7 @@ def test_reader_sees_own_pending_comment_and_their_details_are_remembered(new_co
     expect(save_details_box(reader)).to_be_checked()
 
 
-def test_missing_email_is_reported_and_the_typed_comment_is_kept(page, article_url):
+def test_missing_email_is_reported_and_the_typed_comment_is_kept(page, article_url, screenshots):
     page.goto(article_url)
     typed = "A long comment I would hate to type twice.\n\nIt has two paragraphs."
     comment_field(page).fill(typed)
@@ -105,16 +108,18 @@ def test_missing_email_is_reported_and_the_typed_comment_is_kept(page, article_u
     expect(email_field(page)).to_have_attribute("aria-invalid", "true")
     expect(comment_field(page)).to_have_value(typed)
     expect(name_field(page)).to_have_value("No Email")
+    screenshots(page, "form-error")
     assert not Comment.objects.filter(name="No Email").exists()
 
 
-def test_reply_is_indented_under_its_parent_once_approved(new_context, article_url):
+def test_reply_is_indented_under_its_parent_once_approved(new_context, article_url, screenshots):
     parent = Comment.objects.get(name="Chris")
     reader = new_context().new_page()
     reader.goto(article_url)
     reader.get_by_role("link", name="Reply to Chris").click()
     expect(reader).to_have_url(f"{article_url}?replyto={parent.pk}#respond")
     expect(reader.locator("#reply-title")).to_have_text("Reply to Chris")
+    screenshots(reader, "reply-form")
     comment_field(reader).fill("Mine was checked too, every time.")
     name_field(reader).fill("Pat Replier")
     email_field(reader).fill("pat.e2e@example.org")
@@ -138,6 +143,7 @@ def test_reply_is_indented_under_its_parent_once_approved(new_context, article_u
     reply_box = nested.locator("> .comment-header").bounding_box()
     assert reply_box["x"] > parent_box["x"] + 10
     assert reply_box["y"] > parent_box["y"]
+    screenshots(another_reader, "reply-approved")
 
 
 def test_the_forms_script_fetches_its_token_when_the_reader_starts_typing(
