@@ -206,13 +206,13 @@ def screenshots(screenshot_dir, request):
     module's name: test_reading.py -> reading), the page's viewport restored afterwards.
 
     At each width it asserts that nothing is wider than the viewport (a page that scrolls
-    sideways is broken on a phone), naming the elements that stick out, unless told
-    ``fits_viewport=False`` (only for an admin page known to be too wide, saying why), and
-    that the file is a PNG as wide as the viewport and as tall as the whole page. Returns
-    the paths."""
+    sideways is broken on a phone), naming the elements that stick out, and that the file
+    is a PNG as wide as the viewport and as tall as the whole page. Returns the paths."""
     journey = request.module.__name__.rpartition(".")[2].removeprefix("test_")
 
-    def shoot(page, step, widths=SCREENSHOT_WIDTHS, fits_viewport=True):
+    def shoot(page, step, widths=SCREENSHOT_WIDTHS):
+        # A page measured before its stylesheets have loaded is laid out without them.
+        page.wait_for_load_state("load")
         original = page.viewport_size
         paths = []
         try:
@@ -222,7 +222,7 @@ def screenshots(screenshot_dir, request):
                     "() => ({scroll: document.documentElement.scrollWidth,"
                     " inner: window.innerWidth, height: document.documentElement.scrollHeight})"
                 )
-                assert not fits_viewport or measured["scroll"] <= measured["inner"], (
+                assert measured["scroll"] <= measured["inner"], (
                     f"{journey} {step} at {width} px: the page is {measured['scroll']} px wide; "
                     f"sticking out: {page.evaluate(WIDER_THAN_VIEWPORT)}"
                 )
@@ -230,11 +230,7 @@ def screenshots(screenshot_dir, request):
                 path.unlink(missing_ok=True)
                 page.screenshot(path=path, full_page=True, animations="disabled")
                 png_width, png_height = png_size(path)
-                # As wide as the viewport (or the page, when it may be wider).
-                expected_width = max(width, measured["scroll"])
-                assert png_width == expected_width, (
-                    f"{path}: {png_width} px wide, not {expected_width}"
-                )
+                assert png_width == width, f"{path}: {png_width} px wide, not {width}"
                 # Full page: as tall as the document (at least the viewport), not the window.
                 assert png_height >= max(measured["height"], original["height"]) - 1, (
                     f"{path} is {png_height} px tall, the page {measured['height']} px"

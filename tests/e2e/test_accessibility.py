@@ -91,60 +91,22 @@ def test_reader_posts_a_comment_with_javascript_disabled(new_context, article_ur
     )
 
 
-# Violations on admin pages that this test lets pass, each for one rule on the elements
-# named, never a rule for a whole page: {(rule id, pattern of the CSS target axe reports):
-# why}. Links told from the text around them by colour alone (link-in-text-block): Django's
-# admin CSS draws links without an underline. The remedy is one rule in the admin's
-# stylesheet (static/admin-extra/admin.css, which the admin part of issue 11 owns and is
-# changing), underlining links inside text, reported to it; remove these entries with it.
-ADMIN_VIOLATIONS_REPORTED = {
-    # Django's own breadcrumbs (admin/base.html and ours built like them): pale links
-    # between "›" separators of almost the same colour.
-    ("link-in-text-block", r"\.breadcrumbs > a\b.*"): "Django's breadcrumbs, reported",
-    # Django's "N results (Show all)" beside the changelist's search box.
-    ("link-in-text-block", r'\.small > a\[href="\?"\]'): "Django's search count, reported",
-    # Our admin templates (templates/admin/), reported to the admin part: the link to the
-    # review in the review status line, to the comment answered, to the version
-    # commented on, and to each version on the compare page.
-    ("link-in-text-block", r"\.review-status > a"): "templates/admin/, reported",
-    ("link-in-text-block", r"\.comment-parent > p > a"): "templates/admin/, reported",
-    ("link-in-text-block", r"\.field-version_link > .* > \.readonly > a"): "reported",
-    ("link-in-text-block", r"dd:nth-child\(\d+\) > a"): "compare.html, reported",
-}
-
-
-def excused(rule, target):
-    """True (and said in the output, so that it is not forgotten) when ``rule`` on
-    ``target`` is one of ADMIN_VIOLATIONS_REPORTED."""
-    selector = " ".join(map(str, target))
-    for (excused_rule, pattern), why in ADMIN_VIOLATIONS_REPORTED.items():
-        if rule == excused_rule and re.fullmatch(pattern, selector):
-            print(f"axe: {rule} at {selector} let pass for now: {why}")
-            return True
-    return False
-
-
 @pytest.fixture
 def axe_at_both_widths(run_axe):
     """``check(page, name)``: axe on the page as it is now at 1280 and at 390 px (the
     viewport restored after); the serious and critical violations, as lines to print."""
 
-    def check(page, name, admin=False):
+    def check(page, name):
         original = page.viewport_size
         found = []
         try:
             for width in sorted(SCREENSHOT_WIDTHS, reverse=True):
                 page.set_viewport_size({"width": width, "height": original["height"]})
                 for violation in run_axe(page):
-                    targets = [
-                        target
-                        for target in violation["targets"]
-                        if not (admin and excused(violation["id"], target))
-                    ]
-                    if violation["impact"] in BLOCKING_IMPACTS and targets:
+                    if violation["impact"] in BLOCKING_IMPACTS:
                         found.append(
                             f"- {name} at {width} px: {violation['id']} ({violation['impact']}): "
-                            f"{violation['help']} at {targets}"
+                            f"{violation['help']} at {violation['targets']}"
                         )
         finally:
             page.set_viewport_size(original)
@@ -277,5 +239,5 @@ def test_our_admin_pages_have_no_serious_violations_at_both_widths(
         response = page.goto(path)
         assert response.status == 200, f"{name}: {response.status}"
         expect(page.locator("#content")).to_contain_text(shows)
-        found += axe_at_both_widths(page, name, admin=True)
+        found += axe_at_both_widths(page, name)
     assert_none_found(found)

@@ -65,9 +65,7 @@ def test_editor_drafts_previews_publishes_compares_and_reverts(
     # Compare the two versions, word by word.
     admin.get_by_role("link", name="Version history").click()
     expect(admin.locator("table.version-list tbody tr")).to_have_count(3)
-    # The admin's version table is 579 px wide on a phone (templates/admin/articles/): the
-    # back office is used at a desk, so this page may scroll sideways at 390 px, for now.
-    screenshots(admin, "version-history", fits_viewport=False)
+    screenshots(admin, "version-history")
     admin.get_by_role("link", name="Compare with 2").click()
     expect(admin.get_by_role("heading", name="Compare version 2 with version 3")).to_be_visible()
     body_diff = admin.locator(".version-diff", has=admin.get_by_role("heading", name="Body"))
