@@ -1,7 +1,19 @@
 """The Lighthouse check's report reading (tests/e2e/lighthouse.py): a score under 100 fails
 and names the audits that cost the points."""
 
-from tests.e2e.lighthouse import CATEGORIES, all_hundred, failing_audits, scores, summary
+import json
+
+import pytest
+
+from tests.e2e.lighthouse import (
+    CATEGORIES,
+    LighthouseRunFailed,
+    all_hundred,
+    failing_audits,
+    run_lighthouse,
+    scores,
+    summary,
+)
 
 
 def report(performance=1, lcp_score=1):
@@ -45,3 +57,33 @@ def test_a_score_under_100_fails_and_names_the_audits_that_cost_points():
     ]
     assert "performance 97" in summary(slow, "mobile")
     assert "largest-contentful-paint" in summary(slow, "mobile")
+
+
+FLAKY_LIGHTHOUSE = """
+// Stands in for Lighthouse's CLI: the first run loses its trace, as the real one now and
+// then does; the next writes a report to --output-path.
+const fs = require("fs");
+const marker = process.argv[1] + ".ran";
+if (!fs.existsSync(marker)) {
+  fs.writeFileSync(marker, "");
+  console.error("Runtime error encountered: lost the trace (NO_NAVSTART)");
+  process.exit(1);
+}
+const output = process.argv.find((arg) => arg.startsWith("--output-path=")).split("=")[1];
+fs.writeFileSync(output, JSON.stringify(%s));
+"""
+
+
+def test_a_run_that_loses_its_trace_is_tried_once_more(tmp_path, capsys):
+    cli = tmp_path / "lighthouse.js"
+    cli.write_text(FLAKY_LIGHTHOUSE % json.dumps(report()), encoding="utf-8")
+    measured = run_lighthouse("http://127.0.0.1:9/a/", "mobile", cli=cli)
+    assert all_hundred(measured)
+    assert "run 1 failed, running it again" in capsys.readouterr().out
+
+
+def test_a_run_that_fails_twice_is_a_failure_not_a_score(tmp_path):
+    cli = tmp_path / "lighthouse.js"
+    cli.write_text("console.error('NO_NAVSTART'); process.exit(1);", encoding="utf-8")
+    with pytest.raises(LighthouseRunFailed, match="NO_NAVSTART"):
+        run_lighthouse("http://127.0.0.1:9/a/", "desktop", cli=cli)

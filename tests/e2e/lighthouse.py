@@ -74,8 +74,28 @@ def lighthouse_cli():
     return npm_package("lighthouse", LIGHTHOUSE_VERSION, "cli/index.js")
 
 
+# Lighthouse now and then loses the trace of a page load it recorded ("Something went wrong
+# with recording the trace over your page load. Please run Lighthouse again.", NO_NAVSTART,
+# seen in CI): a fault of the recording, not a score. Such a run is tried once more, and
+# said; a low score is never retried.
+ATTEMPTS = 2
+
+
+class LighthouseRunFailed(RuntimeError):
+    """Lighthouse could not produce a report (a fault of the run, not a score)."""
+
+
 def run_lighthouse(url, preset, cli=None, chrome_path="/usr/bin/chromium"):
     """Run Lighthouse on ``url`` with the "desktop" or "mobile" preset; its JSON report."""
+    for attempt in range(1, ATTEMPTS):
+        try:
+            return _run_once(url, preset, cli, chrome_path)
+        except LighthouseRunFailed as failure:
+            print(f"Lighthouse ({preset}) run {attempt} failed, running it again: {failure}")
+    return _run_once(url, preset, cli, chrome_path)
+
+
+def _run_once(url, preset, cli, chrome_path):
     cli = cli or lighthouse_cli()
     node = shutil.which("node") or shutil.which("nodejs")
     if node is None:
@@ -104,8 +124,13 @@ def run_lighthouse(url, preset, cli=None, chrome_path="/usr/bin/chromium"):
             env={**os.environ, "CHROME_PATH": chrome_path},
         )
         if finished.returncode != 0 or not report_path.exists():
-            raise RuntimeError(f"Lighthouse ({preset}) failed on {url}:\n{finished.stderr[-4000:]}")
-        return json.loads(report_path.read_text(encoding="utf-8"))
+            raise LighthouseRunFailed(
+                f"Lighthouse ({preset}) failed on {url}:\n{finished.stderr[-4000:]}"
+            )
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+        if report.get("runtimeError"):
+            raise LighthouseRunFailed(f"Lighthouse ({preset}) on {url}: {report['runtimeError']}")
+        return report
 
 
 def scores(report):
