@@ -46,7 +46,7 @@ worker: install  ## send the queued emails (README, "Emails and the worker")
 bench: install  ## the article page under load: Varnish, gunicorn, PostgreSQL, Redis, nginx, wrk (docs/benchmarks.md)
 	$(BIN)/python bench/run.py
 
-bench-import: install  ## import_wordpress with 10,000 comments, timed (README, "Moving from WordPress")
+bench-import: install  ## import_wordpress with 10,000 comments, timed (docs/wordpress.md)
 	$(BIN)/python bench/wordpress_import.py
 
 # 10,001 articles and 200,000 comments in a PostgreSQL database of its own (cms_scale), then
@@ -57,7 +57,7 @@ bench-scale: install  ## the site at a publisher's scale: bench/scale.py
 # Lighthouse (npm, pinned, installed once into ~/.cache/cms-e2e/) on the demo article served
 # with the production settings (DEBUG off, whitenoise, gunicorn on a free loopback port, a
 # throwaway SQLite database): prints the four scores for desktop and mobile, fails under 100.
-lighthouse: install  ## Lighthouse's four scores on the article page (README, "Checks")
+lighthouse: install  ## Lighthouse's four scores on the article page (docs/testing.md, "Checks")
 	$(BIN)/python -m tests.e2e.lighthouse
 
 test: install-dev  ## the whole suite (browser tests included when Chromium is there)

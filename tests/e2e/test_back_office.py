@@ -89,15 +89,20 @@ def test_moderator_works_the_queue_at_1280_px_with_one_click_per_comment(
             "Article",
             "Status",
             "Date",
-            "IP address",
             "Reports",
             "Decide",
         ],
         ignore_case=True,
     )
+    # Django's results box scrolls its table sideways when it is too wide, hiding the last
+    # columns (the buttons) without widening the page: each column must end inside it.
+    results = page.locator("#changelist .results").bounding_box()
     for index in range(headers.count()):
         box = headers.nth(index).bounding_box()
-        assert box["x"] + box["width"] <= 1280, f"column {index} is off screen"
+        assert box["x"] + box["width"] <= results["x"] + results["width"] + 0.5, (
+            f"column {index} ends at {box['x'] + box['width']:.0f} px, "
+            f"the queue at {results['x'] + results['width']:.0f} px"
+        )
 
     # The reply says what it answers, linked to that comment.
     reply_row = rows.filter(has_text="Sam Replies")
