@@ -46,16 +46,22 @@ def word_diff(old, new):
     """HTML of ``new`` with the words added since ``old`` in <ins> and those removed in <del>."""
     old_words, new_words = TOKEN.findall(old or ""), TOKEN.findall(new or "")
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    marked = _mark(matcher.get_opcodes(), old_words, new_words, "")
+    return mark_safe(marked)  # noqa: S308 - _mark escapes every piece of text
+
+
+def _mark(opcodes, old_words, new_words, space):
+    """The new words joined by ``space``, escaped, the changes in <ins> and <del>."""
     parts = []
-    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+    for operation, old_start, old_end, new_start, new_end in opcodes:
         if operation == "equal":
-            parts.append(escape("".join(new_words[new_start:new_end])))
+            parts.append(escape(space.join(new_words[new_start:new_end])))
             continue
         if operation in ("delete", "replace"):
-            parts.append(f"<del>{escape(''.join(old_words[old_start:old_end]))}</del>")
+            parts.append(f"<del>{escape(space.join(old_words[old_start:old_end]))}</del>")
         if operation in ("insert", "replace"):
-            parts.append(f"<ins>{escape(''.join(new_words[new_start:new_end]))}</ins>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+            parts.append(f"<ins>{escape(space.join(new_words[new_start:new_end]))}</ins>")
+    return space.join(parts)
 
 
 def has_changes(old, new):
@@ -221,16 +227,7 @@ def _word_opcodes(old_words, new_words):
 def _marked_words(old, new):
     """HTML of one changed block: the new text with its changed words marked."""
     old_words, new_words = old.split(" "), new.split(" ")
-    parts = []
-    for operation, old_start, old_end, new_start, new_end in _word_opcodes(old_words, new_words)[0]:
-        if operation == "equal":
-            parts.append(escape(" ".join(new_words[new_start:new_end])))
-            continue
-        if operation in ("delete", "replace"):
-            parts.append(f"<del>{escape(' '.join(old_words[old_start:old_end]))}</del>")
-        if operation in ("insert", "replace"):
-            parts.append(f"<ins>{escape(' '.join(new_words[new_start:new_end]))}</ins>")
-    return " ".join(parts)
+    return _mark(_word_opcodes(old_words, new_words)[0], old_words, new_words, " ")
 
 
 def _alike(old, new):

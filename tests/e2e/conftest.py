@@ -255,6 +255,21 @@ def axe_source():
     return script.read_text(encoding="utf-8")
 
 
+# What an accessibility check fails on: axe's two highest impacts.
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def assert_no_serious_violations(violations, page_name):
+    """Fail on serious or critical violations (from ``run_axe``); print the lesser ones for
+    the record."""
+    for violation in violations:
+        print(f"axe on {page_name}: {violation['impact']} {violation['id']}: {violation['help']}")
+    blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"axe found serious or critical violations on {page_name}:\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} at {v['targets']}" for v in blocking
+    )
+
+
 @pytest.fixture
 def run_axe(axe_source):
     """Run axe-core on a page (opened in a context with bypass_csp=True, since the site's

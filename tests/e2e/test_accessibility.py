@@ -12,21 +12,9 @@ from playwright.sync_api import expect
 from comments.models import Comment
 from comments.subscriptions import CONFIRM_SALT, Subscription
 
-from .conftest import SCREENSHOT_WIDTHS
+from .conftest import BLOCKING_IMPACTS, SCREENSHOT_WIDTHS, assert_no_serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-def assert_no_serious_violations(violations, page_name):
-    """Fail on serious or critical violations; print the lesser ones for the record."""
-    for violation in violations:
-        print(f"axe on {page_name}: {violation['impact']} {violation['id']}: {violation['help']}")
-    blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
-    assert not blocking, f"axe found serious or critical violations on {page_name}:\n" + "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']} at {v['targets']}" for v in blocking
-    )
 
 
 def test_front_page_has_no_serious_accessibility_violations(new_context, demo_article, run_axe):

@@ -13,27 +13,15 @@ from playwright.sync_api import expect
 
 from comments.models import Comment
 
+from .conftest import assert_no_serious_violations
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 WIDTHS = (1280, 390)
 
 
 def no_sideways_scroll(page):
     return page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth")
-
-
-def assert_no_serious_violations(violations, page_name):
-    """Fail on serious or critical violations; print the lesser ones for the record.
-
-    Nothing is excluded: on these pages Django's own admin markup passes too (checked with
-    axe-core 4.14.1), so a violation anywhere on them fails the test."""
-    for violation in violations:
-        print(f"axe on {page_name}: {violation['impact']} {violation['id']}: {violation['help']}")
-    blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
-    assert not blocking, f"axe found serious or critical violations on {page_name}:\n" + "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']} at {v['targets']}" for v in blocking
-    )
 
 
 def screenshots(page, screenshot_dir, name):

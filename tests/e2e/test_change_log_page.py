@@ -5,13 +5,11 @@ plain words, readable at 390 and 1280 px, in light and dark schemes."""
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import assert_no_serious_violations
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ADDED_HEADING = "Questions to Ask Before Treatment"  # what version 2 of the demo added
-
-
-def serious(violations):
-    return [violation for violation in violations if violation["impact"] in {"serious", "critical"}]
 
 
 def page_width(page):
@@ -57,7 +55,7 @@ def test_last_updated_lands_on_the_newest_change(
     assert "underline" in decoration
 
     assert page_width(reader) <= width, f"the page is {page_width(reader)} px wide at {width}"
-    assert serious(run_axe(reader)) == []
+    assert_no_serious_violations(run_axe(reader), "the change log")
     reader.screenshot(path=screenshot_dir / f"change-log-{scheme}-{width}.png", full_page=True)
 
 
@@ -75,7 +73,7 @@ def test_written_about_an_earlier_version_opens_the_comparison(
     expect(comparison.get_by_role("heading", name="Version 1 and version 2")).to_be_in_viewport()
     expect(comparison.locator(".diff-added.diff-heading ins")).to_have_text(ADDED_HEADING)
     assert_plain_words(reader)
-    assert serious(run_axe(reader)) == []
+    assert_no_serious_violations(run_axe(reader), "the change log")
 
 
 def test_a_corrected_sentence_and_title_read_before_and_after(
@@ -109,5 +107,5 @@ def test_a_corrected_sentence_and_title_read_before_and_after(
     expect(newest).not_to_contain_text("Ketamine entered medicine")
     assert_plain_words(reader)
     assert page_width(reader) <= 390
-    assert serious(run_axe(reader)) == []
+    assert_no_serious_violations(run_axe(reader), "the change log")
     reader.screenshot(path=screenshot_dir / "change-log-correction-390.png", full_page=True)

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from comments.models import Comment
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+from .conftest import assert_no_serious_violations
 
-SERIOUS = {"serious", "critical"}
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def comment_field(page):
@@ -66,8 +66,7 @@ def test_reply_opens_under_the_comment_with_javascript_and_cancel_moves_it_back(
         ["commentform", f"comment-{first_reply.pk}"],
     )
 
-    violations = [v for v in run_axe(page) if v["impact"] in SERIOUS]
-    assert violations == []
+    assert_no_serious_violations(run_axe(page), "the reply form under a comment")
     page.screenshot(path=screenshot_dir / "reader-reply-form-1280.png", full_page=True)
     item.screenshot(path=screenshot_dir / "reader-reply-form-1280-detail.png")
     page.set_viewport_size({"width": 390, "height": 844})
