@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from comments.models import Comment
+from tests.text import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +115,7 @@ def test_admin_index_shows_the_queue_only_to_those_who_moderate(
     make_comment(article, status=Comment.Status.PENDING)
 
     client.force_login(moderator)
-    assert "1 comment awaiting moderation" in client.get("/admin/").content.decode()
+    assert "1 comment awaiting moderation" in visible_text(client.get("/admin/"))
     client.force_login(editor)
     assert "awaiting moderation" not in client.get("/admin/").content.decode()
 

@@ -378,3 +378,29 @@ def test_a_reply_under_a_hidden_comment_says_its_button_approves_both(
     assert response.status_code == 302
     parent.refresh_from_db()
     assert parent.status == Comment.Status.APPROVED
+
+
+# The admin's home: the work waiting, each count a link to the list it counts.
+
+
+def test_the_admin_home_counts_reported_comments_still_published(
+    moderator_client, article, make_comment
+):
+    reported = make_comment(article, body="Stop your medication, doctors lie.")
+    held = make_comment(article, status=Comment.Status.PENDING)
+    make_comment(article, body="An ordinary comment nobody reported.")
+    for comment in (reported, held):
+        Report.objects.create(
+            comment=comment, reason=Report.Reason.MISINFORMATION, reporter_ip="192.0.2.9"
+        )
+
+    home = moderator_client.get("/admin/").content.decode()
+
+    link = f"{CHANGELIST}?reported=yes&amp;status=approved"
+    assert re.search(
+        rf'<a href="{re.escape(link)}">\s*<span class="count">1</span>\s*'
+        r"published comment reported by readers\s*</a>",
+        home,
+    )
+    queue = moderator_client.get(f"{CHANGELIST}?reported=yes&status=approved").content.decode()
+    assert "Stop your medication" in queue and "An ordinary comment" not in queue

@@ -6,10 +6,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from articles import views
 from articles.models import Article, MedicalReview
+from tests.text import visible_text
 
 
 def _publish(article, **fields):
@@ -43,11 +43,6 @@ def _section(page, number):
     start = page.index(f'id="version-{number}"')
     end = page.find('<section class="change"', start + 1)
     return page[start : end if end != -1 else page.index("</article>")]
-
-
-def _text(html):
-    """What a reader reads of some HTML: its text, whitespace collapsed."""
-    return " ".join(strip_tags(html).split())
 
 
 SEED_BODY = (Path(__file__).resolve().parents[1] / "articles" / "demo" / "ketamine.md").read_text(
@@ -91,7 +86,7 @@ def test_a_new_section_shows_as_added_blocks_in_plain_words(client, make_article
         body="## Uses\n\nFor pain.\n\n## Risks\n\n- **Blood pressure** rises, see "
         "[the NIH](https://www.nih.gov/ketamine).\n- Nausea",
     )
-    change = _text(_section(client.get(f"/{article.slug}/changes/").content.decode(), 2))
+    change = visible_text(_section(client.get(f"/{article.slug}/changes/").content.decode(), 2))
     assert "For pain. Added heading: Risks" in change
     assert "Added list item: Blood pressure rises, see the NIH." in change
     assert "Added list item: Nausea" in change

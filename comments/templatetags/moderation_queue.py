@@ -1,8 +1,11 @@
-"""The size of the moderation queue, for the admin index page."""
+"""The moderators' work waiting, for the admin index page."""
 
 from django import template
 
+from django.db.models import Exists, OuterRef
+
 from comments.models import Comment
+from comments.reports import Report
 
 register = template.Library()
 
@@ -11,3 +14,11 @@ register = template.Library()
 def pending_comment_count():
     """How many comments wait for a moderator (one COUNT query)."""
     return Comment.objects.pending().count()
+
+
+@register.simple_tag
+def reported_published_count():
+    """How many comments readers reported are still on the site (one query): the queue's
+    "Reported" filter with the status "approved" lists them."""
+    reported = Report.objects.filter(comment=OuterRef("pk"))
+    return Comment.objects.approved().filter(Exists(reported)).count()
