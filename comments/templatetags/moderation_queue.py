@@ -1,7 +1,6 @@
 """The moderators' work waiting, for the admin index page."""
 
 from django import template
-
 from django.db.models import Exists, OuterRef
 
 from comments.models import Comment

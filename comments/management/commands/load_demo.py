@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, MedicalReview
+from articles.models import Article, AuthorProfile, MedicalReview
 from comments.models import Comment
 
 DEMO_SLUG = "what-is-ketamine-used-for"
@@ -72,6 +72,7 @@ class Command(BaseCommand):
         before, added_and_after = body.split(ADDED_IN_VERSION_2)
         first_body = before + "## Conclusion" + added_and_after.split("## Conclusion")[1]
         article = Article.objects.create(slug=DEMO_SLUG)
+        writer = self.demo_writer()
         a_week_ago = timezone.now() - timedelta(days=7)
         first = article.add_version(
             title="What is Ketamine Used For?",
@@ -80,6 +81,7 @@ class Command(BaseCommand):
                 "depression, PTSD and chronic pain. What it does, how well it works, and its risks."
             ),
             body=first_body,
+            author=writer,
             change_note="First published.",
         )
         article.publish(first, when=a_week_ago)
@@ -87,6 +89,7 @@ class Command(BaseCommand):
             title=first.title,
             summary=first.summary,
             body=body,
+            author=writer,
             change_note="Added questions to ask a doctor before treatment.",
         )
         # A demo reviewer who cannot sign in: the review stands for one a real reviewer
@@ -115,6 +118,22 @@ class Command(BaseCommand):
             )
             comment.save()
             saved.append(comment)
+
+    def demo_writer(self):
+        """The demo article's writer, for its byline: a user who cannot sign in (no password,
+        not staff), as the importers make for writers who have no account here."""
+        writer, created = get_user_model().objects.get_or_create(
+            username="demo-writer",
+            defaults={"first_name": "Jordan", "last_name": "Ellis", "is_active": False},
+        )
+        if created:
+            writer.set_unusable_password()
+            writer.save(update_fields=["password"])
+            AuthorProfile.objects.create(
+                user=writer,
+                bio="Health writer covering mental health and pain medicine.",
+            )
+        return writer
 
     def create_admin(self):
         if not settings.DEBUG:
