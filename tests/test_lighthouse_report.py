@@ -82,7 +82,7 @@ def test_a_run_that_loses_its_trace_is_tried_once_more(tmp_path, capsys):
     assert "run 1 failed, running it again" in capsys.readouterr().out
 
 
-def test_a_run_that_fails_twice_is_a_failure_not_a_score(tmp_path):
+def test_a_run_that_fails_every_time_is_a_failure_not_a_score(tmp_path):
     cli = tmp_path / "lighthouse.js"
     cli.write_text("console.error('NO_NAVSTART'); process.exit(1);", encoding="utf-8")
     with pytest.raises(LighthouseRunFailed, match="NO_NAVSTART"):
