@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
@@ -154,22 +155,26 @@ def reviewer(make_reviewer):
     return make_reviewer("Amina", "Rahman")
 
 
-@pytest.fixture
-def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
+# Each person in a browser of their own, and ``client`` a reader with none of their cookies.
+def signed_in(user):
+    browser = Client()
+    browser.force_login(user)
+    return browser
 
 
 @pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
+def reviewer_client(reviewer):
+    return signed_in(reviewer)
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+def moderator_client(moderator):
+    return signed_in(moderator)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return signed_in(editor)
 
 
 @pytest.fixture

@@ -21,20 +21,6 @@ pytestmark = pytest.mark.django_db
 NOTE = "We corrected the dose in the second paragraph."
 
 
-@pytest.fixture
-def editor_client(editor):
-    browser = Client()
-    browser.force_login(editor)
-    return browser
-
-
-@pytest.fixture
-def moderator_client(moderator):
-    browser = Client()
-    browser.force_login(moderator)
-    return browser
-
-
 def correct(editor_client, article, **changes):
     changes.setdefault("body", "The adult dose is 0.5 mg/kg.")
     changes.setdefault("is_correction", "on")

@@ -19,21 +19,6 @@ from tests.text import visible_text
 pytestmark = pytest.mark.django_db
 
 
-# Each person in a browser of their own, and ``client`` a reader with none of their cookies.
-@pytest.fixture
-def reviewer_client(reviewer):
-    browser = Client()
-    browser.force_login(reviewer)
-    return browser
-
-
-@pytest.fixture
-def editor_client(editor):
-    browser = Client()
-    browser.force_login(editor)
-    return browser
-
-
 def review_url(article, number):
     return reverse("admin:articles_article_review", args=[article.pk, number])
 

@@ -124,7 +124,10 @@ class Cluster:
             "LOG_LEVEL": "WARNING",
             "DJANGO_SETTINGS_MODULE": "cms.settings",
         }
-        self.logs = tmp_path
+        # Nothing runs yet: the stack knows the servers' environment, and where its cache will
+        # listen (a purge before it does is logged and forgotten, as in production).
+        self.stack = Stack(self.environment, tmp_path)
+        self.environment = self.stack.environment
 
     def drop_database(self):
         # A SQLite file goes with the temporary directory.
@@ -139,19 +142,9 @@ class Cluster:
         if ON_POSTGRESQL:
             self.drop_database()
             sql(self.maintenance_url, f"CREATE DATABASE {self.database_name}", autocommit=True)
-        self.manage("migrate", "--no-input")
-        self.manage("collectstatic", "--no-input")
+        self.stack.manage("migrate", "--no-input")
+        self.stack.manage("collectstatic", "--no-input")
         self.shell(SETUP)
-
-    def manage(self, *command):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=self.environment,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
 
     def shell(self, code, stdin=None):
         """Run Django code against the servers' database, as a third process would."""
@@ -167,11 +160,9 @@ class Cluster:
 
     def start(self):
         """Two app servers, then Varnish in front of both."""
-        self.stack = Stack(self.environment, self.logs)
         self.first = self.stack.start_app_server()
         self.second = self.stack.start_app_server()
         self.cache = self.stack.start_cache()
-        self.environment = self.stack.environment  # purges from a shell reach the cache
 
     def stop(self):
         self.stack.stop()
