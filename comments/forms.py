@@ -212,7 +212,8 @@ class PreviewForm(forms.Form):
 
     The same limits as the comment form; only the text may refuse the preview. A website
     that is no web address is simply not linked (the form itself says what is wrong with it
-    when the comment is sent), and the email only picks the avatar's colour.
+    when the comment is sent). The email is not used: the preview's avatar has the plain
+    colour, since the colour comes from the email (comments/views.py, preview_comment).
     """
 
     body = forms.CharField(
@@ -224,7 +225,6 @@ class PreviewForm(forms.Form):
         },
     )
     name = forms.CharField(max_length=100, required=False)
-    email = forms.CharField(max_length=254, required=False)
     website = forms.URLField(
         max_length=200,
         required=False,

@@ -21,7 +21,7 @@ from cms.caching import keep_private
 from cms.rate_limits import count_hit
 
 from . import moderation, subscriptions
-from .avatars import avatar_colour, initials
+from .avatars import initials
 from .editing import CommentEditForm, can_change, delete_own_comment, status_after_edit
 from .forms import CommentForm, PreviewForm, make_form_token
 from .markup import render_comment
@@ -221,8 +221,9 @@ def preview_comment(request, article_id):
         "comments/_preview.html",
         {
             "name": name,
+            # No colour from the email (comments/avatars.py): the answer must not let anyone
+            # test an address against the avatars of published comments.
             "initials": initials(name),
-            "avatar_colour": avatar_colour(form.cleaned_data.get("email") or ""),
             "website": form.cleaned_data.get("website") or "",
             "body_html": render_comment(form.cleaned_data["body"]),
         },

@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from comments.avatars import avatar_colour
 from comments.markup import quote_of, render_comment
 from comments.models import Comment
 
@@ -204,7 +203,7 @@ def test_the_preview_renders_the_comment_as_the_page_will(client, article):
     assert '<a href="https://www.nih.gov/health" rel="nofollow ugc">' in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
     assert '<a href="https://ada.example.org" rel="nofollow ugc noopener">Ada Reader</a>' in html
-    assert f'class="avatar avatar-{avatar_colour("ada@example.org")}"' in html
+    assert '<span class="avatar" aria-hidden="true">AR</span>' in html
     assert ">AR</span>" in html
     assert "ada@example.org" not in response.content.decode()
     assert not Comment.objects.exists()
@@ -235,6 +234,17 @@ def test_the_preview_is_rate_limited(client, article, monkeypatch):
     monkeypatch.setattr(views, "PREVIEW_LIMIT", 3)
     assert [preview(client, article).status_code for _ in range(4)] == [200, 200, 200, 429]
     assert "wait a minute" in preview(client, article).json()["error"]
+
+
+def test_the_preview_tells_nothing_of_the_email(client, article):
+    """The avatar's colour comes from the email (comments/avatars.py): a preview in that
+    colour would let anyone test, thirty times a minute, whether an address is the one
+    behind a published comment. The preview shows the plain avatar instead."""
+    answers = {
+        preview(client, article, email=email).content
+        for email in ("ada@example.org", "someone.else@example.org", "")
+    }
+    assert len(answers) == 1
 
 
 def test_the_preview_refuses_cross_site_posts(article):
