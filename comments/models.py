@@ -229,13 +229,28 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.name} on {self.article}"
 
-    def save(self, *args, **kwargs):
+    def render(self):
+        """Fill in what is derived from the typed fields: the sanitised HTML of the text and
+        the avatar's colour. ``save()`` calls it; so does a bulk insert (the WordPress import)."""
         self.body_html = render_comment(self.body)
         self.avatar_colour = avatar_colour(self.email)
+
+    def reply_to(self, parent):
+        """Make this new comment a reply to ``parent`` (None: a top-level comment), by the rule
+        every reply follows: within COMMENTS_MAX_DEPTH (attach_within_depth_limit), with the
+        depth it shows at."""
+        self.parent = parent
+        if parent is not None:
+            self.attach_within_depth_limit()
+        self.depth = min(self.parent.depth + 1, settings.COMMENTS_MAX_DEPTH) if self.parent else 1
+
+    def save(self, *args, **kwargs):
+        self.render()
         if self.parent_id:
             if self._state.adding:
-                self.attach_within_depth_limit()
-            self.depth = min(self.parent.depth + 1, settings.COMMENTS_MAX_DEPTH)
+                self.reply_to(self.parent)
+            else:
+                self.depth = min(self.parent.depth + 1, settings.COMMENTS_MAX_DEPTH)
         is_new = self.pk is None
         previous_status = (
             None
