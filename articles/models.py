@@ -46,14 +46,14 @@ class ArticleQuerySet(models.QuerySet):
             .defer("published_version__search_vector")
         )
 
-    def touch_comments(self):
-        """Record that what readers see of these articles' comments (or of their reviews)
-        changed.
+    def expire_pages(self):
+        """Record that what readers see on these articles' pages changed (a comment, a
+        review, a writer's profile): the one call for every such change.
 
-        The comments stamp names the cached comment threads (a new stamp, a new
-        thread), and the articles' pages are purged from the shared cache.
+        The page stamp names the cached fragments of the page (a new stamp, new
+        fragments), and the articles' pages are purged from the shared cache.
         """
-        self.update(comments_stamp=F("comments_stamp") + 1)
+        self.update(page_stamp=F("page_stamp") + 1)
         # The lists of articles show comment counts and review stamps too.
         purge_after_commit(
             *(article_key(pk) for pk in self.values_list("pk", flat=True)), ARTICLE_LISTS
@@ -178,7 +178,7 @@ class Article(models.Model):
         help_text="How long after its last medical review the article is due for another.",
     )
     # Bumped whenever what readers see of the comments changes, so cached threads expire.
-    comments_stamp = models.PositiveIntegerField(default=0, editable=False)
+    page_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -238,13 +238,9 @@ class Article(models.Model):
     def latest_version(self):
         return self.versions.order_by("-number").first()
 
-    def expire_reader_pages(self):
-        """Make readers' cached pages of this article render afresh (a review was signed).
-
-        The comments stamp names the cached threads and review lines, and bumping it
-        purges the article's pages from the shared cache (touch_comments).
-        """
-        Article.objects.filter(pk=self.pk).touch_comments()
+    def expire_pages(self):
+        """Readers' cached pages of this article render afresh (ArticleQuerySet.expire_pages)."""
+        Article.objects.filter(pk=self.pk).expire_pages()
 
     def next_review_due_on(self):
         """The day the next medical review is due: the last approval (``last_reviewed_at``,
@@ -258,8 +254,8 @@ class Article(models.Model):
         a dict of ``review`` and ``review_is_current`` (review_status) and ``corrections``
         (corrections_up_to).
 
-        For the published version it is kept in the shared cache under the comments
-        stamp, which every signed review bumps (expire_reader_pages): a page rendered
+        For the published version it is kept in the shared cache under the page
+        stamp, which every signed review bumps (expire_pages): a page rendered
         for one reader around the cached thread then costs no query more. Otherwise
         two queries, once per article object and version.
         """
@@ -268,7 +264,7 @@ class Article(models.Model):
             return memo[version.pk]
         key = None
         if version.pk == self.published_version_id:
-            key = f"articles:reader-trust:{self.pk}:{version.pk}:{self.comments_stamp}"
+            key = f"articles:reader-trust:{self.pk}:{version.pk}:{self.page_stamp}"
             memo[version.pk] = cache.get(key)
         if memo.get(version.pk) is None:
             review, current = self.review_status(version)
@@ -604,7 +600,7 @@ class ReviewerProfile(models.Model):
         super().save(*args, **kwargs)
         # The bio is read live on the pages of the articles this reviewer reviewed.
         reviewed = ArticleVersion.objects.filter(reviews__reviewer=self.user_id).values("article")
-        Article.objects.filter(pk__in=reviewed).touch_comments()
+        Article.objects.filter(pk__in=reviewed).expire_pages()
 
 
 class AuthorProfile(models.Model):
@@ -626,7 +622,7 @@ class AuthorProfile(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         # The byline is part of the cached article fragment: a new stamp renders it afresh.
-        Article.objects.filter(published_version__author=self.user_id).touch_comments()
+        Article.objects.filter(published_version__author=self.user_id).expire_pages()
 
 
 # "Dr. Amina Rahman" or "Dr Amina Rahman", never "Drew Smith".
@@ -721,7 +717,7 @@ class MedicalReview(models.Model):
                 note=note,
             )
             if version.published_at is not None:
-                version.article.expire_reader_pages()
+                version.article.expire_pages()
         return review
 
 

@@ -311,9 +311,9 @@ def measure_pages(demo):
 
     def changed(article):
         def change():
-            # What an approved comment does: a new comments stamp, so Django renders the
+            # What an approved comment does: a new page stamp, so Django renders the
             # thread and the article again (the shared HTTP cache is purged too).
-            Article.objects.filter(pk=article.pk).touch_comments()
+            Article.objects.filter(pk=article.pk).expire_pages()
 
         return change
 

@@ -21,7 +21,7 @@ The one read path (docs/http-cache.md):
   PAGE_CACHE_SECONDS at the latest.
 - Inside Django, pieces every reader shares (the article, the comment thread)
   come from each process's fragment cache (``cached_fragment`` and the
-  templates' ``{% cache %}`` blocks), keyed by the version and comments stamp
+  templates' ``{% cache %}`` blocks), keyed by the version and page stamp
   that every request reads from the database.
 """
 

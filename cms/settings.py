@@ -165,7 +165,7 @@ else:
         }
     }
 # The rendered pieces of pages (the article, the comment thread) are kept in each process's
-# own memory: their keys name the version and the comments stamp, read from the database
+# own memory: their keys name the version and the page stamp, read from the database
 # on every request, so a copy is exactly as fresh as a shared one would be, and reading it
 # costs no round trip to Redis (cms/caching.py). A change makes new keys; old ones expire.
 CACHES["fragments"] = {

@@ -130,7 +130,7 @@ class CommentQuerySet(models.QuerySet):
         """Delete these comments; the pages of their articles change with them."""
         article_ids = set(self.values_list("article_id", flat=True))
         result = super().delete()
-        Article.objects.filter(pk__in=article_ids).touch_comments()
+        Article.objects.filter(pk__in=article_ids).expire_pages()
         return result
 
 
@@ -229,21 +229,6 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.name} on {self.article}"
 
-    def render(self):
-        """Fill in what is derived from the typed fields: the sanitised HTML of the text and
-        the avatar's colour. ``save()`` calls it; so does a bulk insert (the WordPress import)."""
-        self.body_html = render_comment(self.body)
-        self.avatar_colour = avatar_colour(self.email)
-
-    def reply_to(self, parent):
-        """Make this new comment a reply to ``parent`` (None: a top-level comment), by the rule
-        every reply follows: within COMMENTS_MAX_DEPTH (attach_within_depth_limit), with the
-        depth it shows at."""
-        self.parent = parent
-        if parent is not None:
-            self.attach_within_depth_limit()
-        self.depth = min(self.parent.depth + 1, settings.COMMENTS_MAX_DEPTH) if self.parent else 1
-
     def save(self, *args, **kwargs):
         self.render()
         if self.parent_id:
@@ -262,7 +247,7 @@ class Comment(models.Model):
         # nothing they see, so a flood of spam or held comments leaves their pages cached;
         # any other save (an approval, an edit, a removal) refreshes the article's pages.
         if self.status == self.Status.APPROVED or not is_new:
-            Article.objects.filter(pk=self.article_id).touch_comments()
+            Article.objects.filter(pk=self.article_id).expire_pages()
         if self.status == self.Status.APPROVED and previous_status != self.Status.APPROVED:
             # Subscribers hear of every newly published comment: a moderator's approval, a
             # trusted reader's post, a staff reply. Queued once the decision is committed.
@@ -274,9 +259,24 @@ class Comment(models.Model):
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
+    def render(self):
+        """Fill in what is derived from the typed fields: the sanitised HTML of the text and
+        the avatar's colour. ``save()`` calls it; so does a bulk insert (the WordPress import)."""
+        self.body_html = render_comment(self.body)
+        self.avatar_colour = avatar_colour(self.email)
+
+    def reply_to(self, parent):
+        """Make this new comment a reply to ``parent`` (None: a top-level comment), by the rule
+        every reply follows: within COMMENTS_MAX_DEPTH (attach_within_depth_limit), with the
+        depth it shows at."""
+        self.parent = parent
+        if parent is not None:
+            self.attach_within_depth_limit()
+        self.depth = min(self.parent.depth + 1, settings.COMMENTS_MAX_DEPTH) if self.parent else 1
+
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        Article.objects.filter(pk=self.article_id).touch_comments()
+        Article.objects.filter(pk=self.article_id).expire_pages()
         return result
 
     def get_admin_url(self):

@@ -109,7 +109,7 @@ def export_commenter_data_json(email):
 
 
 def _expire_cached_threads(article_ids):
-    Article.objects.filter(pk__in=article_ids).touch_comments()
+    Article.objects.filter(pk__in=article_ids).expire_pages()
 
 
 def erase_commenter_data(email, *, remove_text=False, requested_by=""):

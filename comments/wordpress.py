@@ -613,7 +613,7 @@ class WordPressImport:
             raise
         if result.new_comments and not self.dry_run:
             # Bulk rows skip Comment.save: refresh the article's pages the way it would.
-            Article.objects.filter(pk=result.article.pk).touch_comments()
+            Article.objects.filter(pk=result.article.pk).expire_pages()
         return result
 
     def _import_in_transaction(self, post):

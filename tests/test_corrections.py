@@ -166,7 +166,7 @@ def test_a_comment_that_led_to_an_update_says_so(article, make_comment):
     article.publish(update)
     Comment.objects.filter(pk=comment.pk).update(led_to_version=update)
     article.refresh_from_db()
-    Article.objects.filter(pk=article.pk).touch_comments()
+    Article.objects.filter(pk=article.pk).expire_pages()
     assert "This comment led to an update on" in page_of(article)
 
 
@@ -196,7 +196,7 @@ def test_a_link_to_an_unpublished_version_is_not_shown_yet(article, make_comment
     draft = article.add_version(title="T", summary="S", body="Draft fix.", is_correction=True,
                                 correction_note=NOTE)  # fmt: skip
     Comment.objects.filter(pk=comment.pk).update(led_to_version=draft)
-    Article.objects.filter(pk=article.pk).touch_comments()
+    Article.objects.filter(pk=article.pk).expire_pages()
     article.refresh_from_db()
     page = page_of(article)
     assert "led to" not in page and NOTE not in page

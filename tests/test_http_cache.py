@@ -289,17 +289,17 @@ def test_a_comment_deleted_in_the_admin_disappears_at_once(article, make_comment
 
 
 def test_new_pending_and_spam_comments_leave_the_cached_pages_alone(article, make_comment):
-    stamp = article.comments_stamp
+    stamp = article.page_stamp
     pending = make_comment(article, status=Comment.Status.PENDING)
     make_comment(article, status=Comment.Status.SPAM)
     article.refresh_from_db()
-    assert article.comments_stamp == stamp
+    assert article.page_stamp == stamp
     pending.approve()
     article.refresh_from_db()
-    assert article.comments_stamp == stamp + 1
+    assert article.page_stamp == stamp + 1
     pending.remove()
     article.refresh_from_db()
-    assert article.comments_stamp == stamp + 2
+    assert article.page_stamp == stamp + 2
 
 
 def test_a_scheduled_update_replaces_the_cached_page_when_its_time_comes(article, reader):

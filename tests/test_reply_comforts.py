@@ -133,7 +133,7 @@ def test_the_replyto_page_reads_only_the_answered_comment_beyond_the_cached_thre
     for _ in range(20):
         make_comment(article, parent=answered)
     page_of(Client(), article)  # the thread is in the fragment cache now
-    # The article (with its comments stamp) and the comment answered: the article, its
+    # The article (with its page stamp) and the comment answered: the article, its
     # header and the thread come from the fragment cache, the thread is not read again.
     with django_assert_num_queries(2):
         page = page_of(client, article, replyto=answered.pk)

@@ -139,7 +139,7 @@ def thread_html(request, article, page_parameter, comments_open):
     """The thread's HTML: from the fragment cache, unless it holds this reader's own comments.
 
     The key names everything the thread shows: the article, its published
-    version ("written about an earlier version"), its comments stamp (bumped
+    version ("written about an earlier version"), its page stamp (bumped
     by every change readers see), whether comments are open (the Reply links)
     and the page. A page number that is not a plain one is rendered, not cached.
     """
@@ -150,7 +150,7 @@ def thread_html(request, article, page_parameter, comments_open):
         return render_thread(request, article, page_parameter, comments_open)[0]
     key = (
         f"comments:thread:{article.pk}:{article.published_version_id}:"
-        f"{article.comments_stamp}:{int(comments_open)}:{page_parameter or 1}"
+        f"{article.page_stamp}:{int(comments_open)}:{page_parameter or 1}"
     )
     return cached_fragment(
         key, lambda: render_thread(request, article, page_parameter, comments_open)[0]
@@ -160,7 +160,7 @@ def thread_html(request, article, page_parameter, comments_open):
 @register.simple_tag
 def approved_comment_count(article):
     """The number of comments every reader sees on ``article``, counted as the thread counts
-    them: for the article's header, whose cached fragment is keyed by the comments stamp
+    them: for the article's header, whose cached fragment is keyed by the page stamp
     (bumped with every change). One query."""
     return Comment.objects.seen_by_readers(article.pk).count()
 
