@@ -295,7 +295,7 @@ COMMENTS_RATE_PERIOD = env_int("COMMENTS_RATE_PERIOD", 60)  # seconds
 COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)
 COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 90)
 # Who is emailed about a new pending comment; the site MANAGERS when empty.
-COMMENT_MODERATORS = env_list("COMMENT_MODERATORS") or [address for _, address in MANAGERS]
+COMMENTS_MODERATORS = env_list("COMMENTS_MODERATORS") or [address for _, address in MANAGERS]
 # Reader reports: a comment reported by this many different addresses waits for a moderator.
 COMMENTS_HIDE_AFTER_REPORTS = env_int("COMMENTS_HIDE_AFTER_REPORTS", 3)
 COMMENTS_REPORT_RATE_LIMIT = env_int("COMMENTS_REPORT_RATE_LIMIT", 10)  # reports per address...
@@ -307,16 +307,16 @@ COMMENTS_UNSUBSCRIBE_LINK_DAYS = env_int("COMMENTS_UNSUBSCRIBE_LINK_DAYS", 365 *
 COMMENTS_CONFIRMATIONS_PER_DAY = env_int("COMMENTS_CONFIRMATIONS_PER_DAY", 3)
 
 # Work that may wait (every email) goes to a queue in the database; `make worker` runs it
-# (comments/mail.py). A failed delivery is tried again after MAIL_RETRY_SECONDS, then twice
-# as long each time, MAIL_MAX_ATTEMPTS times in all; then it shows as failed in the admin.
+# (comments/mail.py). A failed delivery is tried again after EMAIL_RETRY_SECONDS, then twice
+# as long each time, EMAIL_MAX_ATTEMPTS times in all; then it shows as failed in the admin.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": ["mail"],
     }
 }
-MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6)
-MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60)
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6)
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60)
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,7 @@ change that caused it commits. ``make worker`` runs Django's task worker
 (django-tasks' database backend, queue "mail"), which calls ``deliver_email``.
 
 A delivery that fails (the SMTP server refuses or does not answer) is tried again after
-MAIL_RETRY_SECONDS, then twice as long each time; after MAIL_MAX_ATTEMPTS the message
+EMAIL_RETRY_SECONDS, then twice as long each time; after EMAIL_MAX_ATTEMPTS the message
 is marked failed and staff see it, with the error, under "Outgoing emails" in the admin,
 where "Send again" queues it anew. While the worker is down, the messages wait in the
 database and go when it returns.
@@ -97,7 +97,7 @@ def queue_email(*, kind, recipients, subject, body, headers=None):
 
 def retry_delay(attempts):
     """How long to wait after the ``attempts``-th failed delivery: doubling each time."""
-    return timedelta(seconds=settings.MAIL_RETRY_SECONDS * 2 ** (attempts - 1))
+    return timedelta(seconds=settings.EMAIL_RETRY_SECONDS * 2 ** (attempts - 1))
 
 
 @task(queue_name=MAIL_QUEUE)
@@ -114,7 +114,7 @@ def deliver_email(email_id):
         email.as_message().send()
     except Exception as error:
         attempts = email.attempts + 1
-        failed = attempts >= settings.MAIL_MAX_ATTEMPTS
+        failed = attempts >= settings.EMAIL_MAX_ATTEMPTS
         next_attempt = None if failed else timezone.now() + retry_delay(attempts)
         with transaction.atomic():
             OutgoingEmail.objects.filter(pk=email.pk).update(

@@ -214,7 +214,7 @@ def notify_moderators(comment, reason=""):
 
     Never raises: posting must not fail.
     """
-    recipients = settings.COMMENT_MODERATORS
+    recipients = settings.COMMENTS_MODERATORS
     if not recipients:
         return
     admin_link = settings.SITE_URL + comment.get_admin_url()

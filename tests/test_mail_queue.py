@@ -27,7 +27,7 @@ def link_in(message, part, settings):
 def test_a_post_queues_mail_and_the_worker_delivers_it_over_smtp(
     client, article, comment_post, smtp_server, settings
 ):
-    settings.COMMENT_MODERATORS = ["moira@example.org"]
+    settings.COMMENTS_MODERATORS = ["moira@example.org"]
     response = comment_post(article, body="Is it safe?", notify_replies="on")
     assert response.status_code == 303
     assert smtp_server.messages == []  # the request only queued it
@@ -105,7 +105,7 @@ def test_a_refusing_smtp_server_is_retried_later_with_a_growing_delay(smtp_serve
         kind=OutgoingEmail.Kind.MODERATORS, recipients=["m@example.org"], subject="S", body="B"
     )
     before = timezone.now()
-    run_worker(smtp_server.port, MAIL_RETRY_SECONDS="60")
+    run_worker(smtp_server.port, EMAIL_RETRY_SECONDS="60")
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("queued", 1)
     assert "451" in email.last_error
@@ -117,7 +117,7 @@ def test_a_refusing_smtp_server_is_retried_later_with_a_growing_delay(smtp_serve
     # The minute passes; the second failure waits twice as long.
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
     before = timezone.now()
-    run_worker(smtp_server.port, MAIL_RETRY_SECONDS="60")
+    run_worker(smtp_server.port, EMAIL_RETRY_SECONDS="60")
     email.refresh_from_db()
     assert email.attempts == 2
     assert email.next_attempt_at > before + timedelta(seconds=115)
@@ -133,7 +133,7 @@ def test_a_message_that_keeps_failing_is_shown_to_staff_and_can_be_sent_again(
         subject="A reply to your comment",
         body="B",
     )
-    run_worker(smtp_server.port, MAIL_RETRY_SECONDS="0", MAIL_MAX_ATTEMPTS="3")
+    run_worker(smtp_server.port, EMAIL_RETRY_SECONDS="0", EMAIL_MAX_ATTEMPTS="3")
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("failed", 3)
     assert smtp_server.messages == []

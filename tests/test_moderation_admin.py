@@ -349,7 +349,7 @@ def test_empty_reply_is_refused_and_nothing_is_saved(moderator_client, article, 
 def test_email_link_opens_the_comment_and_approves_it_in_one_click(
     client, moderator, article, make_comment, settings, run_mail_queue
 ):
-    settings.COMMENT_MODERATORS = ["moira@example.org"]
+    settings.COMMENTS_MODERATORS = ["moira@example.org"]
     comment = make_comment(article, status=Comment.Status.PENDING, body="Please publish me.")
 
     notify_moderators(comment)

@@ -203,7 +203,7 @@ def test_ip_address_and_user_agent_are_stored_for_moderators_only(client, articl
 def test_a_pending_comment_emails_the_moderators_with_an_admin_link(
     client, article, comment_post, settings, run_mail_queue
 ):
-    settings.COMMENT_MODERATORS = ["moderator@example.org"]
+    settings.COMMENTS_MODERATORS = ["moderator@example.org"]
     comment_post(article, body="Please check my question.")
     comment = Comment.objects.get()
     assert mail.outbox == []  # queued: the worker sends it, not the reader's request
@@ -219,7 +219,7 @@ def test_a_pending_comment_emails_the_moderators_with_an_admin_link(
 def test_spam_and_approved_comments_email_nobody(
     client, article, comment_post, make_comment, settings, run_mail_queue
 ):
-    settings.COMMENT_MODERATORS = ["moderator@example.org"]
+    settings.COMMENTS_MODERATORS = ["moderator@example.org"]
     comment_post(article, honeypot="x")
     _posted_from(client, make_comment(article, email="known@example.org"))
     comment_post(article, email="known@example.org")
@@ -231,10 +231,10 @@ def test_spam_and_approved_comments_email_nobody(
 def test_a_failing_mail_server_does_not_lose_the_comment_nor_the_email(
     client, article, comment_post, settings, caplog, run_mail_queue
 ):
-    settings.COMMENT_MODERATORS = ["moderator@example.org"]
+    settings.COMMENTS_MODERATORS = ["moderator@example.org"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
-    settings.MAIL_RETRY_SECONDS = 3600
+    settings.EMAIL_RETRY_SECONDS = 3600
     response = comment_post(article)
     assert response.status_code == 303
     assert Comment.objects.count() == 1

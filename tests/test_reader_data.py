@@ -70,7 +70,7 @@ def test_an_edit_the_policy_would_hold_goes_back_to_moderation(
     client, article, own_comment, settings, run_mail_queue
 ):
     settings.COMMENTS_MAX_LINKS = 1
-    settings.COMMENT_MODERATORS = ["moderator@example.org"]
+    settings.COMMENTS_MODERATORS = ["moderator@example.org"]
     _edit(client, own_comment, "See https://a.example and https://b.example for more.")
     own_comment.refresh_from_db()
     assert own_comment.status == Comment.Status.PENDING

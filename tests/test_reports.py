@@ -66,7 +66,7 @@ def test_reports_from_several_addresses_hold_the_comment_for_a_moderator(
     client, article, make_comment, settings, run_mail_queue
 ):
     settings.COMMENTS_HIDE_AFTER_REPORTS = 2
-    settings.COMMENT_MODERATORS = ["moira@example.org"]
+    settings.COMMENTS_MODERATORS = ["moira@example.org"]
     comment = make_comment(article, body="A dubious claim.")
     report(comment, ip="198.51.100.1")
     report(comment, ip="198.51.100.1", reason="spam")  # the same reader: still one

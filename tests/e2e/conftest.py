@@ -157,7 +157,7 @@ def _browser_friendly_comment_rules(settings):
     neither may count against it here (the rules have their own tests)."""
     settings.COMMENTS_MIN_SECONDS = 0
     settings.COMMENTS_RATE_LIMIT = 1000
-    settings.COMMENT_MODERATORS = []
+    settings.COMMENTS_MODERATORS = []
 
 
 @pytest.fixture
