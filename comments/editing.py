@@ -7,15 +7,12 @@ reader cannot forge another's ids; the time limit is COMMENTS_EDIT_MINUTES.
 
 from datetime import timedelta
 
-from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from . import moderation
-from .forms import cleaned_submission
 from .models import Comment
-from .readers import own_comment_ids
 
 # The rules that read only the text. The form-token rules judge how a comment was
 # first posted, which an edit does not repeat.
@@ -27,10 +24,10 @@ def editable_since(now=None):
     return (now or timezone.now()) - timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
 
 
-def can_change(request, comment, now=None):
-    """True when this browser posted ``comment`` and the edit window is still open."""
+def can_change(reader, comment, now=None):
+    """True when this reader's browser posted ``comment`` and the edit window is still open."""
     return (
-        comment.pk in own_comment_ids(request)
+        comment.pk in reader.own_comment_ids
         and comment.created_at > editable_since(now)
         and comment.status != Comment.Status.REMOVED
     )
@@ -60,30 +57,6 @@ def delete_own_comment(comment):
         if comment.replies.exists():
             comment.body = "Deleted by its author."
             comment.status = Comment.Status.REMOVED
-            comment.save()
+            comment.save_edit()
         else:
             comment.delete()  # Comment.delete() refreshes the article's pages
-
-
-class CommentEditForm(forms.ModelForm):
-    """Only the text can change; name, email and website stay as they were posted."""
-
-    class Meta:
-        model = Comment
-        fields = ["body"]
-        labels = {"body": "Comment"}
-        widgets = {"body": forms.Textarea(attrs={"rows": 8, "maxlength": 5000})}
-        error_messages = {"body": {"required": "Please write a comment."}}
-
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(cleaned_submission(data), *args, **kwargs)
-
-    def save(self, commit=True):
-        """The comment with its new text; ``edited_at`` marks it "(edited)" for readers
-        when the words really changed (sending the same text again is no edit)."""
-        comment = super().save(commit=False)
-        if comment.body != self.initial.get("body"):
-            comment.edited_at = timezone.now()
-        if commit:
-            comment.save()
-        return comment

@@ -11,10 +11,13 @@ import unicodedata
 from django import forms
 from django.core import signing
 from django.core.validators import URLValidator
-from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
-from .models import Comment
+from .models import Comment, Report
+
+# The longest comment, as the model says: every form, widget and message takes it from here.
+BODY_MAX_LENGTH = Comment._meta.get_field("body").max_length
 
 TOKEN_SALT = "comments.form-token"
 # Line breaks and tabs are part of what a reader types; other control characters are not.
@@ -77,13 +80,6 @@ def comment_id_from(value):
     return None
 
 
-def _https_by_default(model_field, **kwargs):
-    """Form fields for the model; a website typed without a scheme gets https://."""
-    if isinstance(model_field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-    return model_field.formfield(**kwargs)
-
-
 class CommentForm(forms.ModelForm):
     website = forms.URLField(
         required=False,
@@ -118,10 +114,9 @@ class CommentForm(forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["body", "name", "email", "website"]
-        formfield_callback = _https_by_default
         labels = {"body": "Comment", "name": "Name", "email": "Email", "website": "Website"}
         widgets = {
-            "body": forms.Textarea(attrs={"rows": 8, "maxlength": 5000}),
+            "body": forms.Textarea(attrs={"rows": 8, "maxlength": BODY_MAX_LENGTH}),
             "name": forms.TextInput(attrs={"autocomplete": "name", "maxlength": 100}),
             "email": forms.EmailInput(attrs={"autocomplete": "email", "maxlength": 254}),
         }
@@ -193,6 +188,17 @@ class CommentForm(forms.ModelForm):
                 self.add_error(None, "The comment you are replying to is no longer available.")
         return cleaned
 
+    def get_comment_object(self, reader):
+        """The new comment this valid form describes, from ``reader`` (the Reader of the
+        request): unsaved, its status still to be decided by the moderation policy."""
+        comment = self.save(commit=False)
+        comment.article = self.article
+        comment.article_version = self.article.published_version
+        comment.reply_to(self.cleaned_data["parent"])
+        comment.ip_address = reader.address
+        comment.user_agent = reader.user_agent
+        return comment
+
     @property
     def token_sent(self):
         """False when the post came without a form token (a browser without JavaScript)."""
@@ -217,7 +223,7 @@ class PreviewForm(forms.Form):
     """
 
     body = forms.CharField(
-        max_length=Comment._meta.get_field("body").max_length,
+        max_length=BODY_MAX_LENGTH,
         error_messages={
             "required": "Write your comment first: there is nothing to preview yet.",
             "max_length": "Your comment is %(show_value)d characters long; "
@@ -234,3 +240,54 @@ class PreviewForm(forms.Form):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(cleaned_submission(data), *args, **kwargs)
+
+
+class CommentEditForm(forms.ModelForm):
+    """Only the text can change; name, email and website stay as they were posted."""
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        labels = {"body": "Comment"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 8, "maxlength": BODY_MAX_LENGTH})}
+        error_messages = {"body": {"required": "Please write a comment."}}
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(cleaned_submission(data), *args, **kwargs)
+
+    def save(self, commit=True):
+        """The comment with its new text; ``edited_at`` marks it "(edited)" for readers
+        when the words really changed (sending the same text again is no edit)."""
+        comment = super().save(commit=False)
+        if comment.body != self.initial.get("body"):
+            comment.edited_at = timezone.now()
+        if commit:
+            comment.save_edit()
+        return comment
+
+
+class ReportForm(forms.ModelForm):
+    """What a reader fills in to report a comment: a reason, and optionally a note and email."""
+
+    class Meta:
+        model = Report
+        fields = ["reason", "note", "email"]
+        labels = {
+            "reason": "Why should a moderator look at this comment?",
+            "note": "Anything a moderator should know (optional)",
+            "email": "Your email, if you would like a reply (optional, never published)",
+        }
+        help_texts = {"email": ""}  # the label says it all to the reader
+        widgets = {
+            "reason": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "maxlength": 254}),
+        }
+        error_messages = {
+            "reason": {"required": "Please choose a reason: nothing was reported yet."},
+            "email": {"invalid": "Please enter a valid email address, or leave it empty."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = Report.Reason.choices  # no empty "------" choice

@@ -16,66 +16,27 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import models, transaction
+from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
+
+from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
 MAIL_QUEUE = "mail"
 
 
-class OutgoingEmail(models.Model):
-    """One email to send (or sent, or given up on), with its delivery record."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to be sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    class Kind(models.TextChoices):
-        MODERATORS = "moderators", "Notice to moderators"
-        CONFIRMATION = "confirmation", "Subscription confirmation"
-        NOTIFICATION = "notification", "Notification to a subscriber"
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    recipients = models.JSONField(default=list)
-    subject = models.CharField(max_length=300)
-    body = models.TextField()
-    headers = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        app_label = "comments"
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "created_at"], name="outgoing_email_status")]
-        verbose_name = "outgoing email"
-
-    def __str__(self):
-        return f"{self.subject} (to {len(self.recipients)})"
-
-    def as_message(self):
-        """The django.core.mail message to hand to the mail backend."""
-        return EmailMessage(
-            subject=self.subject,
-            body=self.body,
-            to=self.recipients,
-            headers=self.headers,
-        )
-
-    def queue_again(self):
-        """Send a failed message again, from the first attempt (the admin's "Send again")."""
-        with transaction.atomic():
-            OutgoingEmail.objects.filter(pk=self.pk).update(
-                status=self.Status.QUEUED, attempts=0, next_attempt_at=None
-            )
-            deliver_email.enqueue(self.pk)
+def render_email(template, context):
+    """The subject and body of the email ``template`` names, as queue_email's keywords:
+    ``comments/email/<template>.txt`` is the body and ``<template>_subject.txt`` the subject
+    (one line), both plain text. Every email also knows the site's name."""
+    context = {"site_name": settings.SITE_NAME, **context}
+    subject = render_to_string(f"comments/email/{template}_subject.txt", context)
+    body = render_to_string(f"comments/email/{template}.txt", context)
+    # A header is one line, whatever a name or title brought in.
+    return {"subject": " ".join(subject.split()), "body": body}
 
 
 def queue_email(*, kind, recipients, subject, body, headers=None):
@@ -139,3 +100,12 @@ def deliver_email(email_id):
         next_attempt_at=None,
     )
     return "sent"
+
+
+def send_again(email):
+    """Send a failed message again, from the first attempt (the admin's "Send again")."""
+    with transaction.atomic():
+        OutgoingEmail.objects.filter(pk=email.pk).update(
+            status=OutgoingEmail.Status.QUEUED, attempts=0, next_attempt_at=None
+        )
+        deliver_email.enqueue(email.pk)

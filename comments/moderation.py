@@ -18,7 +18,6 @@ from django.utils import timezone
 from cms.rate_limits import count_hit
 
 from . import blocklist, subscriptions
-from .mail import OutgoingEmail, queue_email
 from .models import Comment
 
 logger = logging.getLogger(__name__)
@@ -52,6 +51,19 @@ class Submission:
 
     def __post_init__(self):
         self.now = self.now or time.time()
+
+    @classmethod
+    def of(cls, form, comment, reader):
+        """What the policy knows of ``comment``, posted through the valid CommentForm
+        ``form`` by ``reader`` (comments/readers.py)."""
+        return cls(
+            comment=comment,
+            form_shown_at=form.form_shown_at,
+            honeypot_filled=form.honeypot_filled,
+            token_sent=form.token_sent,
+            confirmed_email=reader.confirmed_email,
+            own_comment_ids=reader.own_comment_ids,
+        )
 
 
 def _word_pattern(words):
@@ -207,29 +219,3 @@ def rate_limit_exceeded(ip_address):
     key = f"comments:rate:{ip_address}:{int(time.time() // period)}"
     count = count_hit(key, period * 2, "comment rate")
     return count is not None and count > settings.COMMENTS_RATE_LIMIT
-
-
-def notify_moderators(comment, reason=""):
-    """Queue an email to the moderators about a waiting comment (the worker sends it).
-
-    Never raises: posting must not fail.
-    """
-    recipients = settings.COMMENTS_MODERATORS
-    if not recipients:
-        return
-    admin_link = settings.SITE_URL + comment.get_admin_url()
-    why = f" ({reason})" if reason else ""
-    message = (
-        f"A comment on “{comment.article}” is waiting for moderation{why}.\n\n"
-        f"Name: {comment.name}\n\n{comment.body}\n\n"
-        f"Read and approve it in the admin:\n{admin_link}\n"
-    )
-    try:
-        queue_email(
-            kind=OutgoingEmail.Kind.MODERATORS,
-            recipients=recipients,
-            subject=f"[{settings.SITE_NAME}] Comment awaiting moderation: {comment.article}",
-            body=message,
-        )
-    except Exception:
-        logger.exception("Could not queue the moderators' email about comment %s", comment.pk)

@@ -1,7 +1,8 @@
 """The readers' own data: export, erasure and the clearing of old IP addresses.
 
 The management commands (export_commenter_data, erase_commenter_data,
-clear_commenter_ips) and the admin actions below all call these functions.
+clear_commenter_ips) and the admin's actions (comments/admin/privacy.py) all call
+these functions.
 The log names how many comments were touched and their ids, never the email
 address asked about: the log must not become another copy of personal data.
 """
@@ -11,20 +12,15 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib import admin, messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse
 from django.utils import timezone
 
 from articles.models import Article
 
-from .mail import OutgoingEmail
 from .markup import render_comment
-from .models import Comment
-from .reports import Report
-from .subscriptions import Subscription, normalise
+from .models import Comment, OutgoingEmail, Report, Subscription, normalise
 
 logger = logging.getLogger(__name__)
 
@@ -174,37 +170,3 @@ def clear_old_ip_addresses(days=None, now=None):
         "Cleared the IP address and user agent of %d comment(s) older than %d days.", count, days
     )
     return count
-
-
-def _emails_of(queryset):
-    return sorted({email.lower() for email in queryset.values_list("email", flat=True) if email})
-
-
-@admin.action(description="Export all data of these commenters (JSON)", permissions=["view"])
-def export_commenter_data_action(modeladmin, request, queryset):
-    """Download every comment of the selected comments' authors, as one JSON file."""
-    exports = [export_commenter_data(email) for email in _emails_of(queryset)]
-    response = HttpResponse(
-        json.dumps(exports, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="commenter-data.json"'
-    logger.info(
-        "Privacy request by %s: exported the data of %d commenter(s).", request.user, len(exports)
-    )
-    return response
-
-
-@admin.action(
-    description="Erase the personal data of these commenters (keeps the text)",
-    permissions=["change"],
-)
-def erase_commenter_data_action(modeladmin, request, queryset):
-    """Anonymise every comment of the selected comments' authors (all their comments)."""
-    emails = _emails_of(queryset)
-    count = sum(erase_commenter_data(email, requested_by=str(request.user)) for email in emails)
-    modeladmin.message_user(
-        request,
-        f"Erased the personal data of {len(emails)} commenter(s): {count} comment(s) anonymised.",
-        messages.SUCCESS,
-    )

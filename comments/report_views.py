@@ -10,6 +10,7 @@ from articles.models import Article
 from cms.addresses import client_address
 
 from . import reports
+from .forms import ReportForm
 from .models import Comment
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def report_comment(request, pk):
         .filter(article__in=Article.objects.published()),
         pk=pk,
     )
-    form = reports.ReportForm(request.POST or None)
+    form = ReportForm(request.POST or None)
     context = {"comment": comment, "article": comment.article, "form": form}
     if request.method != "POST":
         return render(request, "comments/report.html", context)

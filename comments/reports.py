@@ -11,74 +11,14 @@ Reporters are shown to moderators only, never to other readers.
 import logging
 import time
 
-from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+
+from .models import Report
+from .notifications import notify_moderators
 
 logger = logging.getLogger(__name__)
-
-
-class Report(models.Model):
-    """A reader's report about a comment: why, and from which address."""
-
-    class Reason(models.TextChoices):
-        SPAM = "spam", "Spam or advertising"
-        ABUSE = "abuse", "Abusive or hateful"
-        MISINFORMATION = "misinformation", "Medical misinformation"
-        PERSONAL_INFORMATION = "personal", "Someone's personal information"
-        OTHER = "other", "Something else"
-
-    comment = models.ForeignKey(
-        "comments.Comment", on_delete=models.CASCADE, related_name="reports"
-    )
-    reason = models.CharField(max_length=20, choices=Reason.choices)
-    note = models.TextField(max_length=1000, blank=True)
-    email = models.EmailField(
-        max_length=254, blank=True, help_text="Given by the reporter, for a reply; optional."
-    )
-    reporter_ip = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        app_label = "comments"
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["comment", "reporter_ip"], name="one_report_per_comment_and_address"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.get_reason_display()} (comment {self.comment_id})"
-
-
-class ReportForm(forms.ModelForm):
-    """What a reader fills in to report a comment: a reason, and optionally a note and email."""
-
-    class Meta:
-        model = Report
-        fields = ["reason", "note", "email"]
-        labels = {
-            "reason": "Why should a moderator look at this comment?",
-            "note": "Anything a moderator should know (optional)",
-            "email": "Your email, if you would like a reply (optional, never published)",
-        }
-        help_texts = {"email": ""}  # the label says it all to the reader
-        widgets = {
-            "reason": forms.RadioSelect,
-            "note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email", "maxlength": 254}),
-        }
-        error_messages = {
-            "reason": {"required": "Please choose a reason: nothing was reported yet."},
-            "email": {"invalid": "Please enter a valid email address, or leave it empty."},
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = Report.Reason.choices  # no empty "------" choice
 
 
 def rate_limit_exceeded(ip_address):
@@ -135,10 +75,7 @@ def _reporters_since_last_decision(comment):
 
 def hold_for_moderator(comment):
     """Take a reported comment off the page until a moderator decides, and tell them."""
-    from .moderation import notify_moderators
-
-    comment.status = comment.Status.PENDING
-    comment.save()
+    comment.hold()
     logger.info("Comment %s held after reports from several addresses", comment.pk)
     notify_moderators(comment, reason="it was reported by several readers")
 

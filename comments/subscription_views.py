@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import subscriptions
+from .readers import remember_confirmed_address
 
 
 def _invalid_link(request, what):
@@ -36,7 +37,7 @@ def confirm_subscription(request, token):
     context = {"articles": articles, "confirmed": request.method == "POST"}
     response = render(request, "comments/subscription_confirm.html", context)
     if request.method == "POST" and found:
-        subscriptions.remember_confirmed_address(response, found[0].email)
+        remember_confirmed_address(response, found[0].email)
     return response
 
 

@@ -18,7 +18,6 @@ from django.utils import timezone
 from articles.models import ArticleVersion
 
 from .models import LONGEST_CHAIN, Comment, hidden_subtrees_sql, shown_condition
-from .readers import own_comment_ids
 
 # The columns a public page prints, as CommentQuerySet.for_display() names them (so the two
 # stay in step): never the email, IP address or user agent. The version a comment led to
@@ -170,7 +169,7 @@ def lay_out(comments):
     return roots, items
 
 
-def comment_thread(request, article, page_number=None):
+def comment_thread(reader, article, page_number=None):
     """The page of the thread this reader sees, with the count of approved comments.
 
     ``page.object_list`` holds the page's top-level comments (each with its
@@ -179,7 +178,7 @@ def comment_thread(request, article, page_number=None):
     come with the approved ones. A page past the end shows the last page (one more
     query, only then).
     """
-    own_ids = own_comment_ids(request)
+    own_ids = reader.own_comment_ids
     per_page = settings.COMMENTS_PER_PAGE
     wanted = _wanted_page(page_number)
     comments, approved_count, roots_count = _read_page(article.pk, own_ids, per_page, wanted)

@@ -22,16 +22,12 @@ from cms.rate_limits import count_hit
 
 from . import moderation, subscriptions
 from .avatars import initials
-from .editing import CommentEditForm, can_change, delete_own_comment, status_after_edit
-from .forms import CommentForm, PreviewForm, make_form_token
+from .editing import can_change, delete_own_comment, status_after_edit
+from .forms import CommentEditForm, CommentForm, PreviewForm, make_form_token
 from .markup import render_comment
 from .models import Comment
-from .readers import (
-    forget_author_details,
-    own_comment_ids,
-    remember_own_comment,
-    save_author_details,
-)
+from .notifications import notify_moderators
+from .readers import Reader
 from .threads import location_of
 
 logger = logging.getLogger(__name__)
@@ -90,70 +86,63 @@ def _post_comment(request, slug):
             status=403,
             article_url=article.get_absolute_url(),
         )
-
+    reader = Reader.from_request(request)
     form = CommentForm(request.POST, article=article)
-    ip_address = client_address(request)
-    if moderation.rate_limit_exceeded(ip_address):
-        form.is_valid()  # keeps the text; the errors are not the point here
-        form.errors.clear()
-        form.add_error(
-            None,
-            "You have posted several comments in a short time. "
-            "Please wait a minute and send this one again: your text is still here.",
-        )
-        return _article_page(request, article, form, status=429)
+    if moderation.rate_limit_exceeded(reader.address):
+        return _posting_too_fast(request, article, form)
     if not form.is_valid():
         return _article_page(request, article, form, status=200)
 
-    comment = form.save(commit=False)
-    comment.article = article
-    comment.article_version = article.published_version
-    comment.parent = form.cleaned_data["parent"]
-    comment.ip_address = ip_address
-    comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
-    confirmed_email = subscriptions.confirmed_address(request)
-    decision = moderation.decide(
-        moderation.Submission(
-            comment=comment,
-            form_shown_at=form.form_shown_at,
-            honeypot_filled=form.honeypot_filled,
-            token_sent=form.token_sent,
-            confirmed_email=confirmed_email,
-            own_comment_ids=tuple(own_comment_ids(request)),
-        )
-    )
+    comment = form.get_comment_object(reader)
+    decision = moderation.decide(moderation.Submission.of(form, comment, reader))
     comment.status = decision.status
-    comment.save()  # a purge that fails is logged, never raised (cms/caching.py)
+    comment.submit()  # a purge that fails is logged, never raised (cms/caching.py)
     logger.info("Comment %s on %s is %s: %s", comment.pk, slug, decision.status, decision.reason)
-    wants_email = form.cleaned_data["notify_replies"] or form.cleaned_data["notify_article"]
     subscriptions.subscribe(
         comment,
         replies=form.cleaned_data["notify_replies"],
         article=form.cleaned_data["notify_article"],
-        browser_confirmed_address=confirmed_email,
+        browser_confirmed_address=reader.confirmed_email,
     )
-
     if comment.status == Comment.Status.PENDING:
-        moderation.notify_moderators(comment)
+        notify_moderators(comment)
+    _thank(request, comment, form)
+
+    response = HttpResponseRedirect(location_of(comment), status=303)
+    reader.remember_comment(response, comment.pk)
+    if form.cleaned_data.get("save_details"):
+        reader.save_details(response, form.cleaned_data)
+    else:
+        reader.forget_details(response)
+    return response
+
+
+def _posting_too_fast(request, article, form):
+    """The article page with the reader's text kept, asking them to wait (429)."""
+    form.is_valid()  # keeps the text; the errors are not the point here
+    form.errors.clear()
+    form.add_error(
+        None,
+        "You have posted several comments in a short time. "
+        "Please wait a minute and send this one again: your text is still here.",
+    )
+    return _article_page(request, article, form, status=429)
+
+
+def _thank(request, comment, form):
+    """The confirmation the reader sees above the thread once the comment is saved."""
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, "Thank you: your comment is published.")
     else:
         # Spam gets the same answer as a held comment: a bot learns nothing.
         messages.success(request, "Thank you: your comment is awaiting moderation.")
-    if wants_email:
+    if form.cleaned_data["notify_replies"] or form.cleaned_data["notify_article"]:
         # The same words whether or not the address is subscribed or confirmed already.
         messages.info(
             request,
             "If this address has not confirmed our emails yet, "
             "we have sent it a link to confirm them.",
         )
-    response = HttpResponseRedirect(location_of(comment), status=303)
-    remember_own_comment(request, response, comment.pk)
-    if form.cleaned_data.get("save_details"):
-        save_author_details(response, form.cleaned_data)
-    else:
-        forget_author_details(request, response)
-    return response
 
 
 def _messages_above(location):
@@ -169,7 +158,7 @@ def _own_recent_comment(request, pk):
         pk=pk,
         article__in=Article.objects.published(),
     )
-    if not can_change(request, comment):
+    if not can_change(Reader.from_request(request), comment):
         raise PermissionDenied(
             "A comment can only be changed from the browser that posted it, "
             f"within {settings.COMMENTS_EDIT_MINUTES} minutes of posting it."
@@ -242,7 +231,7 @@ def edit_comment(request, pk):
         comment = form.save(commit=False)
         decision = status_after_edit(comment)
         comment.status = decision.status
-        comment.save()
+        comment.save_edit()
         logger.info("Comment %s edited by its author: %s, %s", pk, decision.status, decision.reason)
         if comment.status == Comment.Status.APPROVED:
             messages.success(request, "Your comment is updated.")
@@ -250,7 +239,7 @@ def edit_comment(request, pk):
             # Spam gets the same answer as a held comment: a bot learns nothing.
             messages.success(request, "Your comment is updated and awaiting moderation.")
             if was_approved and comment.status == Comment.Status.PENDING:
-                moderation.notify_moderators(comment)
+                notify_moderators(comment)
         return HttpResponseRedirect(_messages_above(location_of(comment)), status=303)
     context = {
         "comment": comment,

@@ -66,7 +66,8 @@ def article(make_article):
 
 @pytest.fixture
 def make_comment(db):
-    """Save a comment straight to the database (approved unless told otherwise)."""
+    """Save a comment as a posted one is saved, without the form (approved unless told
+    otherwise): Comment.submit(), so an approved one changes readers' pages."""
 
     def make(article, *, parent=None, status=Comment.Status.APPROVED, **fields):
         fields.setdefault("name", f"Reader {next(_numbers)}")
@@ -80,7 +81,7 @@ def make_comment(db):
             status=status,
             **fields,
         )
-        comment.save()
+        comment.submit()
         return comment
 
     return make

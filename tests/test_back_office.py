@@ -11,8 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
-from comments.models import Comment
-from comments.reports import Report
+from comments.models import Comment, Report
 
 pytestmark = pytest.mark.django_db
 

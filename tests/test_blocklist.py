@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from comments.blocklist import BlockedSender, is_blocked
-from comments.models import Comment
+from comments.blocklist import is_blocked
+from comments.models import BlockedSender, Comment
 
 
 def block(kind, value, **fields):

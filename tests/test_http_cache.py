@@ -152,7 +152,7 @@ def test_an_edited_comment_shows_its_new_text_at_once(article, make_comment, rea
     comment = make_comment(article, body="First wording")
     assert "First wording" in page_of(reader, article)
     comment.body = "Second wording"
-    comment.save()
+    comment.save_edit()
     page = page_of(reader, article)
     assert "Second wording" in page and "First wording" not in page
 

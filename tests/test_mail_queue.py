@@ -10,9 +10,8 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from comments.mail import OutgoingEmail, queue_email
-from comments.models import Comment
-from comments.subscriptions import Subscription
+from comments.mail import queue_email
+from comments.models import Comment, OutgoingEmail, Subscription
 from tests.mail_server import body_of, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comments.models import Comment
-from comments.moderation import notify_moderators
+from comments.notifications import notify_moderators
 from tests.text import visible_text
 
 CHANGELIST = "/admin/comments/comment/"

@@ -8,8 +8,7 @@ from django.core import mail, signing
 
 from comments import moderation
 from comments.forms import make_form_token, read_form_token
-from comments.mail import OutgoingEmail
-from comments.models import Comment
+from comments.models import Comment, OutgoingEmail
 from comments.readers import OWN_COMMENTS_COOKIE, OWN_COMMENTS_SALT
 
 

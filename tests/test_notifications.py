@@ -15,9 +15,7 @@ from django.test import Client
 
 from comments import subscriptions
 from comments.forms import make_form_token
-from comments.mail import OutgoingEmail
-from comments.models import Comment
-from comments.subscriptions import Subscription
+from comments.models import Comment, OutgoingEmail, Subscription
 
 LINK = re.compile(r"https?://\S+")
 

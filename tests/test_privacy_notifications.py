@@ -5,10 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from comments.mail import OutgoingEmail, queue_email
+from comments.mail import queue_email
+from comments.models import OutgoingEmail, Report, Subscription
 from comments.privacy import clear_old_ip_addresses, erase_commenter_data, export_commenter_data
-from comments.reports import Report
-from comments.subscriptions import Subscription
 
 
 def _data_of_ada(article, make_comment):

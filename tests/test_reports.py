@@ -5,8 +5,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from comments.models import Comment
-from comments.reports import Report
+from comments.models import Comment, Report
 
 
 def report(comment, ip="198.51.100.1", client=None, **data):

@@ -164,7 +164,7 @@ def test_comment_changes_show_at_once(stack, article, make_comment):
 
     cached_page(stack, "/sleep-and-health/")
     pending.body = "Edited by a moderator"
-    pending.save()
+    pending.save_edit()
     assert "Edited by a moderator" in read(stack, "/sleep-and-health/")[2]
 
     cached_page(stack, "/sleep-and-health/")

@@ -17,7 +17,7 @@ from ..forms import CommentForm, comment_id_from
 from ..markup import quote_of
 from ..models import Comment
 from ..moderation import comments_are_open
-from ..readers import own_comment_ids, saved_author_details
+from ..readers import Reader
 from ..threads import comment_thread
 
 register = template.Library()
@@ -44,20 +44,21 @@ def comment_section(context, article):
     under a hidden one, or no comment at all) leaves the form where it always is.
     """
     request = context["request"]
+    reader = Reader.from_request(request)
     page_parameter = request.GET.get("cpage")
     is_open = comments_are_open(article)
     if is_open and settings.COMMENTS_CLOSE_AFTER_DAYS and article.first_published_at:
         # Comments close by themselves: a shared copy of this page must not outlive that.
         days = timedelta(days=settings.COMMENTS_CLOSE_AFTER_DAYS)
         valid_until(request, article.first_published_at + days)
-    html = thread_html(request, article, page_parameter, is_open)
+    html = thread_html(reader, article, page_parameter, is_open)
     form = context.get("comment_form")
     reply = None
     if is_open:
         wanted = request.GET.get("replyto", "") if form is None else form["replyto"].value()
         reply = _reply_slot(html, article, comment_id_from(wanted or ""))
     if is_open and form is None:
-        initial = saved_author_details(request)
+        initial = dict(reader.saved_details)
         initial["save_details"] = bool(initial)
         if reply:
             initial["replyto"] = reply.comment.pk
@@ -116,9 +117,9 @@ def _reply_slot(html, article, comment_id):
     return ReplySlot(comment, html[:cut], html[cut:])
 
 
-def render_thread(request, article, page_parameter, comments_open):
+def render_thread(reader, article, page_parameter, comments_open):
     """The thread's HTML as this reader sees it, and the page of comments it shows."""
-    page, approved_count = comment_thread(request, article, page_parameter)
+    page, approved_count = comment_thread(reader, article, page_parameter)
     html = render_to_string(
         THREAD_TEMPLATE,
         {
@@ -128,14 +129,14 @@ def render_thread(request, article, page_parameter, comments_open):
             "approved_count": approved_count,
             "comments_open": comments_open,
             # The author may edit or delete their own comment for a while (comments/editing.py).
-            "own_comment_ids": own_comment_ids(request),
+            "own_comment_ids": reader.own_comment_ids,
             "editable_since": editable_since(),
         },
     )
     return INDENTATION.sub("\n", html), page
 
 
-def thread_html(request, article, page_parameter, comments_open):
+def thread_html(reader, article, page_parameter, comments_open):
     """The thread's HTML: from the fragment cache, unless it holds this reader's own comments.
 
     The key names everything the thread shows: the article, its published
@@ -143,17 +144,17 @@ def thread_html(request, article, page_parameter, comments_open):
     by every change readers see), whether comments are open (the Reply links)
     and the page. A page number that is not a plain one is rendered, not cached.
     """
-    if own_comment_ids(request) or not (
+    if reader.own_comment_ids or not (
         page_parameter in (None, "") or PAGE_NUMBER.fullmatch(page_parameter)
     ):
         # A reader who has posted sees their pending comments and Edit links.
-        return render_thread(request, article, page_parameter, comments_open)[0]
+        return render_thread(reader, article, page_parameter, comments_open)[0]
     key = (
         f"comments:thread:{article.pk}:{article.published_version_id}:"
         f"{article.page_stamp}:{int(comments_open)}:{page_parameter or 1}"
     )
     return cached_fragment(
-        key, lambda: render_thread(request, article, page_parameter, comments_open)[0]
+        key, lambda: render_thread(reader, article, page_parameter, comments_open)[0]
     )
 
 

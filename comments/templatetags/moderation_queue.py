@@ -3,8 +3,7 @@
 from django import template
 from django.db.models import Exists, OuterRef
 
-from comments.models import Comment
-from comments.reports import Report
+from comments.models import Comment, Report
 
 register = template.Library()
 

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core import signing
 from playwright.sync_api import expect
 
-from comments.models import Comment
-from comments.subscriptions import CONFIRM_SALT, Subscription
+from comments.models import Comment, Subscription
+from comments.subscriptions import CONFIRM_SALT
 
 from .conftest import BLOCKING_IMPACTS, SCREENSHOT_WIDTHS, assert_no_serious_violations
 

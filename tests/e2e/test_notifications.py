@@ -10,8 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from comments.models import Comment
-from comments.subscriptions import Subscription
+from comments.models import Comment, Subscription
 from tests.mail_server import body_of, run_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -1,14 +1,11 @@
-"""Admin pages for what surrounds the comments: outgoing emails, subscriptions, reports
-and the block list. Imported by comments/admin.py, which registers the Comment queue.
-"""
+"""Admin lists for what surrounds the comments: outgoing emails, subscriptions, reports
+and the block list."""
 
 from django.contrib import admin, messages
 from django.utils.text import Truncator
 
-from .blocklist import BlockedSender
-from .mail import OutgoingEmail
-from .reports import Report
-from .subscriptions import Subscription
+from ..mail import send_again
+from ..models import BlockedSender, OutgoingEmail, Report, Subscription
 
 
 @admin.register(OutgoingEmail)
@@ -36,7 +33,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def send_again(self, request, queryset):
         failed = list(queryset.filter(status=OutgoingEmail.Status.FAILED))
         for email in failed:
-            email.queue_again()
+            send_again(email)
         self.message_user(request, f"{len(failed)} failed email(s) queued again.", messages.SUCCESS)
 
 

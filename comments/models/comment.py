@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleVersion
 
-from .avatars import avatar_colour, initials
-from .markup import render_comment
+from ..avatars import avatar_colour, initials
+from ..markup import render_comment
+from ..signals import comment_published
 
 # A thread is walked in SQL, never by one query per level: a chain of replies is user
 # data and may be long. The bound only protects against a cycle written into the
@@ -92,13 +93,6 @@ class CommentQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
-
-    def visible_to(self, own_ids=()):
-        """Approved comments, plus the reader's own pending ones (ids from their signed cookie)."""
-        condition = Q(status=Comment.Status.APPROVED)
-        if own_ids:
-            condition |= Q(status=Comment.Status.PENDING, pk__in=list(own_ids))
-        return self.filter(condition)
 
     def for_display(self):
         """Only the columns a public page prints: never the email, IP address or user agent."""
@@ -230,34 +224,30 @@ class Comment(models.Model):
         return f"{self.name} on {self.article}"
 
     def save(self, *args, **kwargs):
+        """Save the comment with its derived fields (render) and its depth in the thread.
+
+        Saving changes nothing readers see by itself: the verbs below (submit, set_status,
+        hold, save_edit, reply_as_staff) say what the change means to readers' pages and
+        to subscribers, so that whoever reads a verb sees its effects.
+        """
         self.render()
         if self.parent_id:
             if self._state.adding:
                 self.reply_to(self.parent)
             else:
                 self.depth = min(self.parent.depth + 1, settings.COMMENTS_MAX_DEPTH)
-        is_new = self.pk is None
-        previous_status = (
-            None
-            if is_new
-            else Comment.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-        )
         super().save(*args, **kwargs)
-        # Readers see approved comments only. A new comment that is not approved changes
-        # nothing they see, so a flood of spam or held comments leaves their pages cached;
-        # any other save (an approval, an edit, a removal) refreshes the article's pages.
-        if self.status == self.Status.APPROVED or not is_new:
-            Article.objects.filter(pk=self.article_id).expire_pages()
-        if self.status == self.Status.APPROVED and previous_status != self.Status.APPROVED:
-            # Subscribers hear of every newly published comment: a moderator's approval, a
-            # trusted reader's post, a staff reply. Queued once the decision is committed.
-            comment_id, was_held = self.pk, previous_status == self.Status.PENDING
-            transaction.on_commit(
-                lambda: subscriptions.comment_published(comment_id, was_held=was_held)
-            )
+        self._status_in_database = self.status
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        # What readers saw before a change of status: no second query to find it out.
+        comment._status_in_database = comment.__dict__.get("status")
+        return comment
 
     def render(self):
         """Fill in what is derived from the typed fields: the sanitised HTML of the text and
@@ -276,7 +266,7 @@ class Comment(models.Model):
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        Article.objects.filter(pk=self.article_id).expire_pages()
+        self.expire_pages()
         return result
 
     def get_admin_url(self):
@@ -290,17 +280,52 @@ class Comment(models.Model):
     def is_approved(self):
         return self.status == self.Status.APPROVED
 
-    @property
-    def is_pending(self):
-        return self.status == self.Status.PENDING
+    def expire_pages(self):
+        """The article's pages show this comment's change: they render afresh (page stamp)
+        and leave the shared cache."""
+        Article.objects.filter(pk=self.article_id).expire_pages()
+
+    def _save_status_change(self):
+        """Save a change of status and its effects on readers' pages and on subscribers:
+        a comment newly approved is announced (signals.comment_published, heard by
+        comments/notifications.py) once the change is committed."""
+        was = getattr(self, "_status_in_database", None)
+        with transaction.atomic():
+            self.save()
+            if self.status == self.Status.APPROVED or was == self.Status.APPROVED:
+                self.expire_pages()
+            if self.status == self.Status.APPROVED and was != self.Status.APPROVED:
+                self._announce_after_commit(was_held=was == self.Status.PENDING)
+
+    def _announce_after_commit(self, *, was_held):
+        comment_id = self.pk
+        transaction.on_commit(
+            lambda: comment_published.send(Comment, comment_id=comment_id, was_held=was_held)
+        )
+
+    def submit(self):
+        """Save a new comment with the status it was given (by the moderation policy, or
+        approved as a staff reply). Readers' pages change only when it is approved: a flood
+        of spam or held comments leaves them cached. Subscribers hear of an approved one."""
+        with transaction.atomic():
+            self.save()
+            if self.status == self.Status.APPROVED:
+                self.expire_pages()
+                self._announce_after_commit(was_held=False)
+
+    def save_edit(self):
+        """Save a change to a comment that is there already (its author's new text, a
+        moderator's correction): readers' pages show it."""
+        with transaction.atomic():
+            self.save()
+            self.expire_pages()
 
     def set_status(self, status, by=None):
-        """Record a moderation decision (who and when) and save it."""
+        """Record a moderation decision (who and when) and save it, with its effects."""
         self.status = status
         self.moderated_at = timezone.now()
         self.moderated_by = by
-        with transaction.atomic():
-            self.save()
+        self._save_status_change()
 
     def approve(self, by=None):
         self.set_status(self.Status.APPROVED, by)
@@ -313,6 +338,35 @@ class Comment(models.Model):
 
     def restore(self, by=None):
         self.set_status(self.Status.PENDING, by)
+
+    def hold(self):
+        """Take the comment off readers' pages until a moderator decides (after readers'
+        reports): no moderator decided this, so the moderation record stays as it was."""
+        self.status = self.Status.PENDING
+        self._save_status_change()
+
+    def reply_as_staff(self, *, by, name, body):
+        """Publish a staff reply to this comment, signed ``name``, approving this comment (and
+        any hidden parent) first, so the reply never hangs under a comment readers cannot
+        see. Returns (the reply, the comments newly approved on the way)."""
+        with transaction.atomic():
+            newly_approved = self.approve_with_parents(by=by)
+            now = timezone.now()
+            reply = Comment(
+                article=self.article,
+                article_version_id=self.article.published_version_id,
+                name=name,
+                email=by.email or settings.DEFAULT_FROM_EMAIL,
+                body=body,
+                is_staff_reply=True,
+                status=self.Status.APPROVED,
+                moderated_by=by,
+                moderated_at=now,
+                created_at=now,
+            )
+            reply.reply_to(self)
+            reply.submit()
+        return reply, newly_approved
 
     def attach_within_depth_limit(self):
         """A new reply to a comment at the deepest level (COMMENTS_MAX_DEPTH) becomes a reply
@@ -390,11 +444,3 @@ class Comment(models.Model):
         for each in changed:
             each.approve(by=by)
         return changed
-
-
-# The comments app's other models live beside the code that uses them.
-from . import subscriptions  # noqa: E402
-from .blocklist import BlockedSender  # noqa: E402, F401
-from .mail import OutgoingEmail  # noqa: E402, F401
-from .reports import Report  # noqa: E402, F401
-from .subscriptions import Subscription  # noqa: E402, F401

@@ -1,0 +1,23 @@
+"""The moderation queue in Django's admin, and the lists around it.
+
+The Comment changelist opens on the pending comments, newest first. Bulk
+actions and the one-click buttons on the change page call the model's own
+approve/mark_spam/remove/restore, so every decision records who made it and when;
+each is also written to the comment's History (Django's LogEntry), whoever decided it
+and however (a row's button, a bulk action, the change page, a staff reply).
+The queue's rows carry Approve and Spam buttons that post, with the changelist form's
+CSRF token, to the same one-comment view as the change page's buttons, and come back to
+the same filtered page of the queue.
+A reply is never published under a parent readers cannot see: approving it
+approves the parents too, after the moderator has confirmed that.
+
+The package: comment_admin.py (the queue's ModelAdmin), columns.py (what it shows),
+filters.py, changelist.py (History entries, the way back to the queue), privacy.py
+(its export and erasure actions), lists.py (outgoing emails, subscriptions, reports,
+the block list).
+"""
+
+from . import lists  # noqa: F401 (registers the lists around the queue)
+from .comment_admin import CommentAdmin
+
+__all__ = ["CommentAdmin"]

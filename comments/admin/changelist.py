@@ -1,0 +1,79 @@
+"""The queue's changelist and what every moderation decision writes down: its History entry,
+the way back to the same filtered page, and the note on replies it hides."""
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.views.main import ChangeList
+from django.http import QueryDict
+from django.urls import reverse
+
+from ..models import Comment
+
+
+class QueueChangeList(ChangeList):
+    """The queue's changelist: each comment shown knows the queue's filters, so that its
+    row's links and buttons come back to this same page (status, article, search, page)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        may_decide = self.model_admin.has_change_permission(request)
+        for comment in self.result_list:
+            comment.queue_filters = self.preserved_filters
+            comment.may_decide = may_decide
+
+
+# What each one-comment decision writes in the comment's History.
+DECISIONS = {
+    "approve": "Approved.",
+    "spam": "Marked as spam.",
+    "remove": "Removed.",
+    "restore": "Sent back to pending.",
+}
+
+
+def log_decision(request, comments, message):
+    """Write a moderation decision into the History of each comment (one INSERT for all):
+    Django's LogEntry keeps who (request.user) and when."""
+    comments = list(comments)
+    if comments:
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk, queryset=comments, action_flag=CHANGE, change_message=message
+        )
+
+
+def log_approvals(request, approved, how):
+    """History for approve_with_parents(): the comment chosen, and each parent it took along."""
+    if not approved:
+        return
+    *parents, last = approved
+    log_decision(request, [last], f"Approved ({how}).")
+    for parent in parents:
+        log_decision(
+            request, [parent], f"Approved ({how}), with the reply #{last.pk} that answers it."
+        )
+
+
+def queue_url(filters):
+    """The queue's address with the filters it was showing (only our own changelist's)."""
+    changelist = reverse("admin:comments_comment_changelist")
+    if not filters:
+        return changelist
+    # Parsed and encoded again: whatever was sent stays a query string of our own page.
+    return f"{changelist}?{QueryDict(filters).urlencode()}"
+
+
+ACTION_OF = {
+    Comment.Status.SPAM: "spam",
+    Comment.Status.REMOVED: "remove",
+    Comment.Status.PENDING: "restore",
+}
+
+
+def replies_hidden_note(replies):
+    """What becomes of the approved replies under comments that readers no longer see."""
+    if not replies:
+        return ""
+    return (
+        f" {replies} approved repl{'ies' if replies != 1 else 'y'} below "
+        f"{'are' if replies != 1 else 'is'} hidden from readers too (from the page, the count "
+        "and the feed) until the comment answered is approved again."
+    )

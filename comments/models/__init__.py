@@ -1,0 +1,22 @@
+"""The comments app's models and querysets, and nothing else: the behaviour that uses them
+(the moderation policy, notifications, reports, the block list, mail) lives in the app's
+modules above them."""
+
+from .block import BlockedSender
+from .comment import LONGEST_CHAIN, Comment, CommentQuerySet, hidden_subtrees_sql, shown_condition
+from .outgoing_email import OutgoingEmail
+from .report import Report
+from .subscription import Subscription, normalise
+
+__all__ = [
+    "LONGEST_CHAIN",
+    "BlockedSender",
+    "Comment",
+    "CommentQuerySet",
+    "OutgoingEmail",
+    "Report",
+    "Subscription",
+    "hidden_subtrees_sql",
+    "normalise",
+    "shown_condition",
+]
