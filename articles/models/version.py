@@ -99,10 +99,6 @@ class ArticleVersion(models.Model):
         """How long the body takes to read, in whole minutes (at least one)."""
         return reading_minutes(self.body_html)
 
-    @property
-    def is_published(self):
-        return self.published_at is not None
-
     SEARCH_CONFIG = "english"
 
     @classmethod
