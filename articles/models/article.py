@@ -7,7 +7,6 @@ Article are its queryset (article_queryset.py) and the medical reviews (review.p
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.db.models.signals import post_save
@@ -153,27 +152,18 @@ class Article(models.Model):
         a dict of ``review`` and ``review_is_current`` (review_status) and ``corrections``
         (corrections_up_to).
 
-        For the published version it is kept in the shared cache under the page
-        stamp, which every signed review bumps (expire_pages): a page rendered
-        for one reader around the cached thread then costs no query more. Otherwise
-        two queries, once per article object and version.
+        Two queries, once per article object and version: the page asks twice (its head
+        and its body). A page served from the fragment cache, which holds what this
+        returns, does not ask at all.
         """
         memo = self.__dict__.setdefault("_reader_trust", {})
-        if version.pk in memo:
-            return memo[version.pk]
-        key = None
-        if version.pk == self.published_version_id:
-            key = f"articles:reader-trust:{self.pk}:{version.pk}:{self.page_stamp}"
-            memo[version.pk] = cache.get(key)
-        if memo.get(version.pk) is None:
+        if version.pk not in memo:
             review, current = self.review_status(version)
             memo[version.pk] = {
                 "review": review,
                 "review_is_current": current,
                 "corrections": self.corrections_up_to(version),
             }
-            if key:
-                cache.set(key, memo[version.pk], settings.PAGE_CACHE_SECONDS)
         return memo[version.pk]
 
     def review_status(self, version=None):
