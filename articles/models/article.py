@@ -75,7 +75,8 @@ class Article(models.Model):
         default=12,
         help_text="How long after its last medical review the article is due for another.",
     )
-    # Bumped whenever what readers see of the comments changes, so cached threads expire.
+    # Bumped by expire_pages() whenever what readers see on the page changes (a comment, a
+    # review, a profile), so the cached fragments and threads keyed by it expire.
     page_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
