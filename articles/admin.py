@@ -2,48 +2,31 @@
 
 The change form edits a new version, starting from the latest one: "Save
 draft" adds it, "Save and publish" adds and publishes it (at "Publish at" if
-set). Old versions are never changed. The version history, the comparison of
-any two versions and "revert" (after a confirmation page, as Django's delete
-asks) are admin views of their own, and a save from a stale base shows a
-conflict page (409) instead of overwriting a colleague. Beside the text, the
-editor shows a preview of the unsaved Markdown as readers will see it: the
-"Preview" button posts the form to a preview view shown in a frame.
+set). Old versions are never changed. A save from a stale base shows a
+conflict page (409) instead of overwriting a colleague.
 
-Medical reviewers (the "Medical reviewers" group) have a queue of versions
-awaiting review and sign a review of one exact version (approve, or send back
-with a note) on its review page; the review schedule lists the articles due
-for their next review.
+ArticleAdmin's other pages come from two mixins it inherits. The version
+history, the comparison of any two versions, "revert" (after a confirmation
+page, as Django's delete asks) and the preview of the unsaved Markdown beside
+the editor are in articles/version_admin.py. Medical reviewers (the "Medical
+reviewers" group) have a queue of versions awaiting review and sign a review
+of one exact version (approve, or send back with a note) on its review page;
+the review schedule lists the articles due for their next review: those are
+in articles/review_admin.py.
 """
 
 import copy
 
-from csp.constants import SELF
-from csp.decorators import csp_replace
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_http_methods
 
-from .diff import has_changes, word_diff
-from .forms import (
-    MARKER_RUN,
-    MAX_BODY_CHARACTERS,
-    MAX_NESTING,
-    ArticleVersionForm,
-    nesting_depth,
-)
-from .markup import render_markdown
+from .forms import ArticleVersionForm
 from .models import (
     Article,
     ArticleVersion,
@@ -53,6 +36,8 @@ from .models import (
     ReviewerProfile,
     VersionConflict,
 )
+from .review_admin import MedicalReviewViewsMixin
+from .version_admin import VersionViewsMixin, compare_versions
 
 REVIEW_LABELS = {
     None: "Awaits review",
@@ -61,20 +46,8 @@ REVIEW_LABELS = {
 }
 
 
-def compare_versions(old, new):
-    """The word-level differences between two versions: (label, HTML, changed) per part."""
-    return [
-        (
-            label,
-            word_diff(getattr(old, name), getattr(new, name)),
-            has_changes(getattr(old, name), getattr(new, name)),
-        )
-        for label, name in (("Title", "title"), ("Summary", "summary"), ("Body", "body"))
-    ]
-
-
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin):
     form = ArticleVersionForm
     list_display = (
         "title",
@@ -278,57 +251,6 @@ class ArticleAdmin(admin.ModelAdmin):
         response.status_code = 409
         return response
 
-    # Version history, comparison and revert.
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                "<path:object_id>/versions/",
-                self.admin_site.admin_view(self.versions_view),
-                name="{}_{}_versions".format(*info),
-            ),
-            path(
-                "<path:object_id>/compare/",
-                self.admin_site.admin_view(self.compare_view),
-                name="{}_{}_compare".format(*info),
-            ),
-            path(
-                "<path:object_id>/revert/<int:number>/",
-                self.admin_site.admin_view(self.revert_view),
-                name="{}_{}_revert".format(*info),
-            ),
-            path(
-                "preview/",
-                self.admin_site.admin_view(self.text_preview_view),
-                name="{}_{}_text_preview".format(*info),
-            ),
-            path(
-                "<path:object_id>/review/<int:number>/",
-                self.admin_site.admin_view(self.review_view),
-                name="{}_{}_review".format(*info),
-            ),
-            path(
-                "review-queue/",
-                self.admin_site.admin_view(self.review_queue_view),
-                name="{}_{}_review_queue".format(*info),
-            ),
-            path(
-                "review-schedule/",
-                self.admin_site.admin_view(self.review_schedule_view),
-                name="{}_{}_review_schedule".format(*info),
-            ),
-            *super().get_urls(),
-        ]
-
-    def _article_to_view(self, request, object_id):
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404("No such article.")
-        if not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
-        return article
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, unquote(object_id))
         if (
@@ -356,262 +278,6 @@ class ArticleAdmin(admin.ModelAdmin):
                 **(extra_context or {}),
             }
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def _context(self, request, article, title, **extra):
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": article,
-            "title": title,
-            "subtitle": str(article),
-            "has_change_permission": self.has_change_permission(request, article),
-            **extra,
-        }
-
-    def versions_view(self, request, object_id):
-        """Every version of the article, newest first, with preview, compare and revert."""
-        article = self._article_to_view(request, object_id)
-        versions = list(article.versions.select_related("author").order_by("-number"))
-        context = self._context(
-            request,
-            article,
-            "Version history",
-            versions=versions,
-            newest=versions[0] if versions else None,
-            oldest=versions[-1] if versions else None,
-        )
-        return TemplateResponse(request, "admin/articles/article/versions.html", context)
-
-    def compare_view(self, request, object_id):
-        """Word-level differences between two versions: ?from=N&to=M (default: the last two)."""
-        article = self._article_to_view(request, object_id)
-        versions = list(article.versions.select_related("author").order_by("-number"))
-        by_number = {version.number: version for version in versions}
-        newest = versions[0] if versions else None
-        try:
-            new = by_number[int(request.GET.get("to", newest.number if newest else 0))]
-            default_old = max((n for n in by_number if n < new.number), default=new.number)
-            old = by_number[int(request.GET.get("from", default_old))]
-        except (KeyError, ValueError):
-            raise Http404("No such version of this article.") from None
-        context = self._context(
-            request,
-            article,
-            f"Compare version {old.number} with version {new.number}",
-            versions=versions,
-            old=old,
-            new=new,
-            diffs=compare_versions(old, new),
-        )
-        return TemplateResponse(request, "admin/articles/article/compare.html", context)
-
-    def revert_view(self, request, object_id, number):
-        """Publish a copy of an older version; history is never rewritten. A GET shows
-        what reverting would do and asks to confirm; the confirmation POSTs."""
-        return require_http_methods(["GET", "POST"])(self._revert)(request, object_id, number)
-
-    def _revert(self, request, object_id, number):
-        article = self._article_to_view(request, object_id)
-        if not self.has_change_permission(request, article):
-            raise PermissionDenied
-        version = get_object_or_404(article.versions, number=number)
-        if request.method == "GET" and not settings.REVIEW_REQUIRED_TO_PUBLISH:
-            published = article.published_version
-            latest = article.latest_version()
-            context = self._context(
-                request,
-                article,
-                f"Revert to version {version.number}?",
-                version=version,
-                published=published,
-                new_number=latest.number + 1,
-                diffs=compare_versions(published, version) if published else None,
-            )
-            return TemplateResponse(
-                request, "admin/articles/article/revert_confirmation.html", context
-            )
-        if settings.REVIEW_REQUIRED_TO_PUBLISH:
-            # The copy would be a new version, never reviewed: it may not go live.
-            self.message_user(
-                request,
-                "Reverting publishes a copy of the old version as a new version, and this "
-                "site publishes only versions a medical reviewer has approved "
-                "(REVIEW_REQUIRED_TO_PUBLISH). Save the old text as a draft from the article "
-                "form instead, and publish it once a reviewer has approved it.",
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(
-                reverse("admin:articles_article_versions", args=[article.pk])
-            )
-        copy = article.revert_to(version, author=request.user)
-        self.message_user(
-            request,
-            f"Version {copy.number} is published: a copy of version {version.number}.",
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(reverse("admin:articles_article_versions", args=[article.pk]))
-
-    # The preview beside the text.
-
-    def text_preview_view(self, request):
-        """The editor's text, not saved, rendered as readers would see it, for the frame
-        beside the form. A POST carries the form's title, summary and body; a GET with
-        ?article=<id> shows the latest version, so the frame is filled from the start."""
-        return _framed_by_the_admin(require_http_methods(["GET", "POST"])(self._text_preview))(
-            request
-        )
-
-    def _text_preview(self, request):
-        if request.method == "POST":
-            if not (self.has_change_permission(request) or self.has_add_permission(request)):
-                raise PermissionDenied
-            text = {name: request.POST.get(name, "") for name in ("title", "summary", "body")}
-        else:
-            article = None
-            if request.GET.get("article", "").isdigit():
-                article = self.get_object(request, request.GET["article"])
-            if article is None or not self.has_view_or_change_permission(request, article):
-                raise Http404("No such article.")
-            latest = article.latest_version()
-            text = {name: getattr(latest, name) for name in ("title", "summary", "body")}
-        context = {**text, "body_html": _rendered_or_none(text["body"])}
-        return TemplateResponse(request, "admin/articles/article/text_preview.html", context)
-
-    # Medical review: the queue, the review of one version, the schedule.
-
-    def review_queue_view(self, request):
-        """The versions awaiting a medical reviewer's decision, the longest waiting first."""
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Versions awaiting medical review",
-            "versions": ArticleVersion.objects.awaiting_review(),
-            "may_review": request.user.has_perm("articles.add_medicalreview"),
-        }
-        return TemplateResponse(request, "admin/articles/article/review_queue.html", context)
-
-    def review_schedule_view(self, request):
-        """Live articles whose next medical review is due within 30 days or overdue."""
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Medical reviews due",
-            "articles": Article.objects.review_schedule(),
-        }
-        return TemplateResponse(request, "admin/articles/article/review_schedule.html", context)
-
-    def review_view(self, request, object_id, number):
-        """One version as readers would see it, and the reviewer's signature: approve it,
-        or send it back with a note. Only medical reviewers may sign (add_medicalreview)."""
-        article = self._article_to_view(request, object_id)
-        version = get_object_or_404(article.versions.select_related("author"), number=number)
-        may_sign = request.user.has_perm("articles.add_medicalreview")
-        if request.method == "POST":
-            if not may_sign:
-                raise PermissionDenied("Only medical reviewers sign reviews.")
-            form = MedicalReviewForm(request.POST, version=version, reviewer=request.user)
-            if form.is_valid():
-                review = form.sign()
-                self.message_user(request, _review_message(review), messages.SUCCESS)
-                return HttpResponseRedirect(reverse("admin:articles_article_review_queue"))
-        else:
-            form = MedicalReviewForm(version=version, reviewer=request.user)
-        # What changed since the last version a reviewer approved, to read first.
-        previous = article.versions.filter(number__lt=version.number).order_by("-number").first()
-        last_approved = article.review_status(previous)[0] if previous else None
-        context = self._context(
-            request,
-            article,
-            f"Medical review of version {version.number}",
-            version=version,
-            form=form if may_sign else None,
-            reviews=list(version.reviews.select_related("reviewer")),
-            last_approved=last_approved,
-            diffs=compare_versions(last_approved.version, version) if last_approved else None,
-        )
-        return TemplateResponse(request, "admin/articles/article/review.html", context)
-
-
-def _framed_by_the_admin(view):
-    """The preview is shown in a frame of the admin's own page, and only there."""
-    return xframe_options_sameorigin(csp_replace({"frame-ancestors": [SELF]})(view))
-
-
-def _rendered_or_none(body):
-    """The body rendered as the article page renders it, or None for a text the form
-    refuses (too long, nested too deep): the form says why on saving, and the preview
-    does not spend the server's time on it."""
-    if len(body) > MAX_BODY_CHARACTERS:
-        return None
-    if nesting_depth(body) > MAX_NESTING or MARKER_RUN.search(body):
-        return None
-    return render_markdown(body)
-
-
-def _review_message(review):
-    number = review.version.number
-    if review.is_approval:
-        published = review.version.article.published_version_id == review.version_id
-        readers = " Readers now see the review line." if published else ""
-        return f"You approved version {number}.{readers}"
-    return f"You sent version {number} back to the editors with your note."
-
-
-class MedicalReviewForm(forms.Form):
-    """A reviewer's signature on one version: credentials (kept on their profile), a note."""
-
-    credentials = forms.CharField(
-        max_length=150,
-        required=False,
-        help_text="As readers will see them after your name, e.g. “MD, FRCP”. "
-        "Kept for your next reviews.",
-    )
-    note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        required=False,
-        help_text="Required when you send the version back: tell the editors what to change.",
-    )
-
-    def __init__(self, *args, version, reviewer, **kwargs):
-        self.version, self.reviewer = version, reviewer
-        profile = ReviewerProfile.objects.filter(user=reviewer).first()
-        kwargs.setdefault("initial", {"credentials": profile.credentials if profile else ""})
-        super().__init__(*args, **kwargs)
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if "_approve" in self.data:
-            cleaned_data["decision"] = MedicalReview.Decision.APPROVE
-        elif "_send_back" in self.data:
-            cleaned_data["decision"] = MedicalReview.Decision.SEND_BACK
-            if not cleaned_data.get("note", "").strip():
-                self.add_error("note", "Tell the editors what to change before sending it back.")
-        else:
-            raise forms.ValidationError("Choose “Approve” or “Send back”.")
-        if not self.reviewer.get_full_name().strip():
-            raise forms.ValidationError(
-                "Readers see the name you sign with: ask an administrator to add your first "
-                "and last name to your user before you sign a review."
-            )
-        if self.version.author_id and self.version.author_id == self.reviewer.pk:
-            raise forms.ValidationError(
-                "You wrote this version: another medical reviewer must review it."
-            )
-        return cleaned_data
-
-    def sign(self):
-        return MedicalReview.sign(
-            self.version,
-            self.reviewer,
-            self.cleaned_data["decision"],
-            note=self.cleaned_data["note"].strip(),
-            credentials=self.cleaned_data["credentials"].strip(),
-        )
 
 
 @admin.register(MedicalReview)

@@ -1,0 +1,33 @@
+"""Versioned articles: a stable Article and its immutable ArticleVersion snapshots, their
+medical reviews, the people readers see named, dead links and old addresses.
+
+Every name other code imports from ``articles.models`` is imported here. The modules
+depend on each other in one direction, from the bottom: review (MedicalReview, the
+profiles, add_months), article_queryset (ArticleQuerySet), article (Article,
+VersionConflict), then version (ArticleVersion), links (DeadLink) and legacy
+(LegacyAddress, wordpress_post_address), which build on Article.
+"""
+
+from .article import Article, VersionConflict
+from .article_queryset import ArticleQuerySet
+from .legacy import LegacyAddress, LegacyAddressQuerySet, wordpress_post_address
+from .links import DeadLink
+from .review import AuthorProfile, MedicalReview, MedicalReviewQuerySet, ReviewerProfile, add_months
+from .version import ArticleVersion, ArticleVersionQuerySet
+
+__all__ = [
+    "Article",
+    "ArticleQuerySet",
+    "ArticleVersion",
+    "ArticleVersionQuerySet",
+    "AuthorProfile",
+    "DeadLink",
+    "LegacyAddress",
+    "LegacyAddressQuerySet",
+    "MedicalReview",
+    "MedicalReviewQuerySet",
+    "ReviewerProfile",
+    "VersionConflict",
+    "add_months",
+    "wordpress_post_address",
+]

@@ -1,0 +1,364 @@
+"""Article: the stable identity of an article (its address, its schedule, the version
+readers see) and how its versions are added, published, scheduled and reverted.
+
+ArticleVersion (articles/models/version.py) builds on Article: the foreign keys to it are
+string references, and Article reaches its versions through ``self.versions``. Below
+Article are its queryset (article_queryset.py) and the medical reviews (review.py).
+"""
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+
+from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit
+
+from .article_queryset import ArticleQuerySet
+from .review import AuthorProfile, MedicalReview, ReviewerProfile, add_months
+
+# The heavy columns of a version, left out where only its number and dates are shown.
+VERSION_TEXT = ("version__summary", "version__body", "version__body_html")
+
+
+class VersionConflict(Exception):
+    """Raised when a version is saved from a base that is no longer the newest version."""
+
+    def __init__(self, article, base_number, latest):
+        self.article, self.base_number, self.latest = article, base_number, latest
+        super().__init__(
+            f"{article.slug}: edited from version {base_number}, "
+            f"but version {latest.number if latest else 0} is newer"
+        )
+
+
+class Article(models.Model):
+    """The stable identity of an article: its URL, its schedule and the version readers see.
+
+    Editing never changes an Article's content; it adds an ArticleVersion.
+    Publishing points ``published_version`` at one of them.
+    """
+
+    slug = models.SlugField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    published_version = models.ForeignKey(
+        "ArticleVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The version readers see.",
+    )
+    publish_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Readers see the published version from this time on. Empty: not published.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # An update of a live article, waiting for its time: readers keep published_version
+    # until scheduled_at, when the first reader's request publishes it (promote_if_due).
+    scheduled_version = models.ForeignKey(
+        "ArticleVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    scheduled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    comments_open = models.BooleanField(default=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        "medical review interval (months)",
+        default=12,
+        help_text="How long after its last medical review the article is due for another.",
+    )
+    # Bumped by expire_pages() whenever what readers see on the page changes (a comment, a
+    # review, a profile), so the cached fragments and threads keyed by it expire.
+    page_stamp = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+
+    def __str__(self):
+        version = self.published_version
+        return version.title if version else self.slug
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Every saved change of an article (published, scheduled, unpublished, a new slug,
+        # comments closed) shows on its pages and in the lists of articles.
+        purge_after_commit(article_key(self.pk), ARTICLE_LISTS)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        key = article_key(self.pk)
+        result = super().delete(*args, **kwargs)
+        purge_after_commit(key, ARTICLE_LISTS)
+        return result
+
+    @property
+    def is_live(self):
+        """True when readers can see the article right now."""
+        return bool(
+            self.published_version_id and self.publish_at and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def was_updated(self):
+        """True when a later version replaced the first one readers saw."""
+        version = self.published_version
+        return bool(
+            version
+            and version.published_at
+            and self.first_published_at
+            and version.published_at > self.first_published_at
+        )
+
+    def versions_with_other_words(self, among):
+        """The versions among the ids ``among`` whose words (title, summary and body) differ
+        from the published version's, as {id: number}. A comment written about one of them
+        was written about an earlier text; a version with the same words (a note-only
+        update, a revert) is not one. One query."""
+        version = self.published_version
+        if version is None or not among:
+            return {}
+        other_words = self.versions.filter(pk__in=list(among)).exclude(
+            title=version.title, summary=version.summary, body=version.body
+        )
+        return dict(other_words.values_list("pk", "number"))
+
+    def latest_version(self):
+        return self.versions.order_by("-number").first()
+
+    def expire_pages(self):
+        """Readers' cached pages of this article render afresh (ArticleQuerySet.expire_pages)."""
+        Article.objects.filter(pk=self.pk).expire_pages()
+
+    def next_review_due_on(self):
+        """The day the next medical review is due: the last approval (``last_reviewed_at``,
+        from with_last_review) or else the first publication, plus the review interval."""
+        start = getattr(self, "last_reviewed_at", None) or self.first_published_at
+        start = timezone.localdate(start) if start else timezone.localdate()
+        return add_months(start, self.review_interval_months)
+
+    def reader_trust(self, version):
+        """What the page showing ``version`` tells readers of its review and corrections:
+        a dict of ``review`` and ``review_is_current`` (review_status) and ``corrections``
+        (corrections_up_to).
+
+        Two queries, once per article object and version: the page asks twice (its head
+        and its body). A page served from the fragment cache, which holds what this
+        returns, does not ask at all.
+        """
+        memo = self.__dict__.setdefault("_reader_trust", {})
+        if version.pk not in memo:
+            review, current = self.review_status(version)
+            memo[version.pk] = {
+                "review": review,
+                "review_is_current": current,
+                "corrections": self.corrections_up_to(version),
+            }
+        return memo[version.pk]
+
+    def review_status(self, version=None):
+        """What readers are told of the medical review of ``version`` (default: the published one).
+
+        Returns ``(review, current)``: the approving review of the newest version, up
+        to ``version``, whose latest review approved it, and whether that is ``version``
+        itself. ``(None, False)`` when there is none. One query.
+        """
+        version = version or self.published_version
+        if version is None:
+            return None, False
+        reviews = MedicalReview.objects.filter(
+            version__article=self, version__number__lte=version.number
+        ).order_by("-version__number", "-created_at", "-pk")
+        decided = set()
+        # The version's number and dates, not its text: only those are shown of it.
+        reviews = reviews.select_related("version", "reviewer__reviewer_profile")
+        for review in reviews.defer(*VERSION_TEXT):
+            if review.version_id in decided:
+                continue  # an older decision, replaced by the one already seen
+            decided.add(review.version_id)
+            if review.is_approval:
+                return review, review.version_id == version.pk
+        return None, False
+
+    def corrections_up_to(self, version=None, now=None):
+        """The corrections shown with ``version`` (default: the published one), newest first:
+        versions marked as correcting an error, published by ``now``, up to ``version``
+        (``version`` itself counts even before it is published, for the preview). One query."""
+        version = version or self.published_version
+        if version is None:
+            return []
+        published = models.Q(published_at__isnull=False, published_at__lte=now or timezone.now())
+        return list(
+            self.versions.filter(
+                models.Q(pk=version.pk) | published, is_correction=True, number__lte=version.number
+            )
+            .defer(*(name.split("__")[1] for name in VERSION_TEXT))
+            .order_by("-number")
+        )
+
+    def publishing_refusal(self, version):
+        """Why ``version`` may not be published yet, or "" when it may.
+
+        With REVIEW_REQUIRED_TO_PUBLISH on, only a version whose latest medical
+        review approved it may be published.
+        """
+        if not settings.REVIEW_REQUIRED_TO_PUBLISH or version.approving_review():
+            return ""
+        return (
+            f"Version {version.number} is not published: this site publishes only versions "
+            "a medical reviewer has approved (REVIEW_REQUIRED_TO_PUBLISH), and this version "
+            "has no approving review yet."
+        )
+
+    def add_version(
+        self, *, title, summary, body, author=None, change_note="", base_number=None, **correction
+    ):
+        """Save a new version of this article and return it.
+
+        ``base_number`` is the version the editor started from; if a newer
+        version exists by now, VersionConflict is raised instead of saving, so
+        two editors never silently overwrite each other. Numbers come from the
+        database under a unique constraint: concurrent saves get distinct
+        numbers or a conflict, never a duplicate. ``correction`` takes
+        ``is_correction`` and ``correction_note``. A new version never has a
+        medical review: only a reviewer's signature (MedicalReview) gives it one.
+        """
+        for _attempt in range(5):
+            try:
+                with transaction.atomic():
+                    latest = self.versions.aggregate(n=Max("number"))["n"] or 0
+                    if base_number is not None and base_number != latest:
+                        raise VersionConflict(self, base_number, self.latest_version())
+                    return self.versions.create(
+                        number=latest + 1,
+                        title=title,
+                        summary=summary,
+                        body=body,
+                        author=author,
+                        change_note=change_note,
+                        **correction,
+                    )
+            except IntegrityError:
+                if base_number is not None:
+                    raise VersionConflict(self, base_number, self.latest_version()) from None
+        raise IntegrityError(f"could not number a new version of {self.slug}")
+
+    def publish(self, version, when=None):
+        """Make ``version`` the one readers see, from ``when`` (default now) on.
+
+        An article not yet live goes live at ``when``. A live article with a future
+        ``when`` keeps showing its current version until then: the new one is
+        scheduled, and published by the first request after that time (promote_if_due).
+        """
+        if version.article_id != self.pk:
+            raise ValueError("a version can only be published on its own article")
+        now = timezone.now()
+        when = when or now
+        if when > now and self.is_live:
+            self.scheduled_version, self.scheduled_at = version, when
+            self.save(update_fields=["scheduled_version", "scheduled_at"])
+            return version
+        with transaction.atomic():
+            if version.published_at is None:
+                version.published_at = when
+                self.versions.filter(pk=version.pk).update(
+                    published_at=when, **version.search_vector_update()
+                )
+            self.published_version = version
+            if self.publish_at is None or self.publish_at > now or when > now:
+                # Scheduling applies to the whole article; a live article goes live again at once.
+                self.publish_at = when
+            if self.first_published_at is None:
+                self.first_published_at = when
+            # Publishing now replaces any update that was waiting for its time.
+            self.scheduled_version, self.scheduled_at = None, None
+            self.save(
+                update_fields=[
+                    "published_version",
+                    "publish_at",
+                    "first_published_at",
+                    "scheduled_version",
+                    "scheduled_at",
+                ]
+            )
+        return version
+
+    @property
+    def update_is_due(self):
+        """True when a scheduled update's time has come and it is not yet published."""
+        return bool(self.scheduled_at and self.scheduled_at <= timezone.now())
+
+    def promote_if_due(self):
+        """Publish the scheduled update once its time has come (no cron job needed).
+
+        Reader requests call this; it costs nothing until the time comes, and one
+        locked transaction then, so two app servers never publish it twice.
+        Returns True when this article changed.
+        """
+        if not self.update_is_due:
+            return False
+        with transaction.atomic():
+            locked = Article.objects.select_for_update().get(pk=self.pk)
+            if locked.update_is_due and locked.scheduled_version_id:
+                locked.publish(locked.scheduled_version, when=locked.scheduled_at)
+        self.refresh_from_db()
+        return True
+
+    def unpublish(self):
+        """Hide the article from readers; its versions stay."""
+        self.published_version = None
+        self.publish_at = None
+        self.scheduled_version, self.scheduled_at = None, None
+        self.save(
+            update_fields=["published_version", "publish_at", "scheduled_version", "scheduled_at"]
+        )
+
+    def revert_to(self, version, author=None):
+        """Publish a new version whose content equals ``version``; history is never rewritten.
+
+        The copy is a new version: it has no medical review of its own, even when
+        ``version`` had one (the page then says when the text was last reviewed).
+        """
+        copy = self.add_version(
+            title=version.title,
+            summary=version.summary,
+            body=version.body,
+            author=author,
+            change_note=f"Reverted to version {version.number}.",
+        )
+        return self.publish(copy)
+
+
+# What a profile says is printed on article pages: Article, which knows its pages, expires
+# them when a profile is saved (the profiles sit below Article, in review.py, because
+# MedicalReview.sign keeps the reviewer's profile and Article asks MedicalReview).
+
+
+@receiver(post_save, sender=ReviewerProfile)
+def reviewer_profile_saved(sender, instance, raw=False, **kwargs):
+    """A reviewer's bio is read live on the pages of the articles they reviewed: those
+    pages render afresh."""
+    if raw:
+        return  # a fixture being loaded (loaddata), which never ran the profile's save()
+    reviewed = MedicalReview.objects.filter(reviewer=instance.user_id).values("version__article")
+    Article.objects.filter(pk__in=reviewed).expire_pages()
+
+
+@receiver(post_save, sender=AuthorProfile)
+def author_profile_saved(sender, instance, raw=False, **kwargs):
+    """The byline is part of the cached article fragment: the pages of the articles whose
+    published version the writer wrote render afresh."""
+    if raw:
+        return  # as above
+    Article.objects.filter(published_version__author=instance.user_id).expire_pages()

@@ -1,0 +1,119 @@
+"""ArticleQuerySet: which articles readers may see and in what order, the review dates of
+many articles in one query, and what changes many articles' pages at once.
+
+Article (articles/models/article.py) is its model: ``Article.objects``.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Case, F, Min, OuterRef, Q, Subquery, When
+from django.utils import timezone
+
+from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit
+
+from .review import MedicalReview
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Articles a reader may see: a published version whose publish_at has passed."""
+        return (
+            self.filter(published_version__isnull=False, publish_at__lte=now or timezone.now())
+            .select_related(
+                "published_version",
+                "published_version__author",
+                "published_version__author__author_profile",
+            )
+            # Only search reads the vector, in SQL; no page needs it in Python.
+            .defer("published_version__search_vector")
+        )
+
+    def expire_pages(self):
+        """Record that what readers see on these articles' pages changed (a comment, a
+        review, a writer's profile): the one call for every such change.
+
+        The page stamp names the cached fragments of the page (a new stamp, new
+        fragments), and the articles' pages are purged from the shared cache.
+        """
+        self.update(page_stamp=F("page_stamp") + 1)
+        # The lists of articles show comment counts and review stamps too.
+        purge_after_commit(
+            *(article_key(pk) for pk in self.values_list("pk", flat=True)), ARTICLE_LISTS
+        )
+
+    def delete(self):
+        """Delete these articles and purge their pages and the lists that showed them."""
+        keys = [article_key(pk) for pk in self.values_list("pk", flat=True)]
+        result = super().delete()
+        purge_after_commit(*keys, ARTICLE_LISTS)
+        return result
+
+    def with_due_updates(self):
+        """These articles as a list, each scheduled update whose time has come published
+        first (Article.promote_if_due). No query unless one is due."""
+        articles = list(self)
+        for article in articles:
+            article.promote_if_due()
+        return articles
+
+    def next_scheduled_change(self, now=None):
+        """The next moment a page changes by itself: an article going live, or a scheduled
+        update of a live one. None when nothing is scheduled."""
+        now = now or timezone.now()
+        moments = self.aggregate(
+            going_live=Min("publish_at", filter=Q(publish_at__gt=now)),
+            update=Min("scheduled_at", filter=Q(scheduled_at__gt=now)),
+        )
+        return min((moment for moment in moments.values() if moment), default=None)
+
+    def newest_first(self):
+        return self.order_by("-publish_at", "-pk")
+
+    def with_last_review(self):
+        """Annotate ``last_reviewed_at``: the newest approving medical review of the published
+        version or of a version before it (None when there is none)."""
+        approvals = (
+            MedicalReview.objects.approvals()
+            .filter(
+                version__article=OuterRef("pk"),
+                version__number__lte=OuterRef("published_version__number"),
+            )
+            .order_by("-created_at")
+        )
+        return self.annotate(last_reviewed_at=Subquery(approvals.values("created_at")[:1]))
+
+    def with_review_stamp(self):
+        """Annotate ``reviewed_at``: when a medical reviewer approved the published version
+        itself, as its latest decision (what the article page calls a current review), or
+        None. For the front page's "Medically reviewed" stamp; no query more."""
+        latest = MedicalReview.objects.filter(version=OuterRef("published_version")).order_by(
+            "-created_at", "-pk"
+        )
+        return self.annotate(
+            last_decision=Subquery(latest.values("decision")[:1]),
+            reviewed_at=Case(
+                When(
+                    last_decision=MedicalReview.Decision.APPROVE,
+                    then=Subquery(latest.values("created_at")[:1]),
+                )
+            ),
+        )
+
+    def review_schedule(self, today=None, warning_days=30):
+        """Live articles whose medical review is due within ``warning_days`` or overdue, as
+        a list, the oldest due date first. Each gets ``last_reviewed_at`` and ``review_due_on``.
+
+        One query; the months of each article's own interval are added in Python, which
+        every database does the same way. An article never reviewed is due from its first
+        publication.
+        """
+        today = today or timezone.localdate()
+        horizon = today + datetime.timedelta(days=warning_days)
+        due = []
+        for article in self.published().with_last_review():
+            article.review_due_on = article.next_review_due_on()
+            if article.review_due_on <= horizon:
+                article.review_overdue = article.review_due_on < today
+                due.append(article)
+        return sorted(due, key=lambda article: (article.review_due_on, article.pk))

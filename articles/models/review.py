@@ -1,0 +1,161 @@
+"""Medical review and the people readers see named: MedicalReview (a reviewer's signed
+decision on one version), ReviewerProfile and AuthorProfile, and add_months for review dates.
+
+The bottom of articles.models: nothing here imports the other model modules (the version
+a review names is a string reference), so Article can ask MedicalReview about its reviews.
+Saving a profile renders afresh the article pages that show it; Article, which knows its
+pages, does that (reviewer_profile_saved and author_profile_saved in article.py).
+"""
+
+import calendar
+import re
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+
+def add_months(day, months):
+    """``day`` plus ``months`` calendar months; the 31st becomes the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+class ReviewerProfile(models.Model):
+    """What a medical reviewer signs with: their credentials, copied onto each review,
+    and a short bio readers see after the review line. Saving one renders afresh the pages
+    of the articles they reviewed (reviewer_profile_saved, article.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
+    )
+    credentials = models.CharField(
+        max_length=150, blank=True, help_text="As readers see them, e.g. “MD, FRCP”."
+    )
+    bio = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One sentence readers see, e.g. “Consultant anaesthetist at …”.",
+    )
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.get_username()}, {self.credentials}"
+
+
+class AuthorProfile(models.Model):
+    """A writer's short bio, shown in the byline of the articles whose published version
+    they wrote. Saving one renders those pages afresh (author_profile_saved, article.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_profile"
+    )
+    bio = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One sentence readers see, e.g. “Health journalist …”.",
+    )
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()
+
+
+# "Dr. Amina Rahman" or "Dr Amina Rahman", never "Drew Smith".
+DOCTOR_TITLE = re.compile(r"^\s*Dr\.?\s+", re.IGNORECASE)
+
+
+class MedicalReviewQuerySet(models.QuerySet):
+    def approvals(self):
+        """The reviews that approved the version they name."""
+        return self.filter(decision=MedicalReview.Decision.APPROVE)
+
+
+class MedicalReview(models.Model):
+    """A medical reviewer's signed decision on one exact version: approve or send back.
+
+    Immutable, like the version it names: a new version needs a review of its own,
+    and a decision is changed only by a later review. The reviewer's name and
+    credentials are copied at signing time, so the record says what was signed
+    even if the profile changes later.
+    """
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        SEND_BACK = "send_back", "Sent back"
+
+    version = models.ForeignKey(
+        "articles.ArticleVersion", on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="medical_reviews",
+        help_text="Empty for reviews recorded before reviewers signed in the admin.",
+    )
+    reviewer_name = models.CharField(max_length=150)
+    credentials = models.CharField(max_length=150, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MedicalReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["version", "decision"], name="review_of_version")]
+
+    def __str__(self):
+        return f"{self.get_decision_display()}: {self.version} by {self.reviewer_name}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("medical reviews are signed records: add a new review instead")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_approval(self):
+        return self.decision == self.Decision.APPROVE
+
+    @property
+    def signature(self):
+        """The reviewer as health publishers print them: the name, then the credentials
+        ("Amina Rahman, MD, FRCP"). A "Dr." title is left out when credentials follow:
+        they say it already."""
+        if not self.credentials:
+            return self.reviewer_name
+        name = DOCTOR_TITLE.sub("", self.reviewer_name) or self.reviewer_name
+        return f"{name}, {self.credentials}"
+
+    @classmethod
+    def sign(cls, version, reviewer, decision, note="", credentials=None):
+        """Record ``reviewer``'s ``decision`` on ``version`` and return the review.
+
+        ``credentials`` (when given) are kept on the reviewer's profile for next
+        time; the review copies them and the reviewer's full name, which readers
+        see (a username is a sign-in name, never shown: a reviewer without a full
+        name cannot sign). Readers' pages of the article are expired when the
+        review changes what they are told.
+        """
+        name = reviewer.get_full_name().strip()
+        if not name:
+            raise ValueError("a medical reviewer signs with their full name")
+        with transaction.atomic():
+            profile, _created = ReviewerProfile.objects.get_or_create(user=reviewer)
+            if credentials is not None and credentials != profile.credentials:
+                profile.credentials = credentials
+                profile.save(update_fields=["credentials"])
+            review = cls.objects.create(
+                version=version,
+                reviewer=reviewer,
+                reviewer_name=name,
+                credentials=profile.credentials,
+                decision=decision,
+                note=note,
+            )
+            if version.published_at is not None:
+                version.article.expire_pages()
+        return review
