@@ -8,6 +8,8 @@ from django.test import Client
 from django.utils import timezone
 
 from comments.models import Comment
+from comments.wordpress.importer import new_comment
+from comments.wordpress.wxr import WordPressComment
 
 
 def test_reply_link_works_without_javascript(client, article, make_comment):
@@ -265,15 +267,34 @@ def test_comments_that_led_to_a_correction_cost_no_extra_query(
     assert page.count("This comment led to a correction on") == 5
 
 
-def test_the_wordpress_importer_attaches_deep_replies_by_the_same_rule(article, settings):
-    from comments.wordpress import attach_reply
+def _imported_reply(article, parent):
+    """A WordPress comment as the importer makes it, replying to ``parent``."""
+    record = WordPressComment(
+        id=900,
+        parent_id=parent.wordpress_id or 0,
+        author="Imported",
+        email="i@example.org",
+        url="",
+        ip="",
+        date="2020-01-01 10:00:00",
+        date_gmt="2020-01-01 10:00:00",
+        content="Old reply",
+        approved="1",
+        type="",
+        user_id=0,
+        line=1,
+    )
+    return new_comment(
+        record, article=article, version_id=None, parent=parent, staff_ids=set(), where="test"
+    )
 
+
+def test_the_wordpress_importer_attaches_deep_replies_by_the_same_rule(article, settings):
     settings.COMMENTS_MAX_DEPTH = 3
     chain = _chain_in_the_database(article, 3)
     for comment in chain:
         comment.refresh_from_db()
-    imported = Comment(article=article, name="Imported", email="i@example.org", body="Old reply")
-    attach_reply(imported, chain[-1])
+    imported = _imported_reply(article, chain[-1])
     assert (imported.parent_id, imported.depth) == (chain[1].pk, 3)
-    attach_reply(imported, chain[0])
+    imported = _imported_reply(article, chain[0])
     assert (imported.parent_id, imported.depth) == (chain[0].pk, 2)

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -100,3 +102,36 @@ def test_bad_input_exits_with_code_1(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0
     assert "the file is empty" in result.stderr
+
+
+def test_publish_is_refused_for_an_article_the_import_did_not_create(make_article, client):
+    # An article by another hand whose slug is the one the text's title gives.
+    existing = make_article(slug="sleep-and-health", body="Words an editor published.")
+    with pytest.raises(CommandError, match="already an article") as error:
+        call_command("import_article", str(FIXTURES / "small-article.txt"), "--publish")
+    assert "\n" not in str(error.value)
+    existing.refresh_from_db()
+    assert existing.versions.count() == 1
+    assert existing.published_version.number == 1
+    assert "Words an editor published." in client.get("/sleep-and-health/").content.decode()
+
+
+def test_without_publish_the_text_becomes_a_draft_of_the_existing_article(make_article, client):
+    existing = make_article(slug="sleep-and-health", body="Words an editor published.")
+    out = io.StringIO()
+    call_command("import_article", str(FIXTURES / "small-article.txt"), stdout=out)
+    assert "Updated /sleep-and-health/: version 2 saved as a draft." in out.getvalue()
+    existing.refresh_from_db()
+    assert existing.published_version.number == 1
+    assert "Words an editor published." in client.get("/sleep-and-health/").content.decode()
+
+
+@pytest.mark.skipif(not SEED.exists(), reason=f"{SEED} is not there (CI puts ../shared beside us)")
+def test_the_readme_example_leaves_the_reviewed_demo_article_as_it_is(db, client):
+    call_command("load_demo", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="/what-is-ketamine-used-for/ is already an article"):
+        call_command("import_article", str(SEED), "--publish")
+    demo = Article.objects.get(slug="what-is-ketamine-used-for")
+    assert demo.versions.count() == 2
+    assert demo.published_version.number == 2
+    assert "Medically reviewed by" in client.get(demo.get_absolute_url()).content.decode()

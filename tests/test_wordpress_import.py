@@ -1,4 +1,4 @@
-"""Moving from WordPress: `manage.py import_wordpress EXPORT.xml` (comments/wordpress.py).
+"""Moving from WordPress: `manage.py import_wordpress EXPORT.xml` (comments/wordpress/).
 
 tests/fixtures/wordpress.xml is a WXR 1.2 export written by hand in WordPress's shape: posts
 in each status, a page, comments in every status, a thread four deep with a staff reply, a
@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article, LegacyAddress
 from comments.models import Comment
-from comments.wordpress import post_body_markdown
+from comments.wordpress.content import post_body_markdown
 
 from .conftest import FIXTURES
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from comments.wordpress import UnreadableExport, WordPressImport, read_export
+from comments.wordpress.importer import WordPressImport
+from comments.wordpress.wxr import UnreadableExport, read_export
 
 # The summary table: (heading, [(label, key of WordPressImport.counts)]).
 SUMMARY = [

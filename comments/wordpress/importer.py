@@ -1,0 +1,362 @@
+"""Importing what comments.wordpress.wxr reads: posts as articles with their versions and
+old addresses, and their comments with their threads.
+
+Each post becomes an article in a transaction of its own (WordPressImport), so an
+error leaves no half-imported article and a second run skips what the first one
+imported: articles by their WordPress id (kept as the old address ``/?p=ID``),
+comments by ``Comment.wordpress_id``. An import publishes only articles it creates:
+an article imported before keeps its versions, and only gains new comments.
+
+Comment text is cleaned exactly as a reader's is (comments/forms.py); a comment is
+rendered and threaded by the Comment methods a reader's comment goes through
+(``render`` and ``reply_to``), then saved in one bulk insert per level of the threads.
+"""
+
+import html
+import ipaddress
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.models import Article, LegacyAddress, wordpress_post_address
+from comments.forms import cleaned_submission
+from comments.models import Comment
+
+from .content import comment_text, post_body_markdown, post_summary
+from .wxr import UnreadableExport, WordPressAuthor, WordPressPost, parse_date
+
+COMMENT_STATUSES = {
+    "1": Comment.Status.APPROVED,
+    "0": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+    "trash": Comment.Status.REMOVED,
+    "post-trashed": Comment.Status.REMOVED,  # a comment of a post that went to the bin
+}
+PINGBACK_TYPES = {"pingback", "trackback"}
+# What readers may see of each WordPress post status; None: not imported at all.
+ARTICLE_STATES = {
+    "publish": "published",
+    "future": "scheduled",
+    "draft": "draft",
+    "pending": "draft",
+    "private": "draft",
+    "trash": None,
+    "auto-draft": None,
+    "inherit": None,
+}
+NAME_MAX, EMAIL_MAX, WEBSITE_MAX, TITLE_MAX, SLUG_MAX = 100, 254, 200, 200, 200
+ANONYMOUS = "Anonymous"
+
+
+_website_validator = URLValidator(schemes=["http", "https"])
+
+
+def _website(url):
+    """The commenter's website when it is one the comment form would accept, else empty."""
+    if not url or len(url) > WEBSITE_MAX:
+        return ""
+    try:
+        _website_validator(url)
+    except ValidationError:
+        return ""
+    return url
+
+
+def _ip_address(text):
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
+def comment_status(approved, where):
+    """The moderation status of a WordPress ``wp:comment_approved`` value."""
+    try:
+        return COMMENT_STATUSES[approved]
+    except KeyError:
+        raise UnreadableExport(
+            f"{where}: wp:comment_approved “{approved}” is none of 1, 0, spam, trash"
+        ) from None
+
+
+def new_comment(wordpress_comment, *, article, version_id, parent, staff_ids, where):
+    """An unsaved Comment for a WordPress comment: its text cleaned as a form submission is,
+    then rendered and threaded (a reply to the saved ``parent``, or None) by the Comment
+    methods a reader's comment goes through."""
+    submitted = cleaned_submission(
+        {
+            "body": comment_text(wordpress_comment.content),
+            "name": html.unescape(wordpress_comment.author),
+            "email": wordpress_comment.email,
+            "website": wordpress_comment.url,
+        }
+    )
+    comment = Comment(
+        article=article,
+        article_version_id=version_id,
+        wordpress_id=wordpress_comment.id,
+        name=" ".join(submitted["name"].split())[:NAME_MAX] or ANONYMOUS,
+        email=submitted["email"].strip()[:EMAIL_MAX],
+        website=_website(submitted["website"].strip()),
+        body=submitted["body"],
+        is_staff_reply=wordpress_comment.user_id in staff_ids,
+        is_pingback=wordpress_comment.type in PINGBACK_TYPES,
+        status=comment_status(wordpress_comment.approved, where),
+        ip_address=_ip_address(wordpress_comment.ip),
+        created_at=parse_date(wordpress_comment.date_gmt, wordpress_comment.date, where)
+        or timezone.now(),
+    )
+    comment.render()
+    # A reply to a comment at the deepest level reads that comment's ancestors (one query).
+    comment.reply_to(parent)
+    return comment
+
+
+def article_slug(post):
+    """A free slug for the post: its WordPress name, else its title, made ASCII."""
+    base = slugify(unquote(post.name))[:SLUG_MAX] or slugify(post.title)[:SLUG_MAX]
+    base = base.strip("-") or f"wordpress-{post.id}"
+    slug, number = base, 2
+    while Article.objects.filter(slug=slug).exists():
+        suffix = f"-{number}"
+        slug, number = base[: SLUG_MAX - len(suffix)] + suffix, number + 1
+    return slug
+
+
+def old_addresses(post):
+    """Every address WordPress answered for this post: /?p=ID (and /?page_id=ID for a page),
+    the dated permalinks of a post (by its local date, as WordPress makes them), and /old-name/."""
+    paths = [wordpress_post_address(post.id)]
+    old_name = unquote(post.name).strip("/")
+    if post.type == "page":
+        paths.append(f"/?page_id={post.id}")
+    date = parse_date(post.date, where=post.describe())
+    if old_name and "/" not in old_name:
+        if post.type == "post" and date and post.status in {"publish", "future"}:
+            paths.append(f"/{date:%Y/%m/%d}/{old_name}/")
+            paths.append(f"/{date:%Y/%m}/{old_name}/")
+        # Kept even when it equals the new slug: the slug may be changed here later.
+        paths.append(f"/{old_name}/")
+    return [path for path in paths if len(path) <= 500]
+
+
+def author_user(login, authors):
+    """The user a version is signed by: the one with the WordPress login as username, or a
+    new inactive one (no password: they cannot sign in) named by the author's display name."""
+    if not login:
+        return None
+    users = get_user_model().objects
+    user = users.filter(username=login[:150]).first()
+    if user is not None:
+        return user
+    author = authors.get(login)
+    display_name = (author.display_name if author else "") or login
+    first_name, _, last_name = display_name.rpartition(" ")
+    if not first_name:
+        first_name, last_name = last_name, ""
+    user = users.create_user(
+        username=login[:150],
+        email=author.email if author else "",
+        first_name=first_name[:150],
+        last_name=last_name[:150],
+        is_active=False,
+    )
+    return user
+
+
+# Importing --------------------------------------------------------------------------
+
+
+@dataclass
+class PostResult:
+    """What importing one item did, for the command's line about it."""
+
+    post: WordPressPost
+    action: str  # "imported", "already there" or "left out"
+    article: Article | None = None
+    state: str = ""
+    new_comments: int = 0
+    reason: str = ""
+
+
+class WordPressImport:
+    """Imports the records read_export yields, one transaction per article, and counts.
+
+    ``counts`` keys are the rows of the command's summary table. With
+    ``dry_run`` every transaction is rolled back: the counts say what would happen.
+    """
+
+    def __init__(self, *, include_pages=False, with_pingbacks=False, dry_run=False):
+        self.include_pages = include_pages
+        self.with_pingbacks = with_pingbacks
+        self.dry_run = dry_run
+        self.authors = {}
+        self.counts = Counter()
+
+    def add(self, record):
+        """Import one record; an author is only remembered. Returns a PostResult for posts."""
+        if isinstance(record, WordPressAuthor):
+            self.authors[record.login] = record
+            return None
+        return self.import_post(record)
+
+    def _left_out(self, post, reason):
+        self.counts[f"left out: {reason}"] += 1
+        return PostResult(post, "left out", reason=reason)
+
+    def import_post(self, post):
+        if post.type not in {"post", "page"}:
+            return self._left_out(post, post.type or "unknown type")
+        if post.type == "page" and not self.include_pages:
+            return self._left_out(post, "page (use --include-pages)")
+        if ARTICLE_STATES.get(post.status, "draft") is None:
+            return self._left_out(post, f"{post.status} {post.type}")
+        counted_before = self.counts.copy()
+        try:
+            with transaction.atomic():
+                result = self._import_in_transaction(post)
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        except (UnreadableExport, DatabaseError) as error:
+            self.counts = counted_before  # nothing of this item was saved: none of it counts
+            if isinstance(error, DatabaseError):
+                message = f"{post.describe()}: the database refused it ({error})"
+                raise UnreadableExport(message) from error
+            raise
+        if result.new_comments and not self.dry_run:
+            # Bulk rows skip Comment.save: refresh the article's pages the way it would.
+            Article.objects.filter(pk=result.article.pk).expire_pages()
+        return result
+
+    def _import_in_transaction(self, post):
+        existing = LegacyAddress.objects.filter(path=wordpress_post_address(post.id)).first()
+        if existing is not None:
+            article = existing.article
+            version_id = (
+                article.published_version_id
+                or article.versions.order_by("-number").values_list("pk", flat=True).first()
+            )
+            result = PostResult(post, "already there", article=article)
+            self.counts["articles already there"] += 1
+        else:
+            article, version_id, state = self._new_article(post)
+            result = PostResult(post, "imported", article=article, state=state)
+            self.counts[f"articles {state}"] += 1
+        self._keep_old_addresses(post, article)
+        result.new_comments = self._import_comments(
+            post, article, version_id, known=existing is not None
+        )
+        return result
+
+    def _new_article(self, post):
+        where = post.describe()
+        state = ARTICLE_STATES.get(post.status, "draft")
+        if post.password:
+            state = "draft"  # readers of the old site needed a password: nobody sees it here
+        published_at = parse_date(post.date_gmt, post.date, where)
+        article = Article.objects.create(
+            slug=article_slug(post),
+            comments_open=post.comments_open,
+            created_at=published_at or timezone.now(),
+        )
+        version = article.add_version(
+            title=(post.title or article.slug)[:TITLE_MAX],
+            summary=post_summary(post.excerpt, post.content),
+            body=post_body_markdown(post.content),
+            author=author_user(post.creator, self.authors),
+            change_note="Imported from WordPress.",  # public, on the change log
+        )
+        if state in {"published", "scheduled"}:
+            article.publish(version, when=published_at)
+            state = "scheduled" if not article.is_live else "published"
+        return article, version.pk, state
+
+    def _keep_old_addresses(self, post, article):
+        paths = old_addresses(post)
+        taken = set(LegacyAddress.objects.filter(path__in=paths).values_list("path", flat=True))
+        new = [LegacyAddress(path=path, article=article) for path in paths if path not in taken]
+        LegacyAddress.objects.bulk_create(new)
+        self.counts["old addresses kept"] += len(new)
+
+    def _import_comments(self, post, article, version_id, known):
+        """Save the post's comments not imported before (``known``: the article was imported
+        before), parents first, one bulk insert per level of the threads. Returns how many
+        were saved."""
+        saved = {}
+        if known:
+            saved = {
+                comment.wordpress_id: comment
+                for comment in Comment.objects.filter(
+                    article=article, wordpress_id__isnull=False
+                ).only("pk", "depth", "parent_id", "wordpress_id")
+            }
+        waiting = []
+        for wordpress_comment in post.comments:
+            if wordpress_comment.id in saved:
+                self.counts["comments already there"] += 1
+            elif wordpress_comment.type in PINGBACK_TYPES and not self.with_pingbacks:
+                self.counts["pingbacks left out"] += 1
+            else:
+                waiting.append(wordpress_comment)
+        waiting_ids = {each.id for each in waiting}
+        staff_ids = {author.id for author in self.authors.values()}
+        thread_roots, added = set(), 0
+        while waiting:
+            # Parents first: a comment whose parent is saved, or not in this import at all
+            # (a left-out pingback, a comment missing from the export), is ready.
+            ready = [
+                each
+                for each in waiting
+                if each.parent_id in saved or each.parent_id not in waiting_ids
+            ]
+            if not ready:
+                first = waiting[0]
+                raise UnreadableExport(
+                    f"{post.describe()}, wp:comment on line {first.line}: "
+                    "its wp:comment_parent chain loops back to itself"
+                )
+            rows = [
+                self._comment_row(each, post, article, version_id, saved, staff_ids)
+                for each in ready
+            ]
+            Comment.objects.bulk_create(rows)
+            for each, row in zip(ready, rows, strict=True):
+                saved[each.id] = row
+                waiting_ids.discard(each.id)
+                self._count_comment(row)
+                if row.depth == 2:
+                    thread_roots.add(row.parent_id)
+            added += len(rows)
+            waiting = [each for each in waiting if each.id in waiting_ids]
+        self.counts["threads"] += len(thread_roots)
+        return added
+
+    def _comment_row(self, wordpress_comment, post, article, version_id, saved, staff_ids):
+        where = (
+            f"{post.describe()}, wp:comment {wordpress_comment.id} on line {wordpress_comment.line}"
+        )
+        return new_comment(
+            wordpress_comment,
+            article=article,
+            version_id=version_id,
+            parent=saved.get(wordpress_comment.parent_id),
+            staff_ids=staff_ids,
+            where=where,
+        )
+
+    def _count_comment(self, row):
+        self.counts[f"comments {row.status}"] += 1
+        if row.parent_id is not None:
+            self.counts["replies"] += 1
+            self.counts["deepest level"] = max(self.counts["deepest level"], row.depth)
+        if row.is_staff_reply:
+            self.counts["staff replies"] += 1
+        if row.is_pingback:
+            self.counts["pingbacks kept"] += 1
