@@ -4,21 +4,40 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DEBUG=1
 
-.PHONY: install install-dev run test lint format migrations-check clean serve bench bench-import bench-scale worker lighthouse
+.PHONY: install install-dev run test lint format migrations-check clean serve bench bench-import bench-scale worker lighthouse lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+# The virtualenv installs the lock files, every package pinned with its hashes; the stamps
+# make it install again whenever a lock file changes.
+$(VENV)/.runtime: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(VENV)/.dev: requirements.lock requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	touch $@ $(VENV)/.runtime
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
+
+# requirements.txt and requirements-dev.txt are the lists we edit; `make lock` writes the
+# lock files from them with pip-tools, kept in a virtualenv of its own (not the project's).
+# Pins already in a lock file stay unless an input changes them; UPGRADE="pkg ..." lifts
+# the pins of those packages (e.g. a dependency of a dependency) to their newest release.
+LOCK_TOOLS := $(HOME)/.cache/cms-lock-tools
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_TOOLS)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(foreach package,$(UPGRADE),--upgrade-package $(package))
+
+$(LOCK_TOOLS)/bin/pip-compile:
+	$(PYTHON) -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.7.0
+
+lock: $(LOCK_TOOLS)/bin/pip-compile  ## requirements*.txt -> requirements*.lock (docs/operations.md)
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
 
 run: install  ## the development site with the demo article on SQLite
 	$(DEV) $(BIN)/python manage.py migrate --no-input
