@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DEBUG=1
 
-.PHONY: install install-dev run test lint format migrations-check clean serve bench bench-import bench-scale worker lighthouse lock
+.PHONY: install install-dev run test lint format migrations-check clean ci serve servers bench bench-import bench-scale worker lighthouse lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,13 +44,18 @@ run: install  ## the development site with the demo article on SQLite
 	$(DEV) $(BIN)/python manage.py load_demo --with-admin
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The Debian packages of the servers around Django (Varnish and its xkey module), installed
+# when missing by deploy/install-servers.sh (apt-get, as root or through sudo).
+servers:  ## install Varnish if it is missing (make serve and make bench call this)
+	@deploy/install-servers.sh cache || { echo "make servers: could not install Varnish;" \
+	  "install Debian's varnish and varnish-modules, then run this again." >&2; exit 1; }
+
 # Production settings on this machine: DEBUG off, static files collected for whitenoise
 # (hashed names, gzip and brotli), then deploy/stack.py: Varnish on BIND (default
 # 127.0.0.1:8000) in front of gunicorn on APP_BIND (default 127.0.0.1:8001), and the mail
-# worker. Varnish is installed from Debian's packages when missing. A SECRET_KEY is made up
-# for the run unless you set one, and HTTPS=0 because nothing here terminates TLS; in
-# production set both (README, "Running in production").
-serve: install  ## the production stack on http://127.0.0.1:8000
+# worker. A SECRET_KEY is made up for the run unless you set one, and HTTPS=0 because
+# nothing here terminates TLS; in production set both (docs/operations.md).
+serve: install servers  ## the production stack on http://127.0.0.1:8000
 	@export DEBUG=0 HTTPS=$${HTTPS:-0} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	  SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} && \
 	$(BIN)/python manage.py migrate --no-input && \
@@ -62,7 +67,9 @@ serve: install  ## the production stack on http://127.0.0.1:8000
 worker: install  ## send the queued emails (README, "Emails and the worker")
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py db_worker --queue-name mail --no-reload
 
-bench: install  ## the article page under load: Varnish, gunicorn, PostgreSQL, Redis, nginx, wrk (docs/benchmarks.md)
+bench: install servers  ## the article page under load: Varnish, gunicorn, PostgreSQL, Redis, nginx, wrk (docs/benchmarks.md)
+	@deploy/install-servers.sh bench || { echo "make bench: could not install wrk and nginx;" \
+	  "install Debian's wrk and nginx, then run this again." >&2; exit 1; }
 	$(BIN)/python bench/run.py
 
 bench-import: install  ## import_wordpress with 10,000 comments, timed (docs/wordpress.md)
@@ -92,6 +99,19 @@ format: install-dev
 
 migrations-check: install-dev
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# What CI runs (.ci/run, after it has installed the Debian packages and started PostgreSQL
+# and Redis): lint, the migrations check, the suite on SQLite, then on PostgreSQL with Redis.
+CI_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+CI_REDIS_URL ?= redis://127.0.0.1:6379/15
+ci:  ## lint, migrations check, the suite on SQLite and on PostgreSQL with Redis
+	@echo "== Lint"
+	$(MAKE) lint
+	$(MAKE) migrations-check
+	@echo "== Test suite on SQLite"
+	env -u DATABASE_URL -u REDIS_URL $(MAKE) test
+	@echo "== Test suite on PostgreSQL with Redis"
+	DATABASE_URL=$(CI_DATABASE_URL) REDIS_URL=$(CI_REDIS_URL) $(MAKE) test
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
