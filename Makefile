@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DEBUG=1
 
-.PHONY: install install-dev run test lint format migrations-check clean ci serve servers bench bench-import bench-scale worker lighthouse lock
+# BIND is the public address, where readers arrive (runserver for `make run`, Varnish for
+# `make serve`); APP_BIND is gunicorn's, behind Varnish (gunicorn.conf.py, deploy/stack.py).
+BIND ?= 127.0.0.1:8000
+
+.PHONY: install install-dev run test lint format migrations-check ci clean serve servers \
+	bench bench-import bench-scale worker lighthouse lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +44,16 @@ lock: $(LOCK_TOOLS)/bin/pip-compile  ## requirements*.txt -> requirements*.lock 
 	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
 	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
 
-run: install  ## the development site with the demo article on SQLite
+# The development site on SQLite, with the demo article, and the mail worker beside it:
+# development settings print every email to this terminal (console backend) once the
+# worker takes it from the queue. Ctrl-C stops both.
+run: install  ## the development site with the demo article on SQLite, and the mail worker
 	$(DEV) $(BIN)/python manage.py migrate --no-input
 	$(DEV) $(BIN)/python manage.py load_demo --with-admin
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "The mail worker runs beside the site: the emails it sends are printed here."
+	@$(DEV) $(BIN)/python manage.py db_worker --queue-name mail --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
+	$(DEV) $(BIN)/python manage.py runserver $(BIND)
 
 # The Debian packages of the servers around Django (Varnish and its xkey module), installed
 # when missing by deploy/install-servers.sh (apt-get, as root or through sudo).
@@ -60,11 +71,11 @@ serve: install servers  ## the production stack on http://127.0.0.1:8000
 	  SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} && \
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0 && \
-	exec $(BIN)/python deploy/stack.py serve
+	BIND=$(BIND) exec $(BIN)/python deploy/stack.py serve
 
 # The mail queue's worker (comments/mail.py): sends every queued email, retries failures.
 # Development settings unless DEBUG=0 (then set SECRET_KEY and the EMAIL_* settings).
-worker: install  ## send the queued emails (README, "Emails and the worker")
+worker: install  ## send the queued emails (docs/emails-and-reports.md)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py db_worker --queue-name mail --no-reload
 
 bench: install servers  ## the article page under load: Varnish, gunicorn, PostgreSQL, Redis, nginx, wrk (docs/benchmarks.md)
@@ -76,7 +87,7 @@ bench-import: install  ## import_wordpress with 10,000 comments, timed (docs/wor
 	$(BIN)/python bench/wordpress_import.py
 
 # 10,001 articles and 200,000 comments in a PostgreSQL database of its own (cms_scale), then
-# the time, queries and bytes of each kind of page (README, "Benchmarks").
+# the time, queries and bytes of each kind of page (docs/benchmarks.md).
 bench-scale: install  ## the site at a publisher's scale: bench/scale.py
 	$(BIN)/python bench/scale.py
 
