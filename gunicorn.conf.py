@@ -4,8 +4,10 @@ gunicorn reads this file by itself when started from the project directory:
 
     gunicorn cms.wsgi
 
-BIND                  address:port to listen on (default 127.0.0.1:8000; 0.0.0.0:8000
-                      behind a load balancer)
+APP_BIND              address:port gunicorn listens on (default 127.0.0.1:8001, behind
+                      Varnish on BIND; 0.0.0.0:8001 for a cache or load balancer on
+                      another machine). BIND is never gunicorn's: it is the public
+                      address, where readers arrive.
 WEB_CONCURRENCY       worker processes (default: 2 per core + 1)
 GUNICORN_THREADS      threads per worker (default 1: plain sync workers)
 GUNICORN_TIMEOUT      seconds before a stuck worker is restarted (default 30)
@@ -16,7 +18,7 @@ FORWARDED_ALLOW_IPS   proxies trusted for X-Forwarded-Proto (read by gunicorn it
 import multiprocessing
 import os
 
-bind = os.environ.get("BIND", "127.0.0.1:8000")
+bind = os.environ.get("APP_BIND", "127.0.0.1:8001")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))

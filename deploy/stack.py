@@ -12,8 +12,13 @@ tests/test_scaleout.py).
 
 The app servers are told where the cache is (HTTP_CACHE_NODES, for purges) and
 that they stand behind a proxy (BEHIND_PROXY, for the readers' addresses).
-Varnish comes from Debian's packages varnish and varnish-modules (for xkey);
-``find_varnishd()`` says whether they are there.
+Varnish comes from Debian's packages varnish and varnish-modules (for xkey).
+This module never installs them: ``deploy/install-servers.sh`` does (``make servers``,
+called by ``make serve`` and ``make bench``); ``find_varnishd()`` says whether they are
+there and ``VARNISH_MISSING`` says how to install them.
+
+Addresses, the same words everywhere (Makefile, gunicorn.conf.py, docs):
+BIND is where readers arrive (here Varnish), APP_BIND is gunicorn's.
 """
 
 import argparse
@@ -33,6 +38,11 @@ VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 VARNISH_PACKAGES = ("varnish", "varnish-modules")
 XKEY_VMOD = "libvmod_xkey.so"
+VARNISH_MISSING = (
+    "Varnish with its xkey module is not installed (Debian's packages "
+    f"{' and '.join(VARNISH_PACKAGES)}). Install them with: make servers "
+    f"(or: sudo apt-get install {' '.join(VARNISH_PACKAGES)})"
+)
 
 
 def free_port():
@@ -55,13 +65,17 @@ def find_varnishd():
     return None
 
 
-def install_varnish():
-    """Install Debian's Varnish packages (make serve and CI do this when they are missing)."""
-    print(f"Installing Debian's {' and '.join(VARNISH_PACKAGES)} (apt-get)...", flush=True)
-    apt = ["apt-get"] if os.geteuid() == 0 else ["sudo", "apt-get"]
-    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run([*apt, "update", "-qq"], check=True, env=environment)
-    subprocess.run([*apt, "install", "-y", "-qq", *VARNISH_PACKAGES], check=True, env=environment)
+def require_varnish():
+    """The varnishd program, or exit with what is missing and the command that installs it."""
+    varnishd = find_varnishd()
+    if varnishd is None:
+        raise SystemExit(VARNISH_MISSING)
+    return varnishd
+
+
+# bench/run.py still imports this name; it installs nothing any more (make bench runs
+# deploy/install-servers.sh first), it only stops with the command to run.
+install_varnish = require_varnish
 
 
 def get(port, path, headers=None, method="GET", body=None, timeout=30):
@@ -171,10 +185,7 @@ class Stack:
         """Start Varnish in front of the app servers started so far; wait until it answers."""
         varnishd = find_varnishd()
         if varnishd is None:
-            raise RuntimeError(
-                "Varnish with its xkey module is not installed: "
-                f"apt-get install {' '.join(VARNISH_PACKAGES)}"
-            )
+            raise RuntimeError(VARNISH_MISSING)
         if not self.app_ports:
             raise RuntimeError("start the app servers before the cache in front of them")
         self.write_backends()
@@ -207,17 +218,18 @@ class Stack:
 
 
 def serve():
-    """`make serve`: gunicorn on APP_BIND (default 127.0.0.1:8001) behind Varnish on BIND
-    (default 127.0.0.1:8000), and the mail worker, until Ctrl-C. Installs Varnish from
-    Debian's packages when it is missing."""
+    """`make serve`: Varnish on BIND (where readers arrive, default 127.0.0.1:8000) in
+    front of gunicorn on APP_BIND (default 127.0.0.1:8001), and the mail worker, until
+    Ctrl-C. Stops at once, saying how to install it, when Varnish is missing."""
     parser = argparse.ArgumentParser(description=serve.__doc__)
     parser.parse_args(sys.argv[2:])
-    if find_varnishd() is None:
-        install_varnish()
+    require_varnish()
     host, _, port = os.environ.get("BIND", "127.0.0.1:8000").rpartition(":")
-    app_port = int(os.environ.get("APP_BIND", "127.0.0.1:8001").rpartition(":")[2])
-    if host not in ("127.0.0.1", "localhost"):
-        raise SystemExit("make serve runs on one machine: BIND must be 127.0.0.1:PORT")
+    app_host, _, app_port = os.environ.get("APP_BIND", "127.0.0.1:8001").rpartition(":")
+    for name, address in (("BIND", host), ("APP_BIND", app_host)):
+        if address not in ("127.0.0.1", "localhost"):
+            raise SystemExit(f"make serve runs on one machine: {name} must be 127.0.0.1:PORT")
+    app_port = int(app_port)
     workdir = ROOT / ".serve"
     stack = Stack(os.environ, workdir, cache_port=int(port))
     with stack:
@@ -245,6 +257,6 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["serve"]:
         serve()
     elif sys.argv[1:2] == ["check"]:
-        sys.exit(0 if find_varnishd() else 1)
+        require_varnish()
     else:
         raise SystemExit("usage: python deploy/stack.py serve | check")
