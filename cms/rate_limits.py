@@ -123,32 +123,3 @@ def _add_one(key, timeout):
 def _warn(error, consequence):
     reason = "no answer" if isinstance(error, _NoAnswer) else type(error).__name__
     logger.warning("The cache does not answer (%s): %s", reason, consequence)
-
-
-def count_hit(key, period, limit_name):
-    """Deprecated, a fixed window that a burst can straddle: use ``limit_exceeded``.
-
-    Add one to the counter ``key`` (kept ``period`` seconds from its first hit) and return
-    the new count; None, with a warning naming ``limit_name``, when the cache does not answer.
-    Left until comments/ calls ``limit_exceeded``.
-    """
-    try:
-        if cache.add(key, 1, timeout=period):
-            return 1
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=period)
-            return 1
-    except CACHE_UNAVAILABLE as error:
-        count, reason = None, type(error).__name__
-    else:
-        # django-redis, set to ignore a Redis that does not answer, gives None instead.
-        reason = "no answer"
-    if count is None:
-        logger.warning(
-            "The cache does not answer (%s): the %s limit is not applied to this request",
-            reason,
-            limit_name,
-        )
-    return count

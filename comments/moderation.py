@@ -15,8 +15,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from cms.rate_limits import count_hit
-
 from . import blocklist, subscriptions
 from .models import Comment
 
@@ -205,17 +203,3 @@ def comments_are_open(article, now=None):
     if days and article.first_published_at:
         return (now or timezone.now()) - article.first_published_at < timedelta(days=days)
     return True
-
-
-def rate_limit_exceeded(ip_address):
-    """Count a post from this address; True once it exceeds the limit for the current period.
-
-    The counter lives in Django's cache, so every app server sharing Redis shares it;
-    without a cache that answers, the limit fails open (cms/rate_limits.py).
-    """
-    if not settings.COMMENTS_RATE_LIMIT:
-        return False
-    period = settings.COMMENTS_RATE_PERIOD
-    key = f"comments:rate:{ip_address}:{int(time.time() // period)}"
-    count = count_hit(key, period * 2, "comment rate")
-    return count is not None and count > settings.COMMENTS_RATE_LIMIT

@@ -9,11 +9,11 @@ Reporters are shown to moderators only, never to other readers.
 """
 
 import logging
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
+
+from cms.rate_limits import limit_exceeded
 
 from .models import Report
 from .notifications import notify_moderators
@@ -22,27 +22,16 @@ logger = logging.getLogger(__name__)
 
 
 def rate_limit_exceeded(ip_address):
-    """Count a report from this address; True once it exceeds the limit for the period.
-
-    When the cache does not answer, the limit is skipped (and logged): a reader's
-    report matters more than the limit, and one report per comment and address
-    still holds in the database.
-    """
-    if not settings.COMMENTS_REPORT_RATE_LIMIT:
-        return False
-    period = settings.COMMENTS_REPORT_RATE_PERIOD
-    key = f"comments:report-rate:{ip_address}:{int(time.time() // period)}"
-    try:
-        cache.add(key, 0, timeout=period * 2)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=period * 2)
-            count = 1
-    except Exception:
-        logger.warning("Report rate limit skipped: the cache did not answer", exc_info=True)
-        return False
-    return count > settings.COMMENTS_REPORT_RATE_LIMIT
+    """Count a report from this address; True once it exceeds COMMENTS_REPORT_RATE_LIMIT in
+    COMMENTS_REPORT_RATE_PERIOD. When the cache does not answer the limit is skipped (and
+    logged, cms/rate_limits.py): one report per comment and address still holds in the
+    database."""
+    return limit_exceeded(
+        "report rate",
+        ip_address,
+        limit=settings.COMMENTS_REPORT_RATE_LIMIT,
+        period=settings.COMMENTS_REPORT_RATE_PERIOD,
+    )
 
 
 def file_report(comment, *, reason, note="", email="", reporter_ip=None):

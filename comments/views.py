@@ -1,7 +1,6 @@
 """Posting a reply. The rules live in comments/moderation.py; this view only glues them."""
 
 import logging
-import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +17,7 @@ from modern_csrf.decorators import csrf_protect as refuse_cross_site_posts
 from articles.models import Article
 from cms.addresses import client_address
 from cms.caching import keep_private
-from cms.rate_limits import count_hit
+from cms.rate_limits import limit_exceeded
 
 from . import moderation, subscriptions
 from .avatars import initials
@@ -88,7 +87,12 @@ def _post_comment(request, slug):
         )
     reader = Reader.from_request(request)
     form = CommentForm(request.POST, article=article)
-    if moderation.rate_limit_exceeded(reader.address):
+    if limit_exceeded(
+        "comment rate",
+        reader.address,
+        limit=settings.COMMENTS_RATE_LIMIT,
+        period=settings.COMMENTS_RATE_PERIOD,
+    ):
         return _posting_too_fast(request, article, form)
     if not form.is_valid():
         return _article_page(request, article, form, status=200)
@@ -192,11 +196,9 @@ def preview_comment(request, article_id):
     ``{"html": ...}``, or ``{"error": ...}`` with a 400 or 429. Nothing is saved, and the
     answer is the reader's own: never kept by any cache."""
     get_object_or_404(Article.objects.published(), pk=article_id)
-    window = int(time.time() // PREVIEW_PERIOD)
-    count = count_hit(
-        f"comments:preview:{client_address(request)}:{window}", PREVIEW_PERIOD * 2, "preview"
-    )
-    if count is not None and count > PREVIEW_LIMIT:
+    if limit_exceeded(
+        "preview", client_address(request), limit=PREVIEW_LIMIT, period=PREVIEW_PERIOD
+    ):
         return _preview_refused(
             "You have asked for many previews in a short time. "
             "Please wait a minute and try again: your text is still in the form.",

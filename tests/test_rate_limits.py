@@ -6,16 +6,14 @@ The clock is given with ``now=``. These tests use the suite's cache: local memor
 the Redis at REDIS_URL when it is set."""
 
 import random
-import runpy
-import socket
 import threading
-from pathlib import Path
 
 import pytest
 
 from cms.rate_limits import limit_exceeded, take_back
 
-ROOT = Path(__file__).resolve().parent.parent
+from .caches import closed_port, plain_redis_cache, production_cache
+
 PERIOD = 60
 T = 1_700_000_000.0  # a time, 20 seconds into a minute
 
@@ -105,36 +103,11 @@ def test_parallel_hits_get_through_no_more_than_the_limit():
 # The cache does not answer.
 
 
-def _closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def production_cache(monkeypatch, location):
-    """The default cache as cms/settings.py makes it in production (with REDIS_URL)."""
-    monkeypatch.setenv("REDIS_URL", location)
-    production = runpy.run_path(str(ROOT / "cms" / "settings.py"))
-    default = production["CACHES"]["default"]
-    assert default["BACKEND"] == "django_redis.cache.RedisCache"
-    assert default["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
-    return default
-
-
-def plain_redis_cache(monkeypatch, location):
-    """Django's own Redis backend: it raises when Redis does not answer."""
-    return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": location,
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-    }
-
-
 @pytest.mark.parametrize("make_cache", [production_cache, plain_redis_cache])
 def test_without_an_answer_from_the_cache_the_limit_lets_hits_through(
     make_cache, monkeypatch, settings, caplog
 ):
-    location = f"redis://127.0.0.1:{_closed_port()}/0"
+    location = f"redis://127.0.0.1:{closed_port()}/0"
     settings.CACHES = {**settings.CACHES, "default": make_cache(monkeypatch, location)}
     assert hits(3, limit=1, name="comment rate") == [False, False, False]
     take_back("comment rate", "192.0.2.1", period=PERIOD, now=T)  # does not raise either
