@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, thread_sql
 from comments.wordpress.importer import new_comment
 from comments.wordpress.wxr import WordPressComment
 
@@ -298,3 +298,13 @@ def test_the_wordpress_importer_attaches_deep_replies_by_the_same_rule(article, 
     assert (imported.parent_id, imported.depth) == (chain[1].pk, 3)
     imported = _imported_reply(article, chain[0])
     assert (imported.parent_id, imported.depth) == (chain[0].pk, 2)
+
+
+def test_the_thread_sql_names_the_model_s_own_table_and_statuses():
+    """comments/models/thread_sql.py writes the table and statuses into its SQL."""
+    assert Comment._meta.db_table == thread_sql.TABLE
+    assert (thread_sql.APPROVED, thread_sql.PENDING) == (
+        Comment.Status.APPROVED,
+        Comment.Status.PENDING,
+    )
+    assert {"spam", "removed"} == {Comment.Status.SPAM, Comment.Status.REMOVED}

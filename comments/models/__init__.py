@@ -3,10 +3,11 @@
 modules above them."""
 
 from .block import BlockedSender
-from .comment import LONGEST_CHAIN, Comment, CommentQuerySet, hidden_subtrees_sql, shown_condition
+from .comment import Comment, CommentQuerySet
 from .outgoing_email import OutgoingEmail
 from .report import Report
 from .subscription import Subscription, normalise
+from .thread_sql import LONGEST_CHAIN, hidden_subtrees_sql, shown_condition
 
 __all__ = [
     "LONGEST_CHAIN",
