@@ -23,7 +23,7 @@ def bad_request(request, exception=None, reason=None):
         reason = (
             f"What you sent is larger than the {limit:,} KB we accept, so we could not read "
             "it and nothing was saved. If it was a comment, go back in your browser: your "
-            "text should still be in the form. Comments are at most 5,000 characters."
+            "text should still be in the form."
         )
     return render(request, "400.html", {"reason": reason}, status=400)
 

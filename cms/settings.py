@@ -3,7 +3,7 @@
 Without any environment variable the site runs as a development setup:
 SQLite file, console email, local-memory cache. Production sets DEBUG=0 (the
 default), SECRET_KEY, ALLOWED_HOSTS and usually DATABASE_URL and REDIS_URL.
-See README.md, "Configuration".
+See docs/configuration.md.
 """
 
 import os

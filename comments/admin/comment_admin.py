@@ -30,6 +30,16 @@ from .columns import CommentColumns
 from .filters import CommentArticleFilter, CommentStatusFilter, ReportedFilter, version_label
 from .privacy import erase_commenter_data_action, export_commenter_data_action
 
+# Where a comment came from and who decided on it: shown, never edited.
+WHERE_IT_CAME_FROM = (
+    "created_at",
+    "ip_address",
+    "user_agent",
+    "staff_reply",
+    "moderated_by",
+    "moderated_at",
+)
+
 
 class StaffReplyForm(forms.Form):
     """A reply written in the admin: published at once, under a "Staff" badge."""
@@ -93,16 +103,7 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
         ("Readers' reports", {"fields": ("reports_received",)}),
         (
             "Where it came from",
-            {
-                "fields": (
-                    "created_at",
-                    "ip_address",
-                    "user_agent",
-                    "staff_reply",
-                    "moderated_by",
-                    "moderated_at",
-                )
-            },
+            {"fields": WHERE_IT_CAME_FROM},
         ),
     )
     readonly_fields = (
@@ -111,12 +112,7 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
         "parent_comment",
         "email",
         "as_readers_see_it",
-        "created_at",
-        "ip_address",
-        "user_agent",
-        "staff_reply",
-        "moderated_by",
-        "moderated_at",
+        *WHERE_IT_CAME_FROM,
         "reports_received",
     )
 

@@ -192,7 +192,8 @@
   }
 
   // --- The character counter --------------------------------------------------------------
-  var limit = parseInt(textarea.getAttribute("maxlength"), 10) || 5000;
+  // The limit comes from the page (the model's max_length, written by the template).
+  var limit = parseInt(textarea.getAttribute("maxlength"), 10);
   textarea.removeAttribute("maxlength");
   var counter = document.createElement("p");
   counter.id = textarea.id + "_counter";
