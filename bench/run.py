@@ -10,8 +10,8 @@ What it does, all on this machine (127.0.0.1 only):
 3. counts, in this process, the SQL queries and the bytes of the article page;
 4. starts the production stack with deploy/stack.py, as `make serve` does:
    gunicorn (2 workers) behind Varnish; and nginx serving the article page's
-   bytes as a static file (Debian's wrk, nginx and Varnish are installed when
-   missing);
+   bytes as a static file (Debian's wrk, nginx and Varnish: `make bench` installs
+   them first, this script only stops and says so when one is missing);
 5. measures with wrk, in one run, each request asking for gzip as browsers do:
    (a) the article page through the shared cache, (b) the same bytes from nginx
    (with its pre-compressed copy), (c) the page for a reader with a cookie (saved
@@ -40,7 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from deploy.stack import Stack, find_varnishd, free_port, get, install_varnish  # noqa: E402
+from deploy.stack import Stack, free_port, get, require_varnish  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
@@ -74,16 +74,20 @@ def parse_arguments():
     return parser.parse_args()
 
 
-def ensure_package(program, package):
-    """A program from Debian's package, installed with apt-get the first time."""
-    search = f"{os.environ.get('PATH', '')}:/usr/sbin"
-    if not shutil.which(program, path=search):
-        print(f"{program} is missing: installing Debian's package (apt-get install {package})")
-        apt = ["apt-get"] if os.geteuid() == 0 else ["sudo", "apt-get"]
-        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run([*apt, "update", "-qq"], check=True, env=environment)
-        subprocess.run([*apt, "install", "-y", "-qq", package], check=True, env=environment)
-    return shutil.which(program, path=search)
+def require_program(program, package):
+    """The path of a program from Debian's package, or exit naming the command that installs it.
+
+    Installing is make's job (deploy/install-servers.sh), not this script's: it may need
+    root, and one place decides which packages the machine gets.
+    """
+    found = shutil.which(program, path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+    if found is None:
+        raise SystemExit(
+            f"{program} is not installed (Debian's package {package}). `make bench` installs it"
+            " before it runs this script; to install it alone: deploy/install-servers.sh bench"
+            " (Varnish: make servers)."
+        )
+    return found
 
 
 def fresh_database(database_url):
@@ -435,10 +439,9 @@ def check(passed, target):
 def main():
     arguments = parse_arguments()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    wrk = ensure_package("wrk", "wrk")
-    nginx = ensure_package("nginx", "nginx")
-    if find_varnishd() is None:
-        install_varnish()
+    wrk = require_program("wrk", "wrk")
+    nginx = require_program("nginx", "nginx")
+    require_varnish()  # Stack finds varnishd itself; this only stops early, before the data
     environment = server_environment(arguments)
 
     print("Preparing PostgreSQL, Redis and the static files...", flush=True)
