@@ -40,6 +40,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import (  # noqa: E402
+    add_server_arguments,
+    production_settings,
+    recreate_database,
+)
 from deploy.stack import Stack, free_port, get, require_varnish  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -62,14 +67,10 @@ def parse_arguments():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--comments", type=int, default=50, help="approved comments to fill")
     parser.add_argument("--posts", type=int, default=300, help="comments to post under load")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cms_bench"
-        ),
-    )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    add_server_arguments(
+        parser,
+        database=("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cms_bench"),
+        redis=("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
     )
     return parser.parse_args()
 
@@ -90,20 +91,6 @@ def require_program(program, package):
     return found
 
 
-def fresh_database(database_url):
-    """Drop and create the bench database, so every run starts from the same state."""
-    import psycopg
-
-    parsed = urllib.parse.urlsplit(database_url)
-    name = parsed.path.lstrip("/")
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        raise SystemExit(f"bench database name {name!r}: use lowercase letters, digits and _")
-    maintenance = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {name}")
-
-
 def server_environment(arguments):
     """The production configuration, on loopback and plain HTTP."""
     environment = {
@@ -112,19 +99,17 @@ def server_environment(arguments):
         if not key.startswith(("DJANGO_", "COMMENTS_", "PYTEST"))
     }
     environment.update(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,testserver",
-        HTTPS="0",
-        DATABASE_URL=arguments.database_url,
-        REDIS_URL=arguments.redis_url,
-        CACHE_KEY_PREFIX="bench",
-        # A benchmark posts faster than a person and from one address: see the docstring.
-        COMMENTS_MIN_SECONDS="0",
-        COMMENTS_RATE_LIMIT="0",
-        LOG_LEVEL="WARNING",
-        WEB_CONCURRENCY=str(arguments.workers),
-        DJANGO_SETTINGS_MODULE="cms.settings",
+        production_settings(
+            arguments.database_url,
+            arguments.redis_url,
+            ALLOWED_HOSTS="127.0.0.1,testserver",
+            CACHE_KEY_PREFIX="bench",
+            # A benchmark posts faster than a person and from one address: see the docstring.
+            COMMENTS_MIN_SECONDS="0",
+            COMMENTS_RATE_LIMIT="0",
+            LOG_LEVEL="WARNING",
+            WEB_CONCURRENCY=str(arguments.workers),
+        )
     )
     return environment
 
@@ -445,7 +430,7 @@ def main():
     environment = server_environment(arguments)
 
     print("Preparing PostgreSQL, Redis and the static files...", flush=True)
-    fresh_database(arguments.database_url)
+    recreate_database(arguments.database_url)
     import redis
 
     redis.Redis.from_url(arguments.redis_url).flushdb()

@@ -18,16 +18,19 @@ What it does, all on this machine (127.0.0.1 only):
 import argparse
 import os
 import random
-import secrets
 import sys
 import tempfile
 import time
-import urllib.parse
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import (  # noqa: E402
+    add_server_arguments,
+    production_settings,
+    recreate_database,
+)
 
 ARTICLES = 10_000  # besides the demo article
 COMMENTS = 200_000
@@ -54,16 +57,11 @@ RARE_WORDS = {"ketamine": 0.02, "depression": 0.08}  # share of paragraphs that 
 
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_SCALE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cms_scale"
-        ),
-    )
-    parser.add_argument(
-        "--redis-url",
-        default=os.environ.get("BENCH_SCALE_REDIS_URL", "redis://127.0.0.1:6379/15"),
-        help="the shared cache, as in production; an empty value uses local memory",
+    add_server_arguments(
+        parser,
+        database=("BENCH_SCALE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cms_scale"),
+        redis=("BENCH_SCALE_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        redis_help="the shared cache, as in production; an empty value uses local memory",
     )
     parser.add_argument("--reuse", action="store_true", help="keep a database loaded before")
     return parser.parse_args()
@@ -72,14 +70,13 @@ def parse_arguments():
 def production_environment(arguments):
     """The settings of `make serve`, pointed at the benchmark's database and Redis."""
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="cms.settings",
-        DEBUG="0",
-        HTTPS="0",
-        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
-        DATABASE_URL=arguments.database_url,
-        REDIS_URL=arguments.redis_url,
-        STATIC_ROOT=str(Path(tempfile.gettempdir()) / "cms-scale-static"),
+        production_settings(
+            arguments.database_url,
+            arguments.redis_url,
+            secret_key=os.environ.get("SECRET_KEY"),
+            ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
+            STATIC_ROOT=str(Path(tempfile.gettempdir()) / "cms-scale-static"),
+        )
     )
 
 
@@ -90,18 +87,6 @@ def database_is_loaded():
         return Comment.objects.count() >= COMMENTS
     except Exception:  # noqa: BLE001 - no database or no tables yet: load it
         return False
-
-
-def recreate_database(url):
-    """Drop and create the database named in ``url`` (its server's 'postgres' database)."""
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    server = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def copy_objects(model, objects):
