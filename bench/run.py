@@ -273,7 +273,7 @@ def main():
     RESULTS.mkdir(parents=True, exist_ok=True)
     wrk = require_program("wrk", "wrk")
     nginx = require_program("nginx", "nginx")
-    require_varnish()  # Stack finds varnishd itself; this only stops early, before the data
+    require_varnish()  # Stack checks too, but only once the data is made: stop before that
     environment = server_environment(arguments)
 
     print("Preparing PostgreSQL, Redis and the static files...", flush=True)
