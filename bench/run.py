@@ -10,8 +10,8 @@ What it does, all on this machine (127.0.0.1 only):
 3. counts, in this process, the SQL queries and the bytes of the article page;
 4. starts the production stack with deploy/stack.py, as `make serve` does:
    gunicorn (2 workers) behind Varnish; and nginx serving the article page's
-   bytes as a static file (Debian's wrk, nginx and Varnish are installed when
-   missing);
+   bytes as a static file (Debian's wrk, nginx and Varnish: `make bench` installs
+   them first, this script only stops and says so when one is missing);
 5. measures with wrk, in one run, each request asking for gzip as browsers do:
    (a) the article page through the shared cache, (b) the same bytes from nginx
    (with its pre-compressed copy), (c) the page for a reader with a cookie (saved
@@ -24,23 +24,23 @@ otherwise the anti-spam rules would (rightly) treat a benchmark as a bot.
 """
 
 import argparse
-import gzip
 import json
 import os
 import re
-import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from deploy.stack import Stack, find_varnishd, free_port, get, install_varnish  # noqa: E402
+from bench.common import (  # noqa: E402
+    add_server_arguments,
+    production_settings,
+    recreate_database,
+)
+from bench.traffic import post_comments, require_program, run_wrk, start_nginx  # noqa: E402
+from deploy.stack import Stack, get, require_varnish  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
@@ -62,42 +62,12 @@ def parse_arguments():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--comments", type=int, default=50, help="approved comments to fill")
     parser.add_argument("--posts", type=int, default=300, help="comments to post under load")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cms_bench"
-        ),
-    )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    add_server_arguments(
+        parser,
+        database=("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cms_bench"),
+        redis=("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
     )
     return parser.parse_args()
-
-
-def ensure_package(program, package):
-    """A program from Debian's package, installed with apt-get the first time."""
-    search = f"{os.environ.get('PATH', '')}:/usr/sbin"
-    if not shutil.which(program, path=search):
-        print(f"{program} is missing: installing Debian's package (apt-get install {package})")
-        apt = ["apt-get"] if os.geteuid() == 0 else ["sudo", "apt-get"]
-        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run([*apt, "update", "-qq"], check=True, env=environment)
-        subprocess.run([*apt, "install", "-y", "-qq", package], check=True, env=environment)
-    return shutil.which(program, path=search)
-
-
-def fresh_database(database_url):
-    """Drop and create the bench database, so every run starts from the same state."""
-    import psycopg
-
-    parsed = urllib.parse.urlsplit(database_url)
-    name = parsed.path.lstrip("/")
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        raise SystemExit(f"bench database name {name!r}: use lowercase letters, digits and _")
-    maintenance = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {name}")
 
 
 def server_environment(arguments):
@@ -108,19 +78,17 @@ def server_environment(arguments):
         if not key.startswith(("DJANGO_", "COMMENTS_", "PYTEST"))
     }
     environment.update(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,testserver",
-        HTTPS="0",
-        DATABASE_URL=arguments.database_url,
-        REDIS_URL=arguments.redis_url,
-        CACHE_KEY_PREFIX="bench",
-        # A benchmark posts faster than a person and from one address: see the docstring.
-        COMMENTS_MIN_SECONDS="0",
-        COMMENTS_RATE_LIMIT="0",
-        LOG_LEVEL="WARNING",
-        WEB_CONCURRENCY=str(arguments.workers),
-        DJANGO_SETTINGS_MODULE="cms.settings",
+        production_settings(
+            arguments.database_url,
+            arguments.redis_url,
+            ALLOWED_HOSTS="127.0.0.1,testserver",
+            CACHE_KEY_PREFIX="bench",
+            # A benchmark posts faster than a person and from one address: see the docstring.
+            COMMENTS_MIN_SECONDS="0",
+            COMMENTS_RATE_LIMIT="0",
+            LOG_LEVEL="WARNING",
+            WEB_CONCURRENCY=str(arguments.workers),
+        )
     )
     return environment
 
@@ -241,138 +209,6 @@ def saved_details_cookie():
     return f"{AUTHOR_COOKIE}={signing.dumps(details, salt=AUTHOR_SALT, compress=True)}"
 
 
-NGINX_CONFIGURATION = """
-worker_processes {workers};
-daemon off;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    default_type text/html;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        root {folder}/root;
-        # The pre-compressed copy for browsers that accept gzip, as Varnish serves the page.
-        gzip_static on;
-    }}
-}}
-"""
-
-
-def start_nginx(nginx, page_bytes, workers):
-    """nginx serving ``page_bytes`` as /page.html: what a page cache in front of WordPress
-    serves, the ceiling of this machine. Returns (process, port)."""
-    folder = Path(tempfile.mkdtemp(prefix="cms-bench-nginx-"))
-    (folder / "root").mkdir()
-    (folder / "root" / "page.html").write_bytes(page_bytes)
-    (folder / "root" / "page.html.gz").write_bytes(gzip.compress(page_bytes, compresslevel=6))
-    folder.chmod(0o755)
-    (folder / "root").chmod(0o755)
-    port = free_port()
-    configuration = folder / "nginx.conf"
-    configuration.write_text(NGINX_CONFIGURATION.format(folder=folder, port=port, workers=workers))
-    process = subprocess.Popen(
-        [nginx, "-c", str(configuration), "-p", str(folder)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            if get(port, "/page.html")[0] == 200:
-                return process, port
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit(f"nginx did not start: {(folder / 'error.log').read_text()}")
-
-
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-# Every measure asks as a browser does: compressed if possible.
-BROWSER_HEADERS = ["Accept-Encoding: gzip"]
-
-
-def run_wrk(wrk, port, path, arguments, name, headers=()):
-    """Requests per second and p50/p99 latency (ms) of one path, from wrk's report."""
-    url = f"http://127.0.0.1:{port}{path}"
-    headers = [*BROWSER_HEADERS, *headers]
-    options = [argument for header in headers for argument in ("-H", header)]
-    # A short warm-up fills the cache and opens the database connections first.
-    subprocess.run([wrk, "-t2", "-c4", "-d2s", *options, url], check=True, capture_output=True)
-    command = [wrk, "-t2", f"-c{arguments.connections}", f"-d{arguments.duration}s", "--latency"]
-    output = subprocess.run(
-        [*command, *options, url], check=True, capture_output=True, text=True
-    ).stdout
-    (RESULTS / f"wrk-{name}.txt").write_text(output)
-
-    def latency(percent):
-        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
-        return float(value) * UNITS[unit]
-
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": latency(50),
-        "p99_ms": latency(99),
-        "errors": int(errors.group(1)) if errors else 0,
-    }
-
-
-def post_comments(port, article_url, count, concurrency):
-    """Post ``count`` comments from ``concurrency`` threads at once; check each was saved once."""
-    from comments.models import Comment
-
-    _, _, html = get(port, article_url)
-    token_url = re.search(r'data-token-url="([^"]+)"', html).group(1)
-    marker = f"bench-{secrets.token_hex(4)}"
-
-    def post(number):
-        # As a reader's browser does: the form's script fetches a token, then the form is
-        # posted from this same origin.
-        token = json.loads(get(port, token_url)[2])["token"]
-        form = {
-            "token": token,
-            "name": f"Load tester {number}",
-            "email": f"load{number}@example.org",
-            "body": f"Posted under load ({marker}) number {number}.",
-        }
-        status, _, _ = get(
-            port,
-            article_url + "comments/",
-            method="POST",
-            body=urllib.parse.urlencode(form),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Origin": f"http://127.0.0.1:{port}",
-                "Sec-Fetch-Site": "same-origin",
-            },
-        )
-        return status
-
-    started = time.monotonic()
-    with ThreadPoolExecutor(concurrency) as pool:
-        statuses = list(pool.map(post, range(count)))
-    elapsed = time.monotonic() - started
-    saved = Comment.objects.filter(body__contains=marker)
-    distinct = saved.values("body").distinct().count()
-    return {
-        "posted": count,
-        "answered_303": statuses.count(303),
-        "saved": saved.count(),
-        "saved_distinct": distinct,
-        "per_second": count / elapsed,
-    }
-
-
 def table(results, arguments):
     page, static, personal, posts, sizes = (
         results["page"],
@@ -435,14 +271,13 @@ def check(passed, target):
 def main():
     arguments = parse_arguments()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    wrk = ensure_package("wrk", "wrk")
-    nginx = ensure_package("nginx", "nginx")
-    if find_varnishd() is None:
-        install_varnish()
+    wrk = require_program("wrk", "wrk")
+    nginx = require_program("nginx", "nginx")
+    require_varnish()  # Stack checks too, but only once the data is made: stop before that
     environment = server_environment(arguments)
 
     print("Preparing PostgreSQL, Redis and the static files...", flush=True)
-    fresh_database(arguments.database_url)
+    recreate_database(arguments.database_url)
     import redis
 
     redis.Redis.from_url(arguments.redis_url).flushdb()
@@ -469,10 +304,15 @@ def main():
         try:
             print("Measuring (a) the page through Varnish, (b) nginx, (c) Django...", flush=True)
             cookie = [f"Cookie: {saved_details_cookie()}"]
+            load = {"connections": arguments.connections, "duration": arguments.duration}
             results = {
-                "page": run_wrk(wrk, port, sizes["url"], arguments, "page"),
-                "static": run_wrk(wrk, static_port, "/page.html", arguments, "static"),
-                "personal": run_wrk(wrk, port, sizes["url"], arguments, "cookie", cookie),
+                "page": run_wrk(wrk, port, sizes["url"], RESULTS / "wrk-page.txt", **load),
+                "static": run_wrk(
+                    wrk, static_port, "/page.html", RESULTS / "wrk-static.txt", **load
+                ),
+                "personal": run_wrk(
+                    wrk, port, sizes["url"], RESULTS / "wrk-cookie.txt", headers=cookie, **load
+                ),
             }
         finally:
             static_server.terminate()

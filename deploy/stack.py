@@ -73,11 +73,6 @@ def require_varnish():
     return varnishd
 
 
-# bench/run.py still imports this name; it installs nothing any more (make bench runs
-# deploy/install-servers.sh first), it only stops with the command to run.
-install_varnish = require_varnish
-
-
 def get(port, path, headers=None, method="GET", body=None, timeout=30):
     """One HTTP request to 127.0.0.1:``port``: (status, headers as a dict, body as text)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)

@@ -1,0 +1,222 @@
+"""The data set of issue 16 for `make bench-scale` (bench/scale.py), loaded with COPY.
+
+The demo article, ARTICLES more published articles and COMMENTS comments, ON_THE_BUSY_ARTICLE
+of them on the demo article. Texts come from a small vocabulary of health words, drawn with a
+fixed seed, so every load is the same data. Each distinct text is rendered once and the rows
+are copied in, one COPY statement per table, rather than saved one by one.
+
+Django is imported inside the functions: bench/scale.py imports this module before it
+configures Django.
+"""
+
+import random
+import time
+from datetime import timedelta
+
+ARTICLES = 10_000  # besides the demo article
+COMMENTS = 200_000
+ON_THE_BUSY_ARTICLE = 20_000
+STATUSES = ["approved"] * 7 + ["pending"] + ["spam"] * 2  # 70%, 10%, 20%
+
+WORDS = (  # noqa: SIM905 - words to a line read better than a list of strings
+    "sleep heart blood pressure sugar insulin diet exercise walking running muscle bone joint "
+    "vitamin mineral iron calcium magnesium protein fibre fat cholesterol liver kidney lung "
+    "breathing asthma allergy pollen skin rash eczema infection virus bacteria antibiotic "
+    "vaccine fever cough headache migraine pain inflammation arthritis back neck shoulder "
+    "knee hip stress anxiety mood memory brain nerve hormone thyroid weight appetite "
+    "digestion stomach gut bowel pregnancy child baby ageing elderly hearing vision eye tooth "
+    "gum mouth smoking alcohol caffeine coffee tea water hydration salt potassium sodium "
+    "treatment therapy medicine dose tablet injection side effects risk benefit study trial "
+    "research evidence doctor nurse pharmacist clinic hospital symptom diagnosis test scan "
+    "screening prevention recovery rest routine habit morning evening night daily weekly "
+    "patients people adults women men families common rare mild severe chronic acute early "
+    "late better worse improve reduce increase support manage avoid choose ask discuss"
+).split()
+RARE_WORDS = {"ketamine": 0.02, "depression": 0.08}  # share of paragraphs that mention them
+
+
+def database_is_loaded():
+    """Whether the database already holds the data set (for --reuse)."""
+    from comments.models import Comment
+
+    try:
+        return Comment.objects.count() >= COMMENTS
+    except Exception:  # noqa: BLE001 - no database or no tables yet: load it
+        return False
+
+
+def copy_objects(model, objects):
+    """COPY unsaved model instances, primary keys included, into the model's table.
+
+    Every concrete field is written from the instance, so the defaults of the model apply;
+    model.save() does not run, so fields it computes must be set by the caller.
+    """
+    from django.db import connection
+
+    fields = model._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for instance in objects:
+                copy.write_row([getattr(instance, field.attname) for field in fields])
+        # The next id after the copied ones (the table name is the model's, quoted).
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM {table}))",  # noqa: S608
+            [model._meta.db_table],
+        )
+
+
+def paragraph_pool(randomness, size=300):
+    """Paragraphs of health words, some mentioning the rare words of the searches."""
+    pool = []
+    for _ in range(size):
+        words = randomness.choices(WORDS, k=randomness.randint(40, 90))
+        for word, share in RARE_WORDS.items():
+            if randomness.random() < share:
+                words[randomness.randrange(len(words))] = word
+        pool.append(" ".join(words).capitalize() + ".")
+    return pool
+
+
+def load_data_set():
+    """The articles and comments of issue 16, with COPY. Returns the demo article."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from articles.markup import render_markdown
+    from articles.models import Article, ArticleVersion
+    from comments.avatars import avatar_colour
+    from comments.management.commands.load_demo import DEMO_SLUG
+    from comments.markup import render_comment
+    from comments.models import Comment
+
+    randomness = random.Random(16)
+    started = time.perf_counter()
+
+    def clock():
+        return f"{time.perf_counter() - started:5.1f} s"
+
+    call_command("load_demo", verbosity=0)
+    demo = Article.objects.get(slug=DEMO_SLUG)
+    now = timezone.now()
+
+    # Articles: each body is a heading and six paragraphs of a pool rendered once each (the
+    # HTML of Markdown paragraphs is the HTML of each paragraph, joined).
+    pool = paragraph_pool(randomness)
+    pool_html = [render_markdown(text) for text in pool]
+    first_article = Article.objects.order_by("-pk").first().pk + 1
+    first_version = ArticleVersion.objects.order_by("-pk").first().pk + 1
+    articles, versions = [], []
+    for number in range(ARTICLES):
+        published = now - timedelta(days=3 * 365) + timedelta(minutes=150 * number)
+        chosen = randomness.sample(range(len(pool)), 6)
+        title = " ".join(randomness.choices(WORDS, k=4)).capitalize() + f" {number}"
+        body = "## " + " ".join(randomness.choices(WORDS, k=3)).capitalize() + "\n\n"
+        body += "\n\n".join(pool[index] for index in chosen)
+        body_html = "<h2>" + body.split("\n")[0][3:] + "</h2>\n"
+        body_html += "".join(pool_html[index] for index in chosen)
+        article_id, version_id = first_article + number, first_version + number
+        articles.append(
+            Article(
+                pk=article_id,
+                slug=f"article-{number}-" + "-".join(title.lower().split()[:3]),
+                created_at=published,
+                published_version_id=version_id,
+                publish_at=published,
+                first_published_at=published,
+            )
+        )
+        versions.append(
+            ArticleVersion(
+                pk=version_id,
+                article_id=article_id,
+                number=1,
+                title=title,
+                summary=" ".join(randomness.choices(WORDS, k=25)).capitalize() + ".",
+                body=body,
+                body_html=body_html,
+                created_at=published,
+                published_at=published,
+            )
+        )
+
+    # Comments: a pool of texts rendered once; a quarter of the busy article's are replies.
+    texts = [" ".join(randomness.choices(WORDS, k=randomness.randint(8, 60))) for _ in range(200)]
+    texts_html = [render_comment(text) for text in texts]
+    emails = [f"reader{number}@example.org" for number in range(40_000)]
+    colours = [avatar_colour(email) for email in emails]
+    first_comment = (Comment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    already, already_on_demo = Comment.objects.count(), Comment.objects.filter(article=demo).count()
+    comments = []
+    approved_on_demo = [
+        comment.pk for comment in Comment.objects.filter(article=demo, parent__isnull=True)
+    ]
+    for number in range(COMMENTS - already):
+        on_demo = number < ON_THE_BUSY_ARTICLE - already_on_demo
+        article = demo if on_demo else articles[(number * 7919) % ARTICLES]
+        status = STATUSES[number % len(STATUSES)]
+        parent_id, depth = None, 1
+        if on_demo and status == "approved" and approved_on_demo and number % 4 == 0:
+            # A reply to one of the 200 newest top-level comments: an earlier number, so
+            # written before the reply.
+            parent_id, depth = randomness.choice(approved_on_demo[-200:]), 2
+        text = number % len(texts)
+        reader = randomness.randrange(len(emails))
+        comment_id = first_comment + number
+        if on_demo:  # over the week since the demo article was published
+            created = article.publish_at + timedelta(seconds=25 * (number + 1))
+        else:
+            created = max(
+                article.publish_at + timedelta(minutes=5),
+                now - timedelta(minutes=(COMMENTS - number) * 3),
+            )
+        comments.append(
+            Comment(
+                pk=comment_id,
+                article_id=article.pk,
+                article_version_id=article.published_version_id,
+                parent_id=parent_id,
+                depth=depth,
+                name=f"Reader {reader}",
+                email=emails[reader],
+                body=texts[text],
+                body_html=texts_html[text],
+                avatar_colour=colours[reader],
+                status=status,
+                ip_address=f"198.51.100.{reader % 250 + 1}",
+                user_agent="Mozilla/5.0 (bench)",
+                created_at=created,
+            )
+        )
+        if on_demo and status == "approved" and parent_id is None:
+            approved_on_demo.append(comment_id)
+
+    print(f"  {clock()} data made in Python", flush=True)
+
+    # As for any bulk load: the indexes of the models are built once, after the rows are in,
+    # rather than updated row by row.
+    indexed = [
+        (model, index) for model in (ArticleVersion, Comment) for index in model._meta.indexes
+    ]
+    with connection.schema_editor() as editor:
+        for model, index in indexed:
+            editor.remove_index(model, index)
+    with transaction.atomic():  # the article <-> version foreign keys are checked at commit
+        copy_objects(Article, articles)
+        copy_objects(ArticleVersion, versions)
+        copy_objects(Comment, comments)
+    print(f"  {clock()} rows copied", flush=True)
+    # What Article.publish() stores for each version it publishes, in one statement.
+    ArticleVersion.objects.filter(search_vector__isnull=True, published_at__isnull=False).update(
+        **ArticleVersion.search_vector_update()
+    )
+    print(f"  {clock()} search vectors stored", flush=True)
+    with connection.schema_editor() as editor:
+        for model, index in indexed:
+            editor.add_index(model, index)
+    print(f"  {clock()} indexes built", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return demo
