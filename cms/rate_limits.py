@@ -14,9 +14,11 @@ hit is taken back: a client who keeps knocking is not kept out longer, and "try 
 in N minutes" stays true.
 
 The cache is Redis in production, shared by every app server, so the counts are
-too. Counting is atomic: a slot's counter is one Redis INCR (``cache.incr``), so
-parallel requests each get a count of their own and never more than the limit get
-through at once; the earlier slots are read in one ``cache.get_many``.
+too. A slot's counter is one Redis INCR (``cache.incr``), so parallel requests in one
+slot each get a count of their own and never more than the limit get through. The
+earlier slots are read apart (one ``cache.get_many``), so a burst that lands on both
+sides of a slot's start can let a hit or two more through; a limit against floods,
+not an exact quota, and no lock on the hot path.
 
 A limit fails open: when the cache does not answer (Redis down, or hanging until the
 socket timeout), whether it raises (redis-py's errors, the socket's OSError) or

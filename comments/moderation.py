@@ -6,7 +6,6 @@ then the hold rules, then the approve rules; the first decision wins and a
 comment nobody has an opinion on waits for a moderator.
 """
 
-import logging
 import re
 import time
 from dataclasses import dataclass
@@ -17,8 +16,6 @@ from django.utils import timezone
 
 from . import blocklist, subscriptions
 from .models import Comment
-
-logger = logging.getLogger(__name__)
 
 # One match per link: a link typed as HTML (with its address inside), or an address
 # from its https:// or www. to the next space, so https://www. counts once. Addresses

@@ -70,7 +70,15 @@ class Reader:
 
     @classmethod
     def from_request(cls, request):
-        """The Reader of ``request``, from its address and its cookies (read once)."""
+        """The Reader of ``request``, from its address and its cookies: read once, then kept
+        on the request (a refused post renders the article page, whose comments block asks
+        again)."""
+        if not hasattr(request, "comments_reader"):
+            request.comments_reader = cls._read(request)
+        return request.comments_reader
+
+    @classmethod
+    def _read(cls, request):
         ids = _signed_value(request, OWN_COMMENTS_COOKIE, OWN_COMMENTS_SALT, OWN_COMMENTS_MAX_AGE)
         ids = [number for number in ids if isinstance(number, int)] if isinstance(ids, list) else []
         email = _signed_value(
