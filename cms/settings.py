@@ -191,8 +191,34 @@ STATIC_URL = "static/"
 # Where collectstatic puts the files whitenoise serves (and a CDN fetches).
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads (images, documents): the local filesystem under MEDIA_ROOT by default, served
+# by the site itself behind the HTTP cache (articles/media_views.py, docs/images.md); with
+# several app servers, an S3-compatible object store (django-storages) that they share.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY", ""),
+            "custom_domain": os.environ.get("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            # Names carry their content's hash: a file is never overwritten or changed.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -265,6 +291,14 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 # Articles
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
+
+# Images (articles/images.py). An upload larger than IMAGES_MAX_BYTES, or with more pixels
+# than IMAGES_MAX_PIXELS, is refused before it is decoded (a decompression bomb is small on
+# disk and huge in memory). Renditions are made once, at these widths, in these formats.
+IMAGES_MAX_BYTES = env_int("IMAGES_MAX_BYTES", 30 * 1024 * 1024)
+IMAGES_MAX_PIXELS = env_int("IMAGES_MAX_PIXELS", 50_000_000)
+IMAGES_WIDTHS = [int(width) for width in env_list("IMAGES_WIDTHS", "320,640,960,1280,1600")]
+IMAGES_FORMATS = env_list("IMAGES_FORMATS", "avif,webp")
 # On: an editor can publish only a version a medical reviewer has approved.
 REVIEW_REQUIRED_TO_PUBLISH = env_bool("REVIEW_REQUIRED_TO_PUBLISH")
 # The shared HTTP cache in front of the app servers (deploy/varnish, cms/caching.py).

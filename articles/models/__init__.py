@@ -10,9 +10,11 @@ VersionConflict), then version (ArticleVersion), links (DeadLink) and legacy
 
 from .article import Article, VersionConflict
 from .article_queryset import ArticleQuerySet
+from .images import Document, Image, Rendition
 from .legacy import LegacyAddress, LegacyAddressQuerySet, wordpress_post_address
 from .links import DeadLink
 from .review import AuthorProfile, MedicalReview, MedicalReviewQuerySet, ReviewerProfile, add_months
+from .topics import Tag, Topic, TopicQuerySet
 from .version import ArticleVersion, ArticleVersionQuerySet
 
 __all__ = [
@@ -22,11 +24,17 @@ __all__ = [
     "ArticleVersionQuerySet",
     "AuthorProfile",
     "DeadLink",
+    "Document",
+    "Image",
     "LegacyAddress",
     "LegacyAddressQuerySet",
     "MedicalReview",
     "MedicalReviewQuerySet",
+    "Rendition",
     "ReviewerProfile",
+    "Tag",
+    "Topic",
+    "TopicQuerySet",
     "VersionConflict",
     "add_months",
     "wordpress_post_address",

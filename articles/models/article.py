@@ -18,6 +18,7 @@ from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit
 
 from .article_queryset import ArticleQuerySet
 from .review import AuthorProfile, MedicalReview, ReviewerProfile, add_months
+from .topics import Tag, Topic
 
 # The heavy columns of a version, left out where only its number and dates are shown.
 VERSION_TEXT = ("version__summary", "version__body", "version__body_html")
@@ -78,6 +79,18 @@ class Article(models.Model):
     # Bumped by expire_pages() whenever what readers see on the page changes (a comment, a
     # review, a profile), so the cached fragments and threads keyed by it expire.
     page_stamp = models.PositiveIntegerField(default=0, editable=False)
+    primary_topic = models.ForeignKey(
+        Topic,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="primary_articles",
+        help_text="Where the article belongs first: its breadcrumbs, its place on the front page.",
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="articles", help_text="Other topics it is listed under."
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
 
     objects = ArticleQuerySet.as_manager()
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ..markup import reading_minutes, render_markdown, sections
 from .article import Article
+from .images import Image
 
 
 class ArticleVersionQuerySet(models.QuerySet):
@@ -66,6 +67,18 @@ class ArticleVersion(models.Model):
     # once when the version is first published (the content never changes afterwards), so a
     # search never computes it. PostgreSQL only; empty elsewhere (articles/search.py).
     search_vector = SearchVectorField(null=True, editable=False)
+    lead_image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Shown at the top of the article, on lists and when the page is shared.",
+    )
+    # What the version was saved with of each image it shows (alt text, caption, credit,
+    # licence, sizes, rendition files), keyed "lead" and by image id: a later change in
+    # the library reaches readers only with a new version, and the change log shows it.
+    images = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArticleVersionQuerySet.as_manager()
 
