@@ -13,6 +13,7 @@ from .article_queryset import ArticleQuerySet
 from .images import Document, Image, Rendition
 from .legacy import LegacyAddress, LegacyAddressQuerySet, wordpress_post_address
 from .links import DeadLink
+from .people import Person
 from .review import AuthorProfile, MedicalReview, MedicalReviewQuerySet, ReviewerProfile, add_months
 from .topics import Tag, Topic, TopicQuerySet
 from .version import ArticleVersion, ArticleVersionQuerySet
@@ -30,6 +31,7 @@ __all__ = [
     "LegacyAddressQuerySet",
     "MedicalReview",
     "MedicalReviewQuerySet",
+    "Person",
     "Rendition",
     "ReviewerProfile",
     "Tag",
