@@ -134,7 +134,7 @@ def test_comment_shows_date_permalink_and_local_avatar(client, article, make_com
     page = client.get(article.get_absolute_url()).content.decode()
     assert f'id="comment-{comment.pk}"' in page
     assert f'href="#comment-{comment.pk}"' in page
-    assert f'<time datetime="{comment.created_at.strftime("%Y-%m-%dT%H:%M+0000")}">' in page
+    assert f'<time datetime="{comment.created_at.strftime("%Y-%m-%dT%H:%M:%S+00:00")}">' in page
     # The time says its time zone (TIME_ZONE, UTC in the tests).
     assert comment.created_at.strftime("%-d %B %Y at %H:%M UTC</time>") in page
     assert f'class="avatar avatar-{comment.avatar_colour}" aria-hidden="true">GH</span>' in page

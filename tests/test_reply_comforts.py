@@ -304,7 +304,7 @@ def test_an_author_edit_marks_the_comment_edited_for_every_reader(client, articl
     assert "My second thought." in page
     mark = re.search(r'<time class="comment-edited" datetime="([^"]+)" title="([^"]+)">', page)
     assert mark and "(edited)</time>" in page
-    assert mark[1] == own_comment.edited_at.strftime("%Y-%m-%dT%H:%M+0000")
+    assert mark[1] == own_comment.edited_at.strftime("%Y-%m-%dT%H:%M:%S+00:00")
     assert mark[2].startswith("Edited by its author on ")
 
 

@@ -9,6 +9,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from articles.templatetags.html_time import html_datetime
+
 from ..models import Comment
 from ..reports import report_summary
 
@@ -42,7 +44,7 @@ class CommentColumns:
         local = timezone.localtime(comment.created_at)
         return format_html(
             '<time datetime="{}" title="{}">{}</time>',
-            local.isoformat(),
+            html_datetime(local),
             date_format(local, "j F Y, H:i T"),
             date_format(local, "j M Y H:i"),
         )
