@@ -5,7 +5,8 @@
 #
 #   deploy/install-servers.sh cache            Varnish and its xkey module (make serve, make servers)
 #   deploy/install-servers.sh cache bench      also wrk and nginx (make bench)
-#   deploy/install-servers.sh cache browser    also Chromium and npm (the browser tests, CI)
+#   deploy/install-servers.sh cache browser    also Chromium, npm and Java (the browser tests and
+#                                              the HTML checker, vnu, which runs on Java; CI)
 #
 # Runs apt-get as root, or through sudo otherwise.
 set -eu
@@ -40,6 +41,7 @@ for group in "$@"; do
         browser)
             want chromium test -x /usr/bin/chromium
             want npm has_program npm
+            want default-jre-headless has_program java
             ;;
         *)
             echo "usage: $0 [cache] [bench] [browser]" >&2

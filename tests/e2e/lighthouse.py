@@ -40,9 +40,11 @@ def cache_home():
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
-def npm_package(name, version, entry):
+def npm_package(name, version, entry, run_scripts=True):
     """The path of ``entry`` in npm package ``name@version``, installed once (pinned) into
-    ~/.cache/cms-e2e/<name>-<version>/ with `npm install --prefix`, outside the repository."""
+    ~/.cache/cms-e2e/<name>-<version>/ with `npm install --prefix`, outside the repository.
+    ``run_scripts=False``: without the package's install scripts (vnu-jar's would download
+    a Java runtime; we run Debian's)."""
     prefix = cache_home() / "cms-e2e" / f"{name}-{version}"
     package_folder = prefix / "node_modules" / name
     path = package_folder / entry
@@ -56,6 +58,7 @@ def npm_package(name, version, entry):
         prefix.mkdir(parents=True, exist_ok=True)
         install = subprocess.run(
             [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--no-save"]
+            + ([] if run_scripts else ["--ignore-scripts"])
             + [f"{name}@{version}"],
             capture_output=True,
             text=True,
