@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from . import topic_admin  # noqa: F401 - registers TopicAdmin and TagAdmin
 from .forms import ArticleVersionForm
 from .models import (
     Article,
@@ -35,6 +36,7 @@ from .models import (
     MedicalReview,
     ReviewerProfile,
     VersionConflict,
+    purge_topic_pages,
 )
 from .review_admin import MedicalReviewViewsMixin
 from .version_admin import VersionViewsMixin, compare_versions
@@ -61,8 +63,11 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
     list_select_related = ("published_version",)
     search_fields = ("slug", "versions__title")
     list_filter = ("comments_open",)
+    autocomplete_fields = ("primary_topic", "topics", "tags")
     fieldsets = (
         (None, {"fields": ("title", "summary", "body", "change_note", "base_version")}),
+        # The article's own, not a version's: a change is not a new version.
+        ("Topics and tags", {"fields": ("primary_topic", "topics", "tags")}),
         ("Correction", {"fields": ("is_correction", "correction_note")}),
         (
             "Publishing",
@@ -151,11 +156,17 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
             # Only the settings this form edits: publishing state belongs to publish().
             settings_changed = [
                 name
-                for name in ("comments_open", "review_interval_months")
+                for name in ("comments_open", "review_interval_months", "primary_topic")
                 if name in form.changed_data
             ]
             if settings_changed:
                 obj.save(update_fields=settings_changed)
+            if "primary_topic" in form.changed_data:
+                # Its old topic's pages listed it; its breadcrumbs name the new one.
+                old_topic = form.initial.get("primary_topic")
+                if old_topic:
+                    purge_topic_pages([old_topic])
+                obj.expire_pages()
         publish = "_publish" in request.POST
         version, created = form.save_version(obj, author=request.user, publish=publish)
         if form.publishing_refused:

@@ -8,12 +8,15 @@ No feed ever names an email address: Django adds one only when a feed defines
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 
-from .models import Article
+from cms.caching import ARTICLE_LISTS, share, topic_key, valid_until
+
+from .models import Article, Topic
 
 FEED_LENGTH = 20
 
@@ -64,3 +67,41 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
     def feed_url(self):
         return settings.SITE_URL + reverse("articles:atom")
+
+
+class TopicFeed(LatestArticlesFeed):
+    """/topics/<slug>/feed/: the newest articles of a topic and of its subtopics, as RSS.
+
+    Shared by the HTTP cache under the topic's key (an article joining or leaving it)
+    and with the lists of articles (a title or summary changing)."""
+
+    def get_object(self, request, slug):
+        # One feed object serves every request: what a request found is kept on it.
+        tree = Topic.objects.tree()
+        for topic in tree.by_id.values():
+            if topic.slug == slug:
+                topic.listed_ids = tree.with_descendants(topic.pk)
+                request.feed_topic = topic
+                return topic
+        raise Http404("No topic at this address")
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        valid_until(request, Article.objects.next_scheduled_change())
+        return share(request, response, [topic_key(request.feed_topic.pk), ARTICLE_LISTS])
+
+    def title(self, topic):
+        return f"{topic.name} | {settings.SITE_NAME}"
+
+    def description(self, topic):
+        return topic.description or f"New and updated articles about {topic.name}."
+
+    def link(self, topic):
+        return settings.SITE_URL + topic.get_absolute_url()
+
+    def feed_url(self, topic):
+        return settings.SITE_URL + reverse("articles:topic-feed", kwargs={"slug": topic.slug})
+
+    def items(self, topic):
+        articles = Article.objects.published().in_topics(topic.listed_ids)
+        return articles.newest_first()[:FEED_LENGTH].with_due_updates()

@@ -25,6 +25,7 @@ FIXED_PAGES = {
     "articles:search": "the search page",
     "articles:rss": "the RSS feed",
     "articles:atom": "the Atom feed",
+    "articles:topics": "the topics A–Z",
     "privacy": "the privacy page",
     "healthz": "the health check",
     "robots": "robots.txt",
@@ -39,6 +40,8 @@ RESERVED_SEGMENTS = {
     "feed": "the feeds",
     "search": "the search page",
     "sitemap": "the sitemap",
+    "topics": "the topic pages",
+    "tags": "the tag pages",
 }
 
 
@@ -118,7 +121,14 @@ class ArticleVersionForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["slug", "comments_open", "review_interval_months"]
+        fields = [
+            "slug",
+            "comments_open",
+            "review_interval_months",
+            "primary_topic",
+            "topics",
+            "tags",
+        ]
         help_texts = {"slug": "The address of the article. Empty: made from the title."}
 
     def __init__(self, *args, **kwargs):

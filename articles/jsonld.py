@@ -74,6 +74,24 @@ def _url(reference):
     return {"url": reference["url"]} if reference["url"] else {}
 
 
+def breadcrumb_list(crumbs):
+    """The BreadcrumbList JSON-LD object (a dict) of ``crumbs``: (name, address) pairs from
+    the home page down to the page itself, addresses relative to the site."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": settings.SITE_URL + address,
+            }
+            for position, (name, address) in enumerate(crumbs, start=1)
+        ],
+    }
+
+
 def json_ld_script(data):
     """``data`` as a <script type="application/ld+json"> element, safe to put in a page.
 

@@ -18,13 +18,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Q, TextField, Value
+from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
-from .models import ArticleVersion
+from .models import Article, ArticleVersion, Topic
 from .views import ReaderArticleMixin
 
 SEARCH_CONFIG = ArticleVersion.SEARCH_CONFIG
@@ -34,6 +34,14 @@ EXCERPT_WORDS = 35
 # so they can be told apart from the text after it has been escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
 MARKED = re.compile(f"{MARK_START}(.*?){MARK_END}", re.DOTALL)
+# A Markdown heading line ("## Introduction to Ketamine"): in an excerpt its words are
+# followed by HEADING_END, so that they do not run into the paragraph after them. The
+# pattern is written for both Python's re and PostgreSQL's regexp_replace (flag "n":
+# ^ and $ at each line), without a lazy quantifier, whose meaning they do not share.
+HEADING_LINE = r"^[ \t]{0,3}#{1,6}[ \t]+([^\n]*[^ \t#\n])[ \t#]*$"
+HEADING_END = " —"
+# How many topics and latest articles a search without results suggests.
+SUGGESTED_ARTICLES = 5
 
 
 def uses_full_text_search():
@@ -83,7 +91,15 @@ def add_headlines(articles, query):
         return
     from django.contrib.postgres.search import SearchHeadline
 
-    text = Concat("summary", Value("\n\n"), "body", output_field=TextField())
+    body = Func(
+        "body",
+        Value(HEADING_LINE),
+        Value(r"\1" + HEADING_END),
+        Value("gn"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    text = Concat("summary", Value("\n\n"), body, output_field=TextField())
     headline = SearchHeadline(
         text,
         _search_query(query),
@@ -125,6 +141,8 @@ def excerpt(article, query):
     headline = getattr(article, "headline", None)
     if headline is None:
         headline = _mark_first_match(article.published_version, query)
+    # The same on every database: ts_headline keeps the text's line breaks, the fallback not.
+    headline = " ".join(headline.split())
     parts = []
     position = 0
     for match in MARKED.finditer(headline):
@@ -137,7 +155,8 @@ def excerpt(article, query):
 
 def _mark_first_match(version, query):
     """What ts_headline gives on PostgreSQL, done in Python: a window of words, matches marked."""
-    words = f"{version.summary}\n\n{version.body}".split()
+    body = re.sub(HEADING_LINE, r"\1" + HEADING_END, version.body, flags=re.MULTILINE)
+    words = f"{version.summary}\n\n{body}".split()
     pattern = re.compile("|".join(re.escape(word) for word in query.split()), re.IGNORECASE)
     first = next((index for index, word in enumerate(words) if pattern.search(word)), 0)
     start = max(first - EXCERPT_WORDS // 3, 0)
@@ -171,6 +190,10 @@ class ArticleSearchView(ReaderArticleMixin, ListView):
         for article in shown:
             article.search_excerpt = excerpt(article, self.query)
         context["query"] = self.query
+        if self.query and not shown:
+            # No dead end: the topics and the newest articles instead.
+            context["suggested_topics"] = Topic.objects.roots()
+            context["suggested_articles"] = Article.objects.for_lists()[:SUGGESTED_ARTICLES]
         # The pagination links keep the query: "?page=2" + this.
         context["query_suffix"] = "&" + urlencode({"q": self.query})
         return context

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import http_date
 
-from .models import Article
+from .models import Article, Tag, Topic
 
 
 class ArticleSitemap(Sitemap):
@@ -77,7 +77,42 @@ URLSET_START = (
 )
 
 
-SITEMAPS = {"articles": ArticleSitemap}
+class TopicSitemap(Sitemap):
+    """Every topic's page (a topic page lists its subtopics even before it has articles)."""
+
+    changefreq = "weekly"
+    limit = 10_000
+
+    def items(self):
+        return Topic.objects.order_by("pk").values_list("slug", flat=True)
+
+    def entries(self, slugs):
+        """(address, lastmod) of each topic; a topic page has no date of its own."""
+        for slug in slugs:
+            yield settings.SITE_URL + reverse("articles:topic", kwargs={"slug": slug}), None
+
+    def get_latest_lastmod(self):
+        return None
+
+
+class TagSitemap(TopicSitemap):
+    """The pages of the tags that some published article carries (an empty tag page
+    is of no use to a search engine)."""
+
+    def items(self):
+        tagged = Article.tags.through.objects.filter(article__in=Article.objects.published())
+        return (
+            Tag.objects.filter(pk__in=tagged.values("tag_id"))
+            .order_by("pk")
+            .values_list("slug", flat=True)
+        )
+
+    def entries(self, slugs):
+        for slug in slugs:
+            yield settings.SITE_URL + reverse("articles:tag", kwargs={"slug": slug}), None
+
+
+SITEMAPS = {"articles": ArticleSitemap, "topics": TopicSitemap, "tags": TagSitemap}
 
 
 @x_robots_tag
@@ -87,13 +122,16 @@ def sitemap_index(request):
     latest = None
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
+        pages = sitemap.paginator  # a new Paginator, and a count, at each use
+        if not pages.count:
+            continue  # no topics or tags yet: no empty section
         address = settings.SITE_URL + reverse("sitemap-section", kwargs={"section": section})
         lastmod = sitemap.get_latest_lastmod()
         latest = max(filter(None, (latest, lastmod)), default=None)
         entries.append(SitemapIndexItem(address, lastmod))
         entries.extend(
             SitemapIndexItem(f"{address}?p={page}", lastmod)
-            for page in range(2, sitemap.paginator.num_pages + 1)
+            for page in range(2, pages.num_pages + 1)
         )
     headers = {"Last-Modified": http_date(latest.timestamp())} if latest else None
     return TemplateResponse(

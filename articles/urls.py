@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import feeds, legacy_addresses, search, views
+from . import feeds, legacy_addresses, search, topic_views, views
 
 app_name = "articles"
 
@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.shared_article_list(views.ArticleListView.as_view()), name="list"),
     # Fixed addresses come before the "<slug>/" catch-all.
     path("search/", search.ArticleSearchView.as_view(), name="search"),
+    path("topics/", topic_views.TopicIndexView.as_view(), name="topics"),
+    path("topics/<slug:slug>/", topic_views.TopicView.as_view(), name="topic"),
+    path("topics/<slug:slug>/feed/", feeds.TopicFeed(), name="topic-feed"),
+    path("tags/<slug:slug>/", topic_views.TagView.as_view(), name="tag"),
     path("feed/rss/", views.shared_article_list(feeds.LatestArticlesFeed()), name="rss"),
     path("feed/atom/", views.shared_article_list(feeds.LatestArticlesAtomFeed()), name="atom"),
     # WordPress's dated permalinks of imported articles (articles/legacy_addresses.py).

@@ -5,6 +5,8 @@ import functools
 
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
@@ -13,7 +15,7 @@ from cms.caching import ARTICLE_LISTS, article_key, share, valid_until
 
 from .diff import before_after, block_diff, blocks_of, has_changes
 from .legacy_addresses import redirect_for_old_id
-from .models import Article, ArticleVersion, MedicalReview
+from .models import Article, ArticleVersion, MedicalReview, Topic
 
 
 def shared_article_list(view):
@@ -52,7 +54,51 @@ class SharedArticlePageMixin:
         return share(self.request, response, [article_key(self.object.pk)])
 
 
+# How many of its newest articles each top-level topic shows on the front page.
+FRONT_PAGE_SECTION_LENGTH = 4
+
+
+def front_page_sections(exclude=(), length=FRONT_PAGE_SECTION_LENGTH):
+    """The newest published articles of each top-level topic (by their primary topic, which
+    may be a subtopic), as [(topic, [article, ...]), ...] in the topics' A–Z order,
+    leaving out the articles in ``exclude`` (shown above). Two queries: the tree, and the
+    ``length`` newest articles of every topic (a window function); topics without
+    articles are left out."""
+    tree = Topic.objects.tree()
+    if not tree.by_id:
+        return []
+    newest_of_each = (
+        Article.objects.for_lists()
+        .filter(primary_topic__isnull=False)
+        .exclude(pk__in=[article.pk for article in exclude])
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("primary_topic_id")],
+                order_by=[F("publish_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(position__lte=length)
+    )
+    by_root = {}
+    for article in newest_of_each:
+        root = tree.root_of(article.primary_topic_id)
+        by_root.setdefault(root.pk, []).append(article)
+    sections = []
+    for root in tree.roots():
+        articles = sorted(
+            by_root.get(root.pk, []), key=lambda a: (a.publish_at, a.pk), reverse=True
+        )
+        if articles:
+            sections.append((root, articles[:length]))
+    return sections
+
+
 class ArticleListView(ReaderArticleMixin, ListView):
+    """The front page: on its first page a lead story (the newest article, with its lead
+    image), the newest articles of each top-level topic, then the latest articles; the
+    later pages continue the latest articles."""
+
     template_name = "articles/article_list.html"
     context_object_name = "articles"
 
@@ -64,11 +110,21 @@ class ArticleListView(ReaderArticleMixin, ListView):
         return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return super().get_queryset().newest_first().with_review_stamp()
+        return Article.objects.for_lists()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["articles"] = context["object_list"] = context["articles"].with_due_updates()
+        articles = context["articles"].with_due_updates()
+        context["articles"] = context["object_list"] = articles
+        if context["page_obj"].number == 1 and articles:
+            context["lead"], context["latest"] = articles[0], articles[1:]
+            context["sections"] = front_page_sections(exclude=[articles[0]])
+        else:
+            context["latest"], context["sections"] = articles, []
+        # Every article on the page, for one count of their comments.
+        context["every_article"] = articles + [
+            article for _topic, shown in context["sections"] for article in shown
+        ]
         return context
 
 

@@ -122,6 +122,14 @@ def purge_after_commit(*keys):
         transaction.on_commit(lambda: purge(*keys))
 
 
+def purge_keys_after_commit(find_keys):
+    """Purge the pages named by the keys ``find_keys()`` returns, once the current
+    transaction commits: the keys are found from the committed rows (an article's topics
+    after a change), and not looked for at all when there is no shared cache."""
+    if settings.HTTP_CACHE_NODES:
+        transaction.on_commit(lambda: purge(*find_keys()))
+
+
 def purge(*keys):
     """Ask each node in HTTP_CACHE_NODES to drop the objects under ``keys`` right now.
 
@@ -171,3 +179,17 @@ def cached_fragment(key, render, timeout=None):
         html = render()
         fragments.set(key, html, settings.PAGE_CACHE_SECONDS if timeout is None else timeout)
     return html
+
+
+# The topics A–Z (/topics/): purged when a topic is added, renamed, moved or removed.
+TOPIC_INDEX = "topics"
+
+
+def topic_key(topic_id):
+    """The surrogate key of a topic's pages (its list of articles, its feed)."""
+    return f"topic-{topic_id}"
+
+
+def tag_key(tag_id):
+    """The surrogate key of a tag's pages."""
+    return f"tag-{tag_id}"

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 def _result_titles(page):
     return re.findall(
-        r'<article class="teaser search-result">\s*<h2><a href="[^"]*">([^<]*)</a>', page
+        r'<article class="teaser search-result[^"]*">.*?<h2><a href="[^"]*">([^<]*)</a>',
+        page,
+        re.DOTALL,
     )
 
 

@@ -45,8 +45,9 @@ def five_hundred_articles(make_article, monkeypatch):
 def test_the_index_lists_every_page_of_the_sitemap_and_robots_txt_points_at_it(
     client, five_hundred_articles, django_assert_num_queries
 ):
-    # How many articles, the newest change; the next scheduled change (how long it is kept).
-    with django_assert_num_queries(3):
+    # How many articles, the newest change; how many topics and tags (none: no section);
+    # the next scheduled change (how long it is kept).
+    with django_assert_num_queries(5):
         entries = _index_entries(client)
     assert [address for address, _lastmod in entries] == [
         "http://127.0.0.1:8000/sitemap-articles.xml",

@@ -15,7 +15,8 @@ from .legacy import LegacyAddress, LegacyAddressQuerySet, wordpress_post_address
 from .links import DeadLink
 from .people import Person
 from .review import AuthorProfile, MedicalReview, MedicalReviewQuerySet, ReviewerProfile, add_months
-from .topics import Tag, Topic, TopicQuerySet
+from .topic_pages import article_tags_changed, article_topics_changed, topic_saved
+from .topics import Tag, Topic, TopicQuerySet, TopicTree, purge_topic_pages
 from .version import ArticleVersion, ArticleVersionQuerySet
 
 __all__ = [
@@ -37,7 +38,12 @@ __all__ = [
     "Tag",
     "Topic",
     "TopicQuerySet",
+    "TopicTree",
+    "article_tags_changed",
+    "article_topics_changed",
+    "topic_saved",
     "VersionConflict",
     "add_months",
+    "purge_topic_pages",
     "wordpress_post_address",
 ]

@@ -14,11 +14,14 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
-from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit
+from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit, purge_keys_after_commit
 
 from .article_queryset import ArticleQuerySet
 from .review import AuthorProfile, MedicalReview, ReviewerProfile, add_months
 from .topics import Tag, Topic
+
+# A save that changes one of these changes which topic and tag pages list the article.
+LISTED_BY = frozenset({"published_version", "publish_at", "primary_topic"})
 
 # The heavy columns of a version, left out where only its number and dates are shown.
 VERSION_TEXT = ("version__summary", "version__body", "version__body_html")
@@ -106,14 +109,21 @@ class Article(models.Model):
         # Every saved change of an article (published, scheduled, unpublished, a new slug,
         # comments closed) shows on its pages and in the lists of articles.
         purge_after_commit(article_key(self.pk), ARTICLE_LISTS)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or LISTED_BY.intersection(update_fields):
+            # Its topics' and tags' pages (the pages listing it also carry its own key).
+            pk = self.pk
+            purge_keys_after_commit(lambda: Article.objects.filter(pk=pk).listing_keys())
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def delete(self, *args, **kwargs):
-        key = article_key(self.pk)
+        keys = [article_key(self.pk)]
+        if settings.HTTP_CACHE_NODES:  # the topic and tag pages that listed it
+            keys.extend(Article.objects.filter(pk=self.pk).listing_keys())
         result = super().delete(*args, **kwargs)
-        purge_after_commit(key, ARTICLE_LISTS)
+        purge_after_commit(*keys, ARTICLE_LISTS)
         return result
 
     @property

@@ -6,13 +6,15 @@ Article (articles/models/article.py) is its model: ``Article.objects``.
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Min, OuterRef, Q, Subquery, When
 from django.utils import timezone
 
-from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit
+from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit, tag_key, topic_key
 
 from .review import MedicalReview
+from .topics import Topic
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -45,6 +47,8 @@ class ArticleQuerySet(models.QuerySet):
     def delete(self):
         """Delete these articles and purge their pages and the lists that showed them."""
         keys = [article_key(pk) for pk in self.values_list("pk", flat=True)]
+        if settings.HTTP_CACHE_NODES:  # their topics' and tags' pages, while they are known
+            keys.extend(self.listing_keys())
         result = super().delete()
         purge_after_commit(*keys, ARTICLE_LISTS)
         return result
@@ -66,6 +70,48 @@ class ArticleQuerySet(models.QuerySet):
             update=Min("scheduled_at", filter=Q(scheduled_at__gt=now)),
         )
         return min((moment for moment in moments.values() if moment), default=None)
+
+    def in_topics(self, topic_ids):
+        """Articles whose primary topic or one of whose other topics is among ``topic_ids``
+        (no join, so no duplicates and no DISTINCT)."""
+        listed = self.model.topics.through.objects.filter(topic_id__in=topic_ids)
+        return self.filter(
+            Q(primary_topic_id__in=topic_ids) | Q(pk__in=listed.values("article_id"))
+        )
+
+    def tagged(self, tag_id):
+        """Articles carrying the tag ``tag_id``."""
+        tagged = self.model.tags.through.objects.filter(tag_id=tag_id)
+        return self.filter(pk__in=tagged.values("article_id"))
+
+    def for_lists(self):
+        """Published, newest first, with the review stamp, without the body (which lists
+        never show): what the front page, topic and tag pages read."""
+        return (
+            self.published()
+            .defer("published_version__body", "published_version__body_html")
+            .newest_first()
+            .with_review_stamp()
+        )
+
+    def listing_keys(self):
+        """The surrogate keys of the topic and tag pages that list these articles: their
+        primary and other topics with every topic above them (a topic page lists its
+        subtopics' articles), and their tags. Three queries."""
+        through = self.model.topics.through.objects.filter(article__in=self.values("pk"))
+        topic_ids = set(through.values_list("topic_id", flat=True))
+        topic_ids |= set(
+            self.exclude(primary_topic=None).values_list("primary_topic_id", flat=True)
+        )
+        tags = self.model.tags.through.objects.filter(article__in=self.values("pk"))
+        keys = []
+        if topic_ids:
+            ancestors = Topic.objects.tree().with_ancestors(topic_ids)
+            keys.extend(topic_key(topic_id) for topic_id in sorted(ancestors))
+        keys.extend(
+            tag_key(tag_id) for tag_id in sorted(set(tags.values_list("tag_id", flat=True)))
+        )
+        return keys
 
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")

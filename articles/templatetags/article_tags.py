@@ -3,7 +3,9 @@ page tells readers of a version's medical review and corrections."""
 
 from django import template
 
-from ..jsonld import article_structured_data, json_ld_script
+from ..jsonld import article_structured_data, breadcrumb_list, json_ld_script
+from ..models import Topic
+from ..topic_views import topic_crumbs
 
 register = template.Library()
 
@@ -22,3 +24,15 @@ def article_json_ld(article, version):
     return json_ld_script(
         article_structured_data(article, version, trust["review"], trust["corrections"])
     )
+
+
+@register.inclusion_tag("articles/_breadcrumbs.html")
+def article_breadcrumbs(article, version):
+    """ "Home › Mental health › Depression › the article", from the article's primary topic,
+    with its BreadcrumbList JSON-LD; nothing for an article without one. One query (the
+    topic tree), inside the article's cached fragment, which topic changes expire."""
+    if not article.primary_topic_id:
+        return {"crumbs": []}
+    path = Topic.objects.tree().path(article.primary_topic_id)
+    crumbs = topic_crumbs(path) + [(version.title, article.get_absolute_url())]
+    return {"crumbs": crumbs, "json_ld": json_ld_script(breadcrumb_list(crumbs))}
