@@ -39,6 +39,7 @@ RESERVED_SEGMENTS = {
     "feed": "the feeds",
     "search": "the search page",
     "sitemap": "the sitemap",
+    "authors": "the pages of writers and reviewers",
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import feeds, legacy_addresses, search, views
+from . import feeds, legacy_addresses, people_views, search, views
 
 app_name = "articles"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("search/", search.ArticleSearchView.as_view(), name="search"),
     path("feed/rss/", views.shared_article_list(feeds.LatestArticlesFeed()), name="rss"),
     path("feed/atom/", views.shared_article_list(feeds.LatestArticlesAtomFeed()), name="atom"),
+    # People: a writer's or reviewer's page (articles/people_views.py).
+    path("authors/<slug:slug>/", people_views.PersonDetailView.as_view(), name="person"),
     # WordPress's dated permalinks of imported articles (articles/legacy_addresses.py).
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?:(?P<day>[0-9]{2})/)?(?P<old_slug>[^/]+)/$",

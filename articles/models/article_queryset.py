@@ -7,7 +7,7 @@ Article (articles/models/article.py) is its model: ``Article.objects``.
 import datetime
 
 from django.db import models
-from django.db.models import Case, F, Min, OuterRef, Q, Subquery, When
+from django.db.models import Case, Exists, F, Min, OuterRef, Q, Subquery, When
 from django.utils import timezone
 
 from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit
@@ -23,7 +23,7 @@ class ArticleQuerySet(models.QuerySet):
             .select_related(
                 "published_version",
                 "published_version__author",
-                "published_version__author__author_profile",
+                "published_version__author__person",
             )
             # Only search reads the vector, in SQL; no page needs it in Python.
             .defer("published_version__search_vector")
@@ -66,6 +66,26 @@ class ArticleQuerySet(models.QuerySet):
             update=Min("scheduled_at", filter=Q(scheduled_at__gt=now)),
         )
         return min((moment for moment in moments.values() if moment), default=None)
+
+    def written_by(self, user_id):
+        """The articles whose published version ``user_id`` wrote: the ones whose byline
+        names them. None when there is no user."""
+        if user_id is None:
+            return self.none()
+        return self.filter(published_version__author=user_id)
+
+    def reviewed_by(self, user_id):
+        """The articles ``user_id`` approved as a medical reviewer: an approval of the
+        published version or of one before it (what the review line or the change log
+        shows). None when there is no user."""
+        if user_id is None:
+            return self.none()
+        approved = MedicalReview.objects.approvals().filter(
+            reviewer=user_id,
+            version__article=OuterRef("pk"),
+            version__number__lte=OuterRef("published_version__number"),
+        )
+        return self.filter(Exists(approved))
 
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
