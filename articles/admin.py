@@ -31,13 +31,12 @@ from .forms import ArticleVersionForm
 from .models import (
     Article,
     ArticleVersion,
-    AuthorProfile,
     DeadLink,
     MedicalReview,
-    ReviewerProfile,
     VersionConflict,
     purge_topic_pages,
 )
+from .people_admin import PersonAdmin  # noqa: F401 (registers the people in the admin)
 from .review_admin import MedicalReviewViewsMixin
 from .version_admin import VersionViewsMixin, compare_versions
 
@@ -317,20 +316,6 @@ class MedicalReviewAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "credentials", "bio")
-    search_fields = ("user__username", "user__first_name", "user__last_name", "credentials")
-
-
-@admin.register(AuthorProfile)
-class AuthorProfileAdmin(admin.ModelAdmin):
-    """The bios readers see in the bylines."""
-
-    list_display = ("user", "bio")
-    search_fields = ("user__username", "user__first_name", "user__last_name")
 
 
 @admin.register(DeadLink)

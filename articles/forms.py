@@ -42,6 +42,7 @@ RESERVED_SEGMENTS = {
     "sitemap": "the sitemap",
     "topics": "the topic pages",
     "tags": "the tag pages",
+    "authors": "the pages of writers and reviewers",
 }
 
 

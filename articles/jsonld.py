@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .markup import references
+from .models import Person
 
 # Inside <script> the HTML parser ends the element at "</script" whatever the type,
 # so the characters that could start markup are written as JSON escapes instead.
@@ -31,6 +32,7 @@ def article_structured_data(article, version, review=None, corrections=()):
     """
     url = settings.SITE_URL + article.get_absolute_url()
     publisher = {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL}
+    author = Person.of(version.author) if version.author_id else None
     author_name = version.author.get_full_name() if version.author_id else ""
     data = {
         "@context": "https://schema.org",
@@ -43,11 +45,13 @@ def article_structured_data(article, version, review=None, corrections=()):
         "datePublished": article.first_published_at or version.published_at,
         "dateModified": version.published_at or article.first_published_at,
         # Usernames are not public: without a full name the publisher is the author.
-        "author": {"@type": "Person", "name": author_name} if author_name else publisher,
+        "author": _person_named(author, author_name) or publisher,
         "publisher": publisher,
     }
     if review is not None and review.is_approval and review.version_id == version.pk:
-        data["reviewedBy"] = {"@type": "Person", "name": review.reviewer_name}
+        # The name signed with, and the reviewer's page when they have one.
+        data["reviewedBy"] = _person_named(Person.of(review.reviewer), review.reviewer_name)
+        data["reviewedBy"]["name"] = review.reviewer_name
         if review.credentials:
             data["reviewedBy"]["honorificSuffix"] = review.credentials
         data["lastReviewed"] = timezone.localdate(review.created_at)
@@ -67,6 +71,48 @@ def article_structured_data(article, version, review=None, corrections=()):
     ]
     if citations:
         data["citation"] = citations
+    return data
+
+
+def _person_named(person, name):
+    """A byline or review line's Person: their page's name and url, else ``name`` alone;
+    None when there is neither."""
+    if person is not None:
+        return {"@type": "Person", "name": person.name, "url": _absolute(person.get_absolute_url())}
+    return {"@type": "Person", "name": name} if name else None
+
+
+def _absolute(url):
+    """``url`` as an absolute address: pages and local media live under SITE_URL."""
+    return settings.SITE_URL + url if url.startswith("/") else url
+
+
+def person_structured_data(person, photo=None):
+    """The JSON-LD object (a dict) for ``person``'s page: a schema.org Person with their
+    page's url, name, role (jobTitle), credentials, bio, ``photo`` (its snapshot, from
+    articles/images.py: the largest fallback file) and their profiles elsewhere (sameAs)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "@id": _absolute(person.get_absolute_url()),
+        "url": _absolute(person.get_absolute_url()),
+        "name": person.name,
+    }
+    if person.role:
+        data["jobTitle"] = person.role
+    if person.credentials:
+        data["honorificSuffix"] = person.credentials
+    if person.bio.strip():
+        data["description"] = " ".join(person.bio_paragraphs)
+    if photo:
+        url, width = photo["fallback"]["srcset"][-1]
+        height = round(photo["height"] * width / photo["width"]) if photo["width"] else 0
+        data["image"] = {"@type": "ImageObject", "url": _absolute(url), "width": width}
+        if height:
+            data["image"]["height"] = height
+    links = [address for address, _shown in person.web_links]
+    if links:
+        data["sameAs"] = links
     return data
 
 

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from .models import Article, ArticleVersion, MedicalReview, ReviewerProfile
+from .models import Article, ArticleVersion, MedicalReview
 from .version_admin import ArticleViewsMixin, compare_versions
 
 
@@ -110,7 +110,8 @@ def _review_message(review):
 
 
 class MedicalReviewForm(forms.Form):
-    """A reviewer's signature on one version: credentials (kept on their profile), a note."""
+    """A reviewer's signature on one version: credentials (kept on their Person, else read
+    from their last review), a note."""
 
     credentials = forms.CharField(
         max_length=150,
@@ -127,8 +128,7 @@ class MedicalReviewForm(forms.Form):
 
     def __init__(self, *args, version, reviewer, **kwargs):
         self.version, self.reviewer = version, reviewer
-        profile = ReviewerProfile.objects.filter(user=reviewer).first()
-        kwargs.setdefault("initial", {"credentials": profile.credentials if profile else ""})
+        kwargs.setdefault("initial", {"credentials": MedicalReview.credentials_of(reviewer)})
         super().__init__(*args, **kwargs)
 
     def clean(self):

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import feeds, legacy_addresses, search, topic_views, views
+from . import feeds, legacy_addresses, people_views, search, topic_views, views
 
 app_name = "articles"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("tags/<slug:slug>/", topic_views.TagView.as_view(), name="tag"),
     path("feed/rss/", views.shared_article_list(feeds.LatestArticlesFeed()), name="rss"),
     path("feed/atom/", views.shared_article_list(feeds.LatestArticlesAtomFeed()), name="atom"),
+    # People: a writer's or reviewer's page (articles/people_views.py).
+    path("authors/<slug:slug>/", people_views.PersonDetailView.as_view(), name="person"),
     # WordPress's dated permalinks of imported articles (articles/legacy_addresses.py).
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?:(?P<day>[0-9]{2})/)?(?P<old_slug>[^/]+)/$",

@@ -210,7 +210,8 @@ def published_changes(article, now=None, blocks=None):
     ).defer("body", "search_vector")  # the page compares body_html, never the Markdown
     versions = list(shown.order_by("published_at", "number"))
     latest_reviews = {}
-    for review in MedicalReview.objects.filter(version__in=versions).order_by("created_at", "pk"):
+    reviews = MedicalReview.objects.filter(version__in=versions).select_related("reviewer__person")
+    for review in reviews.order_by("created_at", "pk"):
         latest_reviews[review.version_id] = review  # a later decision replaces an earlier one
     changes = []
     previous = None

@@ -40,6 +40,10 @@ def test_migration_creates_editors_who_write_articles_and_versions_but_never_del
         "articles.change_articleversion",
         "articles.view_medicalreview",
         "articles.view_deadlink",
+        # People's pages (articles/migrations/0013_people.py).
+        "articles.view_person",
+        "articles.add_person",
+        "articles.change_person",
     }
 
 

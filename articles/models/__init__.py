@@ -2,8 +2,8 @@
 medical reviews, the people readers see named, dead links and old addresses.
 
 Every name other code imports from ``articles.models`` is imported here. The modules
-depend on each other in one direction, from the bottom: review (MedicalReview, the
-profiles, add_months), article_queryset (ArticleQuerySet), article (Article,
+depend on each other in one direction, from the bottom: images, people (Person), review
+(MedicalReview, add_months), article_queryset (ArticleQuerySet), article (Article,
 VersionConflict), then version (ArticleVersion), links (DeadLink) and legacy
 (LegacyAddress, wordpress_post_address), which build on Article.
 """
@@ -14,7 +14,7 @@ from .images import Document, Image, Rendition
 from .legacy import LegacyAddress, LegacyAddressQuerySet, wordpress_post_address
 from .links import DeadLink
 from .people import Person
-from .review import AuthorProfile, MedicalReview, MedicalReviewQuerySet, ReviewerProfile, add_months
+from .review import MedicalReview, MedicalReviewQuerySet, add_months
 from .topic_pages import article_tags_changed, article_topics_changed, topic_saved
 from .topics import Tag, Topic, TopicQuerySet, TopicTree, purge_topic_pages
 from .version import ArticleVersion, ArticleVersionQuerySet
@@ -24,7 +24,6 @@ __all__ = [
     "ArticleQuerySet",
     "ArticleVersion",
     "ArticleVersionQuerySet",
-    "AuthorProfile",
     "DeadLink",
     "Document",
     "Image",
@@ -34,7 +33,6 @@ __all__ = [
     "MedicalReviewQuerySet",
     "Person",
     "Rendition",
-    "ReviewerProfile",
     "Tag",
     "Topic",
     "TopicQuerySet",

@@ -9,7 +9,7 @@ Article are its queryset (article_queryset.py) and the medical reviews (review.p
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,8 @@ from django.utils import timezone
 from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit, purge_keys_after_commit
 
 from .article_queryset import ArticleQuerySet
-from .review import AuthorProfile, MedicalReview, ReviewerProfile, add_months
+from .people import Person
+from .review import MedicalReview, add_months
 from .topics import Tag, Topic
 
 # A save that changes one of these changes which topic and tag pages list the article.
@@ -205,7 +206,7 @@ class Article(models.Model):
         ).order_by("-version__number", "-created_at", "-pk")
         decided = set()
         # The version's number and dates, not its text: only those are shown of it.
-        reviews = reviews.select_related("version", "reviewer__reviewer_profile")
+        reviews = reviews.select_related("version", "reviewer__person")
         for review in reviews.defer(*VERSION_TEXT):
             if review.version_id in decided:
                 continue  # an older decision, replaced by the one already seen
@@ -363,25 +364,24 @@ class Article(models.Model):
         return self.publish(copy)
 
 
-# What a profile says is printed on article pages: Article, which knows its pages, expires
-# them when a profile is saved (the profiles sit below Article, in review.py, because
-# MedicalReview.sign keeps the reviewer's profile and Article asks MedicalReview).
+# A person's name, bio and page are printed in the bylines and review lines of article
+# pages: Article, which knows its pages, expires them when a person changes (Person sits
+# below Article, in people.py, and purges only its own page).
 
 
-@receiver(post_save, sender=ReviewerProfile)
-def reviewer_profile_saved(sender, instance, raw=False, **kwargs):
-    """A reviewer's bio is read live on the pages of the articles they reviewed: those
-    pages render afresh."""
+@receiver(post_save, sender=Person)
+@receiver(post_delete, sender=Person)
+def person_saved(sender, instance, raw=False, **kwargs):
+    """The pages whose byline or review line shows the person render afresh: those of the
+    articles their account wrote or reviewed (and, when the person moved to another
+    account, those of the account they left)."""
     if raw:
-        return  # a fixture being loaded (loaddata), which never ran the profile's save()
-    reviewed = MedicalReview.objects.filter(reviewer=instance.user_id).values("version__article")
-    Article.objects.filter(pk__in=reviewed).expire_pages()
-
-
-@receiver(post_save, sender=AuthorProfile)
-def author_profile_saved(sender, instance, raw=False, **kwargs):
-    """The byline is part of the cached article fragment: the pages of the articles whose
-    published version the writer wrote render afresh."""
-    if raw:
-        return  # as above
-    Article.objects.filter(published_version__author=instance.user_id).expire_pages()
+        return  # a fixture being loaded (loaddata), which never ran the person's save()
+    accounts = {instance.user_id, getattr(instance, "loaded_user_id", None)} - {None}
+    if not accounts:
+        return
+    reviewed = MedicalReview.objects.filter(reviewer__in=accounts).values("version__article")
+    Article.objects.filter(
+        models.Q(published_version__author__in=accounts) | models.Q(pk__in=reviewed)
+    ).expire_pages()
+    instance.loaded_user_id = instance.user_id

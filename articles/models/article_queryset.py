@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, Min, OuterRef, Q, Subquery, When
+from django.db.models import Case, Exists, F, Min, OuterRef, Q, Subquery, When
 from django.utils import timezone
 
 from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit, tag_key, topic_key
@@ -25,7 +25,7 @@ class ArticleQuerySet(models.QuerySet):
             .select_related(
                 "published_version",
                 "published_version__author",
-                "published_version__author__author_profile",
+                "published_version__author__person",
             )
             # Only search reads the vector, in SQL; no page needs it in Python.
             .defer("published_version__search_vector")
@@ -112,6 +112,26 @@ class ArticleQuerySet(models.QuerySet):
             tag_key(tag_id) for tag_id in sorted(set(tags.values_list("tag_id", flat=True)))
         )
         return keys
+
+    def written_by(self, user_id):
+        """The articles whose published version ``user_id`` wrote: the ones whose byline
+        names them. None when there is no user."""
+        if user_id is None:
+            return self.none()
+        return self.filter(published_version__author=user_id)
+
+    def reviewed_by(self, user_id):
+        """The articles ``user_id`` approved as a medical reviewer: an approval of the
+        published version or of one before it (what the review line or the change log
+        shows). None when there is no user."""
+        if user_id is None:
+            return self.none()
+        approved = MedicalReview.objects.approvals().filter(
+            reviewer=user_id,
+            version__article=OuterRef("pk"),
+            version__number__lte=OuterRef("published_version__number"),
+        )
+        return self.filter(Exists(approved))
 
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")

@@ -1,10 +1,9 @@
-"""Medical review and the people readers see named: MedicalReview (a reviewer's signed
-decision on one version), ReviewerProfile and AuthorProfile, and add_months for review dates.
+"""Medical review: MedicalReview (a reviewer's signed decision on one version), and
+add_months for review dates.
 
-The bottom of articles.models: nothing here imports the other model modules (the version
-a review names is a string reference), so Article can ask MedicalReview about its reviews.
-Saving a profile renders afresh the article pages that show it; Article, which knows its
-pages, does that (reviewer_profile_saved and author_profile_saved in article.py).
+Near the bottom of articles.models: only the reviewer's Person (people.py) is imported
+here, never the article modules (the version a review names is a string reference), so
+Article can ask MedicalReview about its reviews.
 """
 
 import calendar
@@ -14,6 +13,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from .people import Person
+
 
 def add_months(day, months):
     """``day`` plus ``months`` calendar months; the 31st becomes the month's last day."""
@@ -22,44 +23,6 @@ def add_months(day, months):
     return day.replace(
         year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
     )
-
-
-class ReviewerProfile(models.Model):
-    """What a medical reviewer signs with: their credentials, copied onto each review,
-    and a short bio readers see after the review line. Saving one renders afresh the pages
-    of the articles they reviewed (reviewer_profile_saved, article.py)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
-    )
-    credentials = models.CharField(
-        max_length=150, blank=True, help_text="As readers see them, e.g. “MD, FRCP”."
-    )
-    bio = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="One sentence readers see, e.g. “Consultant anaesthetist at …”.",
-    )
-
-    def __str__(self):
-        return f"{self.user.get_full_name() or self.user.get_username()}, {self.credentials}"
-
-
-class AuthorProfile(models.Model):
-    """A writer's short bio, shown in the byline of the articles whose published version
-    they wrote. Saving one renders those pages afresh (author_profile_saved, article.py)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_profile"
-    )
-    bio = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="One sentence readers see, e.g. “Health journalist …”.",
-    )
-
-    def __str__(self):
-        return self.user.get_full_name() or self.user.get_username()
 
 
 # "Dr. Amina Rahman" or "Dr Amina Rahman", never "Drew Smith".
@@ -134,28 +97,41 @@ class MedicalReview(models.Model):
     def sign(cls, version, reviewer, decision, note="", credentials=None):
         """Record ``reviewer``'s ``decision`` on ``version`` and return the review.
 
-        ``credentials`` (when given) are kept on the reviewer's profile for next
-        time; the review copies them and the reviewer's full name, which readers
-        see (a username is a sign-in name, never shown: a reviewer without a full
-        name cannot sign). Readers' pages of the article are expired when the
-        review changes what they are told.
+        The review copies the reviewer's full name, which readers see (a username
+        is a sign-in name, never shown: a reviewer without a full name cannot sign),
+        and ``credentials``; when those are not given, the ones they last signed
+        with (``credentials_of``). Given credentials are kept on the reviewer's
+        Person, when they have one, for their page and next time. Readers' pages of
+        the article are expired when the review changes what they are told.
         """
         name = reviewer.get_full_name().strip()
         if not name:
             raise ValueError("a medical reviewer signs with their full name")
         with transaction.atomic():
-            profile, _created = ReviewerProfile.objects.get_or_create(user=reviewer)
-            if credentials is not None and credentials != profile.credentials:
-                profile.credentials = credentials
-                profile.save(update_fields=["credentials"])
+            person = Person.objects.filter(user=reviewer).first()
+            if credentials is None:
+                credentials = cls.credentials_of(reviewer, person)
+            elif person is not None and credentials != person.credentials:
+                person.credentials = credentials
+                person.save(update_fields=["credentials"])
             review = cls.objects.create(
                 version=version,
                 reviewer=reviewer,
                 reviewer_name=name,
-                credentials=profile.credentials,
+                credentials=credentials,
                 decision=decision,
                 note=note,
             )
             if version.published_at is not None:
                 version.article.expire_pages()
         return review
+
+    @classmethod
+    def credentials_of(cls, reviewer, person=None):
+        """The credentials ``reviewer`` signs with unless they type others: their Person's
+        (pass it when already read), else those of their latest review, else ""."""
+        person = person or Person.objects.filter(user=reviewer).first()
+        if person is not None:
+            return person.credentials
+        latest = cls.objects.filter(reviewer=reviewer).values_list("credentials", flat=True)
+        return latest.first() or ""

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, AuthorProfile, MedicalReview
+from articles.models import Article, MedicalReview, Person
 from comments.models import Comment
 
 DEMO_SLUG = "what-is-ketamine-used-for"
@@ -96,7 +96,15 @@ class Command(BaseCommand):
         # would sign in the admin (Medical reviewers group).
         MedicalReview.objects.create(
             version=second,
-            reviewer=None,
+            reviewer=self.demo_person(
+                "demo-reviewer",
+                "Alex",
+                "Morgan",
+                role="Consultant psychiatrist",
+                credentials="MD, MRCPsych",
+                bio="Consultant psychiatrist who reviews articles on mental health and "
+                "its treatment.",
+            ),
             reviewer_name="Alex Morgan",
             credentials="MD, MRCPsych",
             decision=MedicalReview.Decision.APPROVE,
@@ -120,20 +128,30 @@ class Command(BaseCommand):
             saved.append(comment)
 
     def demo_writer(self):
-        """The demo article's writer, for its byline: a user who cannot sign in (no password,
-        not staff), as the importers make for writers who have no account here."""
-        writer, created = get_user_model().objects.get_or_create(
-            username="demo-writer",
-            defaults={"first_name": "Jordan", "last_name": "Ellis", "is_active": False},
+        """The demo article's writer, for its byline."""
+        return self.demo_person(
+            "demo-writer",
+            "Jordan",
+            "Ellis",
+            role="Health writer",
+            bio="Health writer covering mental health and pain medicine.",
+        )
+
+    def demo_person(self, username, first_name, last_name, **details):
+        """A demo user who cannot sign in (no password, not staff), as the importers make
+        for writers who have no account here, and their page (Person) that the byline or
+        review line links to."""
+        user, created = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={"first_name": first_name, "last_name": last_name, "is_active": False},
         )
         if created:
-            writer.set_unusable_password()
-            writer.save(update_fields=["password"])
-            AuthorProfile.objects.create(
-                user=writer,
-                bio="Health writer covering mental health and pain medicine.",
-            )
-        return writer
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        if not Person.objects.filter(user=user).exists():
+            name = f"{first_name} {last_name}"
+            Person.objects.create(user=user, name=name, slug=Person.unique_slug(name), **details)
+        return user
 
     def create_admin(self):
         if not settings.DEBUG:

@@ -1,0 +1,59 @@
+"""The people readers see named (Person): editors keep their pages in the admin.
+
+Registered from articles/admin.py. The photo is chosen from the media library (the
+lookup opens the library's list); the account links a person to the bylines and review
+lines of what that account wrote and reviewed.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.utils.html import format_html
+
+from .models import Person
+
+
+class AccountChoiceField(forms.ModelChoiceField):
+    """Accounts named as readers would recognise them: "Jo Writer (jwriter)"."""
+
+    def label_from_instance(self, user):
+        name = user.get_full_name().strip()
+        return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "role", "credentials", "account", "page")
+    list_select_related = ("user",)
+    search_fields = ("name", "slug", "role", "credentials", "user__username", "user__email")
+    prepopulated_fields = {"slug": ("name",)}
+    raw_id_fields = ("photo",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "role", "credentials", "bio")}),
+        ("Photo and links", {"fields": ("photo", "links")}),
+        (
+            "Account",
+            {
+                "fields": ("user",),
+                "description": "The account whose articles and medical reviews link to "
+                "this page: its bylines and review lines.",
+            },
+        ),
+    )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = get_user_model().objects.order_by(
+                "first_name", "last_name", "username"
+            )
+            kwargs["form_class"] = AccountChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="Account", ordering="user__username")
+    def account(self, person):
+        return person.user.get_username() if person.user_id else "—"
+
+    @admin.display(description="Page")
+    def page(self, person):
+        url = person.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
