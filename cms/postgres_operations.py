@@ -26,6 +26,12 @@ class AddIndexConcurrentlyOnPostgreSQL(AddIndexConcurrently):
         elif type(self.index) is models.Index:
             model = from_state.apps.get_model(app_label, self.model_name)
             schema_editor.remove_index(model, self.index)
+        else:
+            # Never made here, but SQLite rebuilds a table from the migration state (a later
+            # migration that drops a foreign key, undone), and that rebuild makes every index
+            # of the state as a plain one; it would then block dropping its column.
+            name = schema_editor.quote_name(self.index.name)
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class TrigramExtensionOnPostgreSQL(TrigramExtension):

@@ -38,13 +38,9 @@ READER_PAGES = [
     ("topics", "/topics/", 200),
     ("topic", "/topics/{topic.slug}/", 200),
     ("tag", "/tags/{tag.slug}/", 200),
-]
-
-# Pages built by the other parts of issue 20 (topics, tags, people): the lead moves these
-# lines into READER_PAGES once they are merged (on this branch they answer 404 or 301).
-PAGES_AFTER_MERGE = [
     ("author", "/authors/{person.slug}/", 200),
 ]
+
 
 # An instant with six digits of a second, as the database gives them: what a <time>
 # element must not print as they are.
