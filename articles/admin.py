@@ -32,12 +32,17 @@ from .models import (
     ArticleVersion,
     AuthorProfile,
     DeadLink,
+    Image,
     MedicalReview,
     ReviewerProfile,
     VersionConflict,
 )
+from .models.images import snapshot
 from .review_admin import MedicalReviewViewsMixin
 from .version_admin import VersionViewsMixin, compare_versions
+
+# The library's newest images, listed beside the text for the editor to insert.
+PICKER_LENGTH = 12
 
 REVIEW_LABELS = {
     None: "Awaits review",
@@ -62,7 +67,10 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
     search_fields = ("slug", "versions__title")
     list_filter = ("comments_open",)
     fieldsets = (
-        (None, {"fields": ("title", "summary", "body", "change_note", "base_version")}),
+        (
+            None,
+            {"fields": ("title", "summary", "lead_image", "body", "change_note", "base_version")},
+        ),
         ("Correction", {"fields": ("is_correction", "correction_note")}),
         (
             "Publishing",
@@ -196,7 +204,11 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The text and its preview need the page's width; the breadcrumbs lead elsewhere.
-        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        extra_context = {
+            "is_nav_sidebar_enabled": False,
+            "library_images": library_picker(),
+            **(extra_context or {}),
+        }
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except VersionConflict as conflict:
@@ -226,6 +238,10 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
         cleaned = form.cleaned_data if form.is_valid() else {}
         editor_text = ArticleVersion(
             **{name: cleaned.get(name, data.get(name, "")) for name in ("title", "summary", "body")}
+        )
+        lead = cleaned.get("lead_image")
+        editor_text.images = ArticleVersion.snapshot_images(
+            lead.pk if lead else None, editor_text.body
         )
         context = {
             **self.admin_site.each_context(request),
@@ -278,6 +294,23 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
                 **(extra_context or {}),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def library_picker():
+    """The library's newest images for the picker beside the text: dicts of ``id``,
+    ``title``, ``alt`` (or "decorative"), ``needs_alt_text`` and ``thumbnail`` (the
+    smallest fallback rendition's address). Two queries."""
+    images = Image.objects.prefetch_related("renditions")[:PICKER_LENGTH]
+    return [
+        {
+            "id": image.pk,
+            "title": image.title,
+            "alt": "decorative" if image.decorative else image.alt_text,
+            "needs_alt_text": image.needs_alt_text,
+            "thumbnail": snapshot(image)["fallback"]["srcset"][0][0],
+        }
+        for image in images
+    ]
 
 
 @admin.register(MedicalReview)
