@@ -20,6 +20,7 @@ import copy
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -93,6 +94,16 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
             field.label = f"Publish at ({zone})"
             field.help_text = f"{field.help_text} Times are in the {zone} time zone."
             form.base_fields["publish_at"] = field
+        image_admin = self.admin_site._registry.get(Image)
+        searchable = image_admin is not None and image_admin.search_fields
+        if searchable and "lead_image" in form.base_fields:
+            # A library of thousands: search it as one types, when the library's admin
+            # can be searched; else the plain list (its labels carry the ids).
+            field = copy.deepcopy(form.base_fields["lead_image"])
+            field.widget = AutocompleteSelect(
+                ArticleVersion._meta.get_field("lead_image"), self.admin_site
+            )
+            form.base_fields["lead_image"] = field
         return form
 
     def get_readonly_fields(self, request, obj=None):

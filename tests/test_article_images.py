@@ -7,6 +7,7 @@ import re
 from xml.etree import ElementTree
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -308,3 +309,34 @@ def test_the_text_preview_shows_the_images(illustrated, editor_client):
         reverse("admin:articles_article_text_preview"), {"article": article.pk}
     ).content.decode()
     assert saved.count("<picture>") == 2
+
+
+@pytest.fixture
+def searchable_library():
+    """The library's admin, searchable (as articles/image_admin.py registers it)."""
+    registered = Image in admin.site._registry
+    if not registered:
+        admin.site.register(Image, search_fields=["title", "alt_text"])
+    yield
+    if not registered:
+        admin.site.unregister(Image)
+
+
+def test_the_lead_image_is_searched_as_one_types_when_the_library_can_be(
+    illustrated, editor_client, admin_client, searchable_library
+):
+    article, lead, _diagram = illustrated
+    form = editor_client.get(change_url(article)).content.decode()
+    assert 'class="admin-autocomplete"' in form
+    assert f'<option value="{lead.pk}" selected>{lead.pk}: clinic (A doctor' in form
+    found = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "articles",
+            "model_name": "articleversion",
+            "field_name": "lead_image",
+            "term": "clinic",
+        },
+    ).json()
+    # Named as the library's admin names its images (str(Image)).
+    assert {"id": str(lead.pk), "text": str(lead)} in found["results"]
