@@ -20,6 +20,7 @@ import copy
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -32,13 +33,18 @@ from .models import (
     Article,
     ArticleVersion,
     DeadLink,
+    Image,
     MedicalReview,
     VersionConflict,
     purge_topic_pages,
 )
+from .models.images import snapshot
 from .people_admin import PersonAdmin  # noqa: F401 (registers the people in the admin)
 from .review_admin import MedicalReviewViewsMixin
 from .version_admin import VersionViewsMixin, compare_versions
+
+# The library's newest images, listed beside the text for the editor to insert.
+PICKER_LENGTH = 12
 
 REVIEW_LABELS = {
     None: "Awaits review",
@@ -64,7 +70,10 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
     list_filter = ("comments_open",)
     autocomplete_fields = ("primary_topic", "topics", "tags")
     fieldsets = (
-        (None, {"fields": ("title", "summary", "body", "change_note", "base_version")}),
+        (
+            None,
+            {"fields": ("title", "summary", "lead_image", "body", "change_note", "base_version")},
+        ),
         # The article's own, not a version's: a change is not a new version.
         ("Topics and tags", {"fields": ("primary_topic", "topics", "tags")}),
         ("Correction", {"fields": ("is_correction", "correction_note")}),
@@ -89,6 +98,16 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
             field.label = f"Publish at ({zone})"
             field.help_text = f"{field.help_text} Times are in the {zone} time zone."
             form.base_fields["publish_at"] = field
+        image_admin = self.admin_site._registry.get(Image)
+        searchable = image_admin is not None and image_admin.search_fields
+        if searchable and "lead_image" in form.base_fields:
+            # A library of thousands: search it as one types, when the library's admin
+            # can be searched; else the plain list (its labels carry the ids).
+            field = copy.deepcopy(form.base_fields["lead_image"])
+            field.widget = AutocompleteSelect(
+                ArticleVersion._meta.get_field("lead_image"), self.admin_site
+            )
+            form.base_fields["lead_image"] = field
         return form
 
     def get_readonly_fields(self, request, obj=None):
@@ -206,7 +225,11 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The text and its preview need the page's width; the breadcrumbs lead elsewhere.
-        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        extra_context = {
+            "is_nav_sidebar_enabled": False,
+            "library_images": library_picker(),
+            **(extra_context or {}),
+        }
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except VersionConflict as conflict:
@@ -236,6 +259,10 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
         cleaned = form.cleaned_data if form.is_valid() else {}
         editor_text = ArticleVersion(
             **{name: cleaned.get(name, data.get(name, "")) for name in ("title", "summary", "body")}
+        )
+        lead = cleaned.get("lead_image")
+        editor_text.images = ArticleVersion.snapshot_images(
+            lead.pk if lead else None, editor_text.body
         )
         context = {
             **self.admin_site.each_context(request),
@@ -288,6 +315,23 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
                 **(extra_context or {}),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def library_picker():
+    """The library's newest images for the picker beside the text: dicts of ``id``,
+    ``title``, ``alt`` (or "decorative"), ``needs_alt_text`` and ``thumbnail`` (the
+    smallest fallback rendition's address). Two queries."""
+    images = Image.objects.prefetch_related("renditions")[:PICKER_LENGTH]
+    return [
+        {
+            "id": image.pk,
+            "title": image.title,
+            "alt": "decorative" if image.decorative else image.alt_text,
+            "needs_alt_text": image.needs_alt_text,
+            "thumbnail": snapshot(image)["fallback"]["srcset"][0][0],
+        }
+        for image in images
+    ]
 
 
 @admin.register(MedicalReview)

@@ -314,3 +314,60 @@ def block_diff(old_blocks, new_blocks, context=1):
     if rows and shown_up_to < len(new_blocks):
         rows.append(GAP)
     return rows
+
+
+# What readers are told of an image, in the order a change of it is told.
+IMAGE_DETAILS = (
+    ("alt", "alt text"),
+    ("caption", "caption"),
+    ("credit", "credit"),
+    ("licence", "licence"),
+)
+
+
+def _quoted(text):
+    return f"“{text}”" if text else "none"
+
+
+def _image_name(snapshot):
+    return f"“{snapshot['alt']}”" if snapshot.get("alt") else f"image {snapshot['id']}"
+
+
+def _detail_changes(old, new):
+    return [
+        f"{label} changed from {_quoted(old.get(key, ''))} to {_quoted(new.get(key, ''))}"
+        for key, label in IMAGE_DETAILS
+        if (old.get(key) or "") != (new.get(key) or "")
+    ]
+
+
+def image_changes(old_images, new_images):
+    """What changed in the images two versions show (ArticleVersion.images), in words:
+    a list of plain sentences such as "Lead image: alt text changed from “…” to “…”."
+    Empty when a reader sees the same images, described the same way."""
+    old_images, new_images = old_images or {}, new_images or {}
+    sentences = []
+    old_lead, new_lead = old_images.get("lead"), new_images.get("lead")
+    if old_lead and not new_lead:
+        sentences.append(f"Lead image removed: {_image_name(old_lead)}.")
+    elif new_lead and not old_lead:
+        sentences.append(f"Lead image added: {_image_name(new_lead)}.")
+    elif old_lead and new_lead and old_lead["id"] != new_lead["id"]:
+        sentences.append(
+            f"Lead image replaced: {_image_name(old_lead)} by {_image_name(new_lead)}."
+        )
+    elif old_lead and new_lead:
+        changes = _detail_changes(old_lead, new_lead)
+        if changes:
+            sentences.append(f"Lead image: {'; '.join(changes)}.")
+    body_keys = [key for key in new_images if key != "lead"]
+    for key in [key for key in old_images if key != "lead" and key not in new_images]:
+        sentences.append(f"Image removed from the text: {_image_name(old_images[key])}.")
+    for key in body_keys:
+        if key not in old_images:
+            sentences.append(f"Image added to the text: {_image_name(new_images[key])}.")
+            continue
+        changes = _detail_changes(old_images[key], new_images[key])
+        if changes:
+            sentences.append(f"Image {_image_name(old_images[key])}: {'; '.join(changes)}.")
+    return sentences

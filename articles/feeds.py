@@ -4,6 +4,10 @@ Links are built from settings.SITE_URL, like the canonical URL of the page, so a
 feed reader sees the same address whichever host name the request came in on.
 No feed ever names an email address: Django adds one only when a feed defines
 ``author_email`` or ``item_author_email``, and none here does.
+
+An article's lead image goes with its item as Media RSS ``<media:content>`` (its largest
+fallback rendition, with width, height and type), which feed readers show as the
+item's picture; an RSS enclosure would need the file's size, which a version does not keep.
 """
 
 from django.conf import settings
@@ -11,7 +15,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.formats import date_format
 
 from cms.caching import ARTICLE_LISTS, share, topic_key, valid_until
@@ -19,12 +23,45 @@ from cms.caching import ARTICLE_LISTS, share, topic_key, valid_until
 from .models import Article, Topic
 
 FEED_LENGTH = 20
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+
+
+class MediaImageMixin:
+    """A feed generator that writes an item's ``lead_image`` (Version.shared_image) as
+    <media:content>."""
+
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_RSS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        image = item.get("lead_image")
+        if image:
+            handler.addQuickElement(
+                "media:content",
+                attrs={
+                    "url": image["url"],
+                    "type": image["type"],
+                    "medium": "image",
+                    "width": str(image["width"]),
+                    "height": str(image["height"]),
+                },
+            )
+
+
+class RssWithImages(MediaImageMixin, Rss201rev2Feed):
+    pass
+
+
+class AtomWithImages(MediaImageMixin, Atom1Feed):
+    pass
 
 
 class LatestArticlesFeed(Feed):
     """The newest published articles, as RSS 2.0."""
 
     description = "New and updated health articles."
+    feed_type = RssWithImages
 
     def title(self):
         return settings.SITE_NAME
@@ -58,11 +95,14 @@ class LatestArticlesFeed(Feed):
     def item_updateddate(self, article):
         return article.published_version.published_at
 
+    def item_extra_kwargs(self, article):
+        return {"lead_image": article.published_version.shared_image}
+
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
     """The same articles as Atom 1.0."""
 
-    feed_type = Atom1Feed
+    feed_type = AtomWithImages
     subtitle = LatestArticlesFeed.description
 
     def feed_url(self):

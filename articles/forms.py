@@ -7,7 +7,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Article, ArticleVersion, VersionConflict
+from .markup import library_image_ids
+from .models import Article, ArticleVersion, Image, VersionConflict
 
 # A body is rendered (Markdown, then bleach) when it is saved, in the editor's request:
 # these bounds keep that well under the worker timeout, far above any real article.
@@ -73,8 +74,9 @@ def fixed_page_at(slug):
     return None
 
 
-# What a version holds; a save that changes none of these adds no version.
-CONTENT_FIELDS = ("title", "summary", "body")
+# What a version holds; a save that changes none of these (nor what the library says of
+# its images) adds no version.
+CONTENT_FIELDS = ("title", "summary", "body", "lead_image")
 # Said of the new version only: never copied from the version before.
 CORRECTION_FIELDS = ("is_correction", "correction_note")
 
@@ -88,6 +90,15 @@ class PlainLineBreaksField(forms.CharField):
 
     def to_python(self, value):
         return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+class LibraryImageField(forms.ModelChoiceField):
+    """A library image, named in the list by its id, title and alt text: the id is the one
+    the body's ``![](image:ID)`` uses."""
+
+    def label_from_instance(self, image):
+        described = image.alt_text or ("decorative" if image.decorative else "no alt text yet")
+        return f"{image.pk}: {image.title or 'untitled'} ({described})"
 
 
 def _version_field(name, **widget_attrs):
@@ -108,6 +119,13 @@ class ArticleVersionForm(forms.ModelForm):
     title = _version_field("title", size=80)
     summary = _version_field("summary", rows=3)
     body = _version_field("body", rows=30)
+    lead_image = LibraryImageField(
+        queryset=Image.objects.all(),
+        required=False,
+        label="Lead image",
+        help_text="Shown at the top of the article, on lists and when the page is shared. "
+        "The images of the library are listed beside the text, with their ids.",
+    )
     change_note = _version_field("change_note", size=80)
     publish_at = forms.DateTimeField(
         label="Publish at",
@@ -141,7 +159,9 @@ class ArticleVersionForm(forms.ModelForm):
         self.base = latest
         if latest is not None:
             for name in CONTENT_FIELDS:
-                self.initial.setdefault(name, getattr(latest, name))
+                # The lead image by its id: no query for the Image itself.
+                attribute = "lead_image_id" if name == "lead_image" else name
+                self.initial.setdefault(name, getattr(latest, attribute))
         self.initial.setdefault("base_version", latest.number if latest else 0)
         publish_at = self.instance.scheduled_at or self.instance.publish_at
         if publish_at and publish_at > timezone.now():
@@ -163,6 +183,15 @@ class ArticleVersionForm(forms.ModelForm):
                 f"The text nests quotes or HTML elements (or repeats *, _, ~ or `) more than "
                 f"{MAX_NESTING} levels deep{f' ({depth:,} levels)' if depth > MAX_NESTING else ''}"
                 ". Flatten the deepest part; nothing was saved."
+            )
+        wanted = library_image_ids(body)
+        known = set(Image.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        missing = [str(image_id) for image_id in wanted if image_id not in known]
+        if missing:
+            images = "image " + missing[0] if len(missing) == 1 else "images " + ", ".join(missing)
+            raise forms.ValidationError(
+                f"There is no {images} in the library. Choose an id from the library's "
+                "list beside the text; nothing was saved."
             )
         return body
 
@@ -204,18 +233,27 @@ class ArticleVersionForm(forms.ModelForm):
         """True when the editor changed what a version holds (not only the article's settings)."""
         return any(name in self.changed_data for name in CONTENT_FIELDS)
 
+    def images_changed(self):
+        """True when the library now describes the version's images otherwise than the
+        base version keeps them (a new alt text, caption, credit): saving makes a version
+        that shows the change, and the change log says what it was. Two queries at most."""
+        lead = self.cleaned_data.get("lead_image")
+        fresh = ArticleVersion.snapshot_images(lead.pk if lead else None, self.cleaned_data["body"])
+        return fresh != self.base.images
+
     def save_version(self, article, *, author, publish):
         """Add the edited version to ``article`` (saved already) and publish it if asked.
 
-        Returns ``(version, created)``. Nothing changed in the content: no new
-        version; "publish" then publishes the latest version, the one the editor saw.
+        Returns ``(version, created)``. Nothing changed in the content, nor in what the
+        library says of its images: no new version; "publish" then publishes the latest
+        version, the one the editor saw.
         Raises VersionConflict when a newer version than the editor's base exists.
         A version that may not be published yet (Article.publishing_refusal) is kept
         as a draft, and ``publishing_refused`` says why.
         """
         self.publishing_refused = ""
         base_number = self.cleaned_data.get("base_version")
-        if self.base is None or self.content_changed:
+        if self.base is None or self.content_changed or self.images_changed():
             content = {name: self.cleaned_data[name] for name in CONTENT_FIELDS + CORRECTION_FIELDS}
             version = article.add_version(
                 **content,

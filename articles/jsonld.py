@@ -48,6 +48,16 @@ def article_structured_data(article, version, review=None, corrections=()):
         "author": _person_named(author, author_name) or publisher,
         "publisher": publisher,
     }
+    shared = version.shared_image
+    if shared:
+        # Google's Article rich results need an image: the largest fallback, which every
+        # reader of the data can decode.
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": shared["url"],
+            "width": shared["width"],
+            "height": shared["height"],
+        }
     if review is not None and review.is_approval and review.version_id == version.pk:
         # The name signed with, and the reviewer's page when they have one.
         data["reviewedBy"] = _person_named(Person.of(review.reviewer), review.reviewer_name)

@@ -8,6 +8,13 @@ Footnotes (``[^1]`` in the text, ``[^1]: the source`` anywhere) are the
 article's references: mdit-py-plugins' footnote plugin numbers them, and they
 render as a "References" section at the end, each with a link back to where
 it is cited.
+
+Images of the library are written ``![alt](image:42)``. A paragraph holding only such an
+image becomes a <figure>: the <picture> of the version's snapshot of image 42
+(ArticleVersion.images, drawn by templates/articles/_picture.html) with its caption,
+credit and licence; inside a sentence, the <picture> alone. The alt in brackets, when
+given, is said in that place; otherwise the library's alt text. An id the version has
+no snapshot of renders as nothing (the admin's form refuses it before saving).
 """
 
 import math
@@ -17,6 +24,7 @@ from urllib.parse import urlsplit
 
 import bleach
 from bleach.linkifier import LinkifyFilter
+from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
@@ -33,6 +41,7 @@ ALLOWED_TAGS = frozenset(
         "a", "blockquote", "code", "pre",
         "table", "thead", "tbody", "tr", "th", "td",
         "img",
+        "figure", "figcaption", "picture", "source", "small",
     }
 )  # fmt: skip
 # The ids and classes of the references markup, and nothing else of the kind: an editor's
@@ -41,7 +50,8 @@ REFERENCE_ID = re.compile(r"(ref|cite)-\d{1,4}(-\d{1,4})?")
 REFERENCE_CLASSES = frozenset({"references", "reference", "backref"})
 ALWAYS_ALLOWED = {
     "a": {"href", "title", "rel"},
-    "img": {"src", "alt", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "source": {"type"},
     "h2": {"id"},
     "h3": {"id"},
     "section": {"aria-labelledby"},
@@ -58,6 +68,10 @@ def _allowed_attribute(tag, name, value):
     classes and labels."""
     if name in ALWAYS_ALLOWED.get(tag, ()):
         return True
+    if tag in {"img", "source"} and name in PICTURE_ATTRIBUTES:
+        return bool(PICTURE_ATTRIBUTES[name].fullmatch(value)) and (
+            name != "srcset" or _srcset_is_safe(value)
+        )
     if name == "id" and tag in {"a", "li"}:
         return bool(REFERENCE_ID.fullmatch(value))
     if name == "class" and tag in {"a", "sup", "section"}:
@@ -68,6 +82,84 @@ def _allowed_attribute(tag, name, value):
 
 
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+# What a <picture> of the library needs on its <img> and <source>, in the values
+# templates/articles/_picture.html writes; a body image is never the page's priority.
+PICTURE_ATTRIBUTES = {
+    "srcset": re.compile(r"[^<>\"']{1,4000}"),
+    "sizes": re.compile(r"[\w\s().:,-]{1,200}"),
+    "loading": re.compile(r"lazy"),
+    "decoding": re.compile(r"async"),
+}
+LIBRARY_IMAGE = re.compile(r"image:(\d{1,10})")
+
+
+def _srcset_is_safe(value):
+    """Every candidate of a srcset is an http(s) address or a path of this site."""
+    for candidate in value.split(","):
+        address = candidate.strip().split(" ")[0]
+        parts = urlsplit(address)
+        if parts.scheme not in ("http", "https") and not (
+            not parts.scheme and address.startswith("/") and not address.startswith("//")
+        ):
+            return False
+    return True
+
+
+def library_image_id(src):
+    """The library image id of an image address ``image:42``, or None for any other address."""
+    match = LIBRARY_IMAGE.fullmatch(src or "")
+    return int(match.group(1)) if match else None
+
+
+def _picture_of(token, env, renderer, options):
+    """The version's snapshot of a library image token, with the alt written in the text
+    when there is one; None for an id the version has no snapshot of."""
+    snapshot = (env.get("library_images") or {}).get(str(library_image_id(token.attrGet("src"))))
+    if snapshot is None:
+        return None
+    alt = renderer.renderInlineAsText(token.children or [], options, env).strip()
+    return {**snapshot, "alt": alt} if alt else snapshot
+
+
+def _render_image(self, tokens, index, options, env):
+    token = tokens[index]
+    if library_image_id(token.attrGet("src")) is None:
+        return self.image(tokens, index, options, env)
+    image = _picture_of(token, env, self, options)
+    if image is None:
+        return ""
+    return render_to_string("articles/_picture.html", {"image": image}).strip()
+
+
+def _library_figures(tokens, env, renderer, options):
+    """Each paragraph holding nothing but one library image becomes that image's figure."""
+    kept = []
+    for token in tokens:
+        kept.append(token)
+        if token.type != "paragraph_close" or len(kept) < 3:
+            continue
+        opening, inline = kept[-3], kept[-2]
+        if opening.type != "paragraph_open" or inline.type != "inline":
+            continue
+        pieces = [
+            child
+            for child in inline.children or []
+            if not (child.type in ("text", "softbreak") and not child.content.strip())
+        ]
+        if len(pieces) != 1 or pieces[0].type != "image":
+            continue
+        if library_image_id(pieces[0].attrGet("src")) is None:
+            continue
+        image = _picture_of(pieces[0], env, renderer, options)
+        figure = Token("html_block", "", 0)
+        figure.content = (
+            render_to_string("articles/_figure.html", {"image": image}).strip() + "\n"
+            if image
+            else ""
+        )
+        kept[-3:] = [figure]
+    return kept
 
 
 def _footnote_number(tokens, index):
@@ -127,6 +219,7 @@ _markdown.add_render_rule("footnote_block_close", _render_references_close)
 _markdown.add_render_rule("footnote_open", _render_reference_open)
 _markdown.add_render_rule("footnote_close", _render_reference_close)
 _markdown.add_render_rule("footnote_anchor", _render_back_link)
+_markdown.add_render_rule("image", _render_image)
 
 
 def _external_link_rel(attrs, new=False):
@@ -193,11 +286,16 @@ def _wrap_sections(tokens):
     return wrapped
 
 
-def render_markdown(source):
+def render_markdown(source, images=None):
     """Render Markdown source to sanitised HTML, with each H2 section in a <section>
-    and the footnotes as a numbered "References" section at the end."""
-    env = {}
-    tokens = _wrap_sections(_markdown.parse(source or "", env))
+    and the footnotes as a numbered "References" section at the end.
+
+    ``images``: the version's snapshots (ArticleVersion.images) that ``image:ID`` images
+    are drawn from."""
+    env = {"library_images": images or {}}
+    tokens = _markdown.parse(source or "", env)
+    tokens = _library_figures(tokens, env, _markdown.renderer, _markdown.options)
+    tokens = _wrap_sections(tokens)
     html = _markdown.renderer.render(tokens, _markdown.options, env)
     return _cleaner.clean(html)
 
@@ -215,6 +313,18 @@ def sections(source):
         ]
         contents.append((anchor, "".join(words).strip()))
     return contents
+
+
+def library_image_ids(source):
+    """The ids of the library images (``![alt](image:42)``) Markdown ``source`` shows, in
+    their order, each once."""
+    found = []
+    for token in _markdown.parse(source or "", {}):
+        for child in token.children or ():
+            image_id = library_image_id(child.attrGet("src")) if child.type == "image" else None
+            if image_id is not None and image_id not in found:
+                found.append(image_id)
+    return found
 
 
 def reading_minutes(html):

@@ -17,17 +17,21 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
-from .diff import has_changes, word_diff
+from .diff import has_changes, image_changes, word_diff
 from .forms import MARKER_RUN, MAX_BODY_CHARACTERS, MAX_NESTING, nesting_depth
 from .markup import render_markdown
+from .models import ArticleVersion
 
 
 def compare_versions(old, new):
-    """The word-level differences between two versions: (label, HTML, changed) per part."""
-    return [
+    """The word-level differences between two versions: (label, HTML, changed) per part,
+    and last, when either shows images, their changes in words (a lead image replaced,
+    an alt text changed)."""
+    parts = [
         (
             label,
             word_diff(getattr(old, name), getattr(new, name)),
@@ -35,6 +39,12 @@ def compare_versions(old, new):
         )
         for label, name in (("Title", "title"), ("Summary", "summary"), ("Body", "body"))
     ]
+    if not (old.images or new.images):
+        return parts  # an article without images: nothing to say of them
+    sentences = image_changes(old.images, new.images)
+    listed = format_html_join("", "<li>{}</li>", ((sentence,) for sentence in sentences))
+    parts.append(("Images", format_html("<ul>{}</ul>", listed), bool(sentences)))
+    return parts
 
 
 class ArticleViewsMixin:
@@ -188,6 +198,8 @@ class VersionViewsMixin(ArticleViewsMixin):
             if not (self.has_change_permission(request) or self.has_add_permission(request)):
                 raise PermissionDenied
             text = {name: request.POST.get(name, "") for name in ("title", "summary", "body")}
+            lead = request.POST.get("lead_image", "")
+            lead_image_id = int(lead) if lead.isdigit() and len(lead) < 10 else None
         else:
             article = None
             if request.GET.get("article", "").isdigit():
@@ -196,7 +208,13 @@ class VersionViewsMixin(ArticleViewsMixin):
                 raise Http404("No such article.")
             latest = article.latest_version()
             text = {name: getattr(latest, name) for name in ("title", "summary", "body")}
-        context = {**text, "body_html": _rendered_or_none(text["body"])}
+            lead_image_id = latest.lead_image_id
+        images = _images_or_none(lead_image_id, text["body"])
+        context = {
+            **text,
+            "lead_image": (images or {}).get("lead"),
+            "body_html": None if images is None else render_markdown(text["body"], images),
+        }
         return TemplateResponse(request, "admin/articles/article/text_preview.html", context)
 
 
@@ -205,12 +223,12 @@ def _framed_by_the_admin(view):
     return xframe_options_sameorigin(csp_replace({"frame-ancestors": [SELF]})(view))
 
 
-def _rendered_or_none(body):
-    """The body rendered as the article page renders it, or None for a text the form
-    refuses (too long, nested too deep): the form says why on saving, and the preview
-    does not spend the server's time on it."""
+def _images_or_none(lead_image_id, body):
+    """The snapshots of the images the text shows, as saving it would keep them, or None
+    for a text the form refuses (too long, nested too deep): the form says why on saving,
+    and the preview does not spend the server's time on it."""
     if len(body) > MAX_BODY_CHARACTERS:
         return None
     if nesting_depth(body) > MAX_NESTING or MARKER_RUN.search(body):
         return None
-    return render_markdown(body)
+    return ArticleVersion.snapshot_images(lead_image_id, body)

@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView
 
 from cms.caching import ARTICLE_LISTS, article_key, share, valid_until
 
-from .diff import before_after, block_diff, blocks_of, has_changes
+from .diff import before_after, block_diff, blocks_of, has_changes, image_changes
 from .legacy_addresses import redirect_for_old_id
 from .models import Article, ArticleVersion, MedicalReview, Topic
 
@@ -185,13 +185,15 @@ def differences(old, new, blocks):
     """What a reader sees change from version ``old`` to ``new``: the ``title`` and
     ``summary`` as (before, after) HTML, None when their words did not change; the
     ``body`` as the changed blocks with their context (a list of diff Rows, empty when
-    it reads the same)."""
+    it reads the same); the ``images`` as sentences (diff.image_changes: a lead image
+    replaced, an alt text or caption changed), empty when they are the same."""
     found = {}
     for field in ("title", "summary"):
         before, after = getattr(old, field), getattr(new, field)
         found[field] = before_after(before, after) if has_changes(before, after) else None
     same_body = old.body_html == new.body_html
     found["body"] = [] if same_body else block_diff(blocks[old], blocks[new])
+    found["images"] = image_changes(old.images, new.images)
     return found
 
 

@@ -255,7 +255,8 @@ class Article(models.Model):
         two editors never silently overwrite each other. Numbers come from the
         database under a unique constraint: concurrent saves get distinct
         numbers or a conflict, never a duplicate. ``correction`` takes
-        ``is_correction`` and ``correction_note``. A new version never has a
+        ``is_correction`` and ``correction_note``, and also ``lead_image`` (an Image)
+        and ``images`` (snapshots to keep as they are, for a copy). A new version never has a
         medical review: only a reviewer's signature (MedicalReview) gives it one.
         """
         for _attempt in range(5):
@@ -352,7 +353,9 @@ class Article(models.Model):
         """Publish a new version whose content equals ``version``; history is never rewritten.
 
         The copy is a new version: it has no medical review of its own, even when
-        ``version`` had one (the page then says when the text was last reviewed).
+        ``version`` had one (the page then says when the text was last reviewed). It
+        shows the images as ``version`` showed them (its snapshots), not as the library
+        describes them today.
         """
         copy = self.add_version(
             title=version.title,
@@ -360,6 +363,8 @@ class Article(models.Model):
             body=version.body,
             author=author,
             change_note=f"Reverted to version {version.number}.",
+            lead_image_id=version.lead_image_id,
+            images=version.images,
         )
         return self.publish(copy)
 

@@ -116,3 +116,39 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+
+MIME_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+def snapshot(image):
+    """What a version keeps of ``image`` (ArticleVersion.images): what readers are told and
+    the files that show it, so the page needs no query and no later change in the library
+    reaches a published version. Reads ``image.renditions.all()`` (prefetch it).
+
+    It lives with the records, not in articles/images.py, because a version fills its
+    snapshots when it is saved (models/version.py) and the models never import the
+    modules above them.
+    """
+    renditions = sorted(image.renditions.all(), key=lambda each: each.width)
+    sources = {}
+    for rendition in renditions:
+        sources.setdefault(rendition.format, []).append([rendition.file.url, rendition.width])
+    fallback_kind = "png" if "png" in sources else "jpeg"
+    fallback = sources.get(fallback_kind) or [[image.file.url, image.width]]
+    return {
+        "id": image.pk,
+        "alt": "" if image.decorative else image.alt_text,
+        "decorative": image.decorative,
+        "caption": image.caption,
+        "credit": image.credit,
+        "licence": image.licence,
+        "width": image.width,
+        "height": image.height,
+        "sources": [
+            {"type": MIME_TYPES[kind], "srcset": sources[kind]}
+            for kind in settings.IMAGES_FORMATS
+            if kind in sources
+        ],
+        "fallback": {"type": MIME_TYPES[fallback_kind], "srcset": fallback},
+    }

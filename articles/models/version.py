@@ -12,9 +12,9 @@ from django.db import connection, models
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from ..markup import reading_minutes, render_markdown, sections
+from ..markup import library_image_ids, reading_minutes, render_markdown, sections
 from .article import Article
-from .images import Image
+from .images import Image, snapshot
 
 
 class ArticleVersionQuerySet(models.QuerySet):
@@ -34,7 +34,8 @@ class ArticleVersion(models.Model):
     """An immutable snapshot of an article's content.
 
     ``body_html`` is rendered from the Markdown ``body`` and sanitised once,
-    when the version is created; pages only ever print it.
+    when the version is created; pages only ever print it. ``images`` is filled then
+    too, from the library: the lead image and every ``image:ID`` of the body.
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
@@ -100,8 +101,49 @@ class ArticleVersion(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("article versions are immutable: add a new version instead")
-        self.body_html = render_markdown(self.body)
+        if not self.images:
+            # A copy of an older version (a revert) brings the snapshots it was shown with.
+            self.images = self.snapshot_images(self.lead_image_id, self.body)
+        self.body_html = render_markdown(self.body, self.images)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def snapshot_images(lead_image_id, body):
+        """What a version with this lead image and Markdown ``body`` keeps of its images
+        (the ``images`` field): "lead" and str(id) of each library image the body shows,
+        each a snapshot (articles.models.images.snapshot). Ids the library does not have
+        are left out. Two queries (the images, their renditions), none without images."""
+        in_body = library_image_ids(body)
+        wanted = [*in_body, lead_image_id] if lead_image_id else in_body
+        if not wanted:
+            return {}
+        found = {
+            image.pk: snapshot(image)
+            for image in Image.objects.filter(pk__in=wanted).prefetch_related("renditions")
+        }
+        images = {str(pk): found[pk] for pk in in_body if pk in found}
+        if lead_image_id in found:
+            images["lead"] = found[lead_image_id]
+        return images
+
+    @property
+    def shared_image(self):
+        """The lead image as pages name it to others (og:image, twitter:image, JSON-LD,
+        feeds): a dict of its largest fallback rendition's absolute ``url``, ``width``,
+        ``height`` and ``type``, and the ``alt`` text; None without a lead image."""
+        lead = self.images.get("lead")
+        if not lead:
+            return None
+        url, width = max(lead["fallback"]["srcset"], key=lambda candidate: candidate[1])
+        if url.startswith("/"):
+            url = settings.SITE_URL + url
+        return {
+            "url": url,
+            "width": width,
+            "height": max(1, round(lead["height"] * width / lead["width"])),
+            "type": lead["fallback"]["type"],
+            "alt": lead["alt"],
+        }
 
     def contents(self):
         """ "In this article": (anchor, heading) for each H2 section of the body."""
