@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from . import image_admin  # noqa: F401  (registers the media library's admin)
 from .forms import ArticleVersionForm
 from .models import (
     Article,
