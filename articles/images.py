@@ -18,6 +18,7 @@ content. A 24-megapixel photo takes about 2 s and 200 MB (docs/benchmarks.md).
 
 import hashlib
 import io
+import mimetypes
 import os
 import re
 import warnings
@@ -47,6 +48,9 @@ SAVE_OPTIONS = {
 # 24 megapixels) and takes twice as long, for a file readers are not sent.
 ORIGINAL_OPTIONS = {**SAVE_OPTIONS, "jpeg": {"format": "JPEG", "quality": 90}}
 SRGB = ImageCms.createProfile("sRGB")
+# Python 3.11's mimetypes does not know AVIF; the S3 storage names each object's
+# Content-Type from it, and a renditions' type must be right (docs/images.md).
+mimetypes.add_type("image/avif", ".avif")
 
 
 class RefusedImage(ValueError):

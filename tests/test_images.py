@@ -3,6 +3,7 @@ made by Pillow: what is accepted, what is refused and why, and that no stored fi
 a photo's location or a polyglot's payload."""
 
 import io
+import mimetypes
 import resource
 import struct
 import zlib
@@ -227,6 +228,12 @@ def test_a_colour_profile_is_applied_then_dropped():
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     picture = read_upload(encoded(two_colours(), "JPEG", icc_profile=profile))
     assert picture.mode == "RGB" and "icc_profile" not in picture.info
+
+
+def test_every_stored_suffix_has_its_content_type_for_an_object_store():
+    # django-storages' S3 backend sets each object's Content-Type from mimetypes.
+    for suffix, kind in [(".avif", "image/avif"), (".webp", "image/webp"), (".jpg", "image/jpeg")]:
+        assert mimetypes.guess_type(f"renditions/ab/x-320w{suffix}")[0] == kind
 
 
 def test_renditions_are_never_wider_than_the_largest_width(settings):

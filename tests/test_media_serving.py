@@ -100,7 +100,8 @@ def raw_get(port, path):
     """GET through the cache: (status, headers, body bytes)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.request("GET", path, headers={"Cookie": "csrftoken=abc; _ga=1"})
+        # A signed-in editor's cookie: a page would be theirs alone, a library file is not.
+        connection.request("GET", path, headers={"Cookie": "sessionid=abc; csrftoken=abc"})
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     finally:
