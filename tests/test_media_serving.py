@@ -3,14 +3,17 @@ stored bytes with their type, cacheable for a year, never a folder or anything o
 MEDIA_ROOT; and, through the real Varnish, kept by the shared cache like a page."""
 
 import http.client
+import importlib
 import io
 import os
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
+from django.urls import Resolver404, clear_url_caches, resolve
 from PIL import Image as Pillow
 
+import cms.urls
 from articles.images import store_image
 from deploy.stack import Stack, find_varnishd
 from tests.test_varnish import cache_required, database_url_of_this_session
@@ -157,3 +160,17 @@ def test_a_library_file_is_kept_by_the_shared_cache(stack_with_media):
     assert raw_get(stack.cache_port, "/media/images/cd/later.png")[0] == 404
     FileSystemStorage(location=media).save("images/cd/later.png", ContentFile(data))
     assert raw_get(stack.cache_port, "/media/images/cd/later.png")[0] == 200
+
+
+def test_with_an_object_store_the_site_serves_no_upload(settings):
+    settings.MEDIA_S3_BUCKET = "wellinformed-media"
+    try:
+        clear_url_caches()
+        importlib.reload(cms.urls)
+        with pytest.raises(Resolver404):
+            resolve("/media/images/ab/x.jpg", urlconf=cms.urls)
+    finally:
+        settings.MEDIA_S3_BUCKET = ""
+        importlib.reload(cms.urls)
+        clear_url_caches()
+    assert resolve("/media/images/ab/x.jpg").url_name == "media"
