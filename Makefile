@@ -9,7 +9,7 @@ DEV := DEBUG=1
 BIND ?= 127.0.0.1:8000
 
 .PHONY: install install-dev run test lint format migrations-check ci clean serve servers \
-	bench bench-import bench-scale worker lighthouse lock
+	bench bench-import bench-scale bench-images worker lighthouse lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,11 @@ bench-import: install  ## import_wordpress with 10,000 comments, timed (docs/wor
 # the time, queries and bytes of each kind of page (docs/benchmarks.md).
 bench-scale: install  ## the site at a publisher's scale: bench/scale.py
 	$(BIN)/python bench/scale.py
+
+# A 24-megapixel photo through the media library's store_image: time and peak memory of one
+# upload with its renditions, in a throwaway folder (docs/benchmarks.md, docs/images.md).
+bench-images: install  ## a 24-megapixel upload: time until its renditions are ready, peak memory
+	$(BIN)/python bench/images.py
 
 # Lighthouse (npm, pinned, installed once into ~/.cache/cms-e2e/) on the demo article served
 # with the production settings (DEBUG off, whitenoise, gunicorn on a free loopback port, a

@@ -27,7 +27,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from . import topic_admin  # noqa: F401 - registers TopicAdmin and TagAdmin
+from . import (
+    image_admin,  # noqa: F401  (registers the media library's admin)
+    topic_admin,  # noqa: F401 - registers TopicAdmin and TagAdmin
+)
 from .forms import ArticleVersionForm
 from .models import (
     Article,

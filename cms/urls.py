@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
+from articles.media_views import serve_media
 from articles.sitemaps import sitemap_index, sitemap_page
 from articles.views import shared_article_list
 from cms.admin_login import RateLimitedAdminLoginForm
@@ -39,3 +41,11 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]
+
+# The library's files from the local storage, behind the HTTP cache (articles/media_views.py);
+# an S3-compatible store serves its own (docs/images.md). Before the apps' catch-all routes.
+if not settings.MEDIA_S3_BUCKET:
+    urlpatterns.insert(
+        -2,
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", serve_media, name="media"),
+    )

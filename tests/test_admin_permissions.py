@@ -44,6 +44,13 @@ def test_migration_creates_editors_who_write_articles_and_versions_but_never_del
         "articles.view_person",
         "articles.add_person",
         "articles.change_person",
+        # The media library (articles/migrations/0014_library.py): upload and describe.
+        "articles.view_image",
+        "articles.add_image",
+        "articles.change_image",
+        "articles.view_document",
+        "articles.add_document",
+        "articles.change_document",
     }
 
 

@@ -32,6 +32,12 @@ sub vcl_recv {
     if (req.url ~ "^/(admin/|healthz)") {
         return (pass);
     }
+    # The library's files (articles/media_views.py) are the same for everyone, whatever
+    # cookies come with the request: a signed-in editor is served from the cache too.
+    if (req.url ~ "^/media/") {
+        unset req.http.Cookie;
+        return (hash);
+    }
     # This site's own cookies make a page personal (a signed-in editor, a reader's own
     # pending comments, saved details, a message after posting): Django renders it.
     # Keep this list in step with PERSONAL_COOKIES in cms/settings.py.
