@@ -101,11 +101,8 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
             field.label = f"Publish at ({zone})"
             field.help_text = f"{field.help_text} Times are in the {zone} time zone."
             form.base_fields["publish_at"] = field
-        image_admin = self.admin_site._registry.get(Image)
-        searchable = image_admin is not None and image_admin.search_fields
-        if searchable and "lead_image" in form.base_fields:
-            # A library of thousands: search it as one types, when the library's admin
-            # can be searched; else the plain list (its labels carry the ids).
+        if "lead_image" in form.base_fields:
+            # A library of thousands: searched as one types (articles/image_admin.py).
             field = copy.deepcopy(form.base_fields["lead_image"])
             field.widget = AutocompleteSelect(
                 ArticleVersion._meta.get_field("lead_image"), self.admin_site
