@@ -254,34 +254,3 @@ def make_renditions(image, picture=None):
             Rendition.objects.create(
                 image=image, width=width, height=resized.height, format=kind, file=name
             )
-
-
-MIME_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
-
-
-def snapshot(image):
-    """What a version keeps of ``image`` (ArticleVersion.images): what readers are told and
-    the files that show it, so the page needs no query and no later change in the library
-    reaches a published version."""
-    renditions = sorted(image.renditions.all(), key=lambda each: each.width)
-    sources = {}
-    for rendition in renditions:
-        sources.setdefault(rendition.format, []).append([rendition.file.url, rendition.width])
-    fallback_kind = "png" if "png" in sources else "jpeg"
-    fallback = sources.get(fallback_kind) or [[image.file.url, image.width]]
-    return {
-        "id": image.pk,
-        "alt": "" if image.decorative else image.alt_text,
-        "decorative": image.decorative,
-        "caption": image.caption,
-        "credit": image.credit,
-        "licence": image.licence,
-        "width": image.width,
-        "height": image.height,
-        "sources": [
-            {"type": MIME_TYPES[kind], "srcset": sources[kind]}
-            for kind in settings.IMAGES_FORMATS
-            if kind in sources
-        ],
-        "fallback": {"type": MIME_TYPES[fallback_kind], "srcset": fallback},
-    }

@@ -7,9 +7,9 @@ from django.views.generic import DetailView
 
 from cms.caching import ARTICLE_LISTS, share, valid_until
 
-from .images import snapshot
 from .jsonld import json_ld_script, person_structured_data
 from .models import Article, Person
+from .models.images import snapshot
 
 # Each list shows this many of the newest articles, and says how many there are in all.
 ARTICLES_SHOWN = 20

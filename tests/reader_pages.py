@@ -17,8 +17,9 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image as PillowImage
 
-from articles.images import snapshot, store_image
+from articles.images import store_image
 from articles.models import Article, ArticleVersion, Person, Tag, Topic
+from articles.models.images import snapshot
 from comments.forms import make_form_token
 from comments.models import Comment
 
