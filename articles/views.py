@@ -89,7 +89,9 @@ def newest_by_root(tree, exclude=(), length=FRONT_PAGE_SECTION_LENGTH):
         .filter(position__lte=length)
         .values("pk")
     )
-    return Article.objects.for_lists().filter(pk__in=ranked)
+    # The limit changes no result (there are at most that many) but tells PostgreSQL how
+    # few rows come back, so it looks up their versions by key instead of reading them all.
+    return Article.objects.for_lists().filter(pk__in=ranked[: length * len(roots)])
 
 
 def front_page_sections(exclude=(), length=FRONT_PAGE_SECTION_LENGTH):
