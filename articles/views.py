@@ -5,7 +5,7 @@ import functools
 
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import F, Window
+from django.db.models import Case, F, IntegerField, When, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -58,40 +58,56 @@ class SharedArticlePageMixin:
 FRONT_PAGE_SECTION_LENGTH = 4
 
 
-def front_page_sections(exclude=(), length=FRONT_PAGE_SECTION_LENGTH):
-    """The newest published articles of each top-level topic (by their primary topic, which
-    may be a subtopic), as [(topic, [article, ...]), ...] in the topics' A–Z order,
-    leaving out the articles in ``exclude`` (shown above). Two queries: the tree, and the
-    ``length`` newest articles of every topic (a window function); topics without
-    articles are left out."""
-    tree = Topic.objects.tree()
-    if not tree.by_id:
-        return []
-    newest_of_each = (
-        Article.objects.for_lists()
+def newest_by_root(tree, exclude=(), length=FRONT_PAGE_SECTION_LENGTH):
+    """The ``length`` newest published articles under each top-level topic of ``tree`` (by
+    their primary topic, which may be a subtopic), leaving out ``exclude``: one query, at
+    most ``length`` rows per top-level topic however many subtopics it has.
+
+    The articles are ranked in a subquery that reads only the articles table (the top-level
+    topic of each primary topic mapped in SQL from the tree), so the review stamps and the
+    versions are read for the chosen articles only, not for every article."""
+    roots = tree.roots()
+    root_of_primary = Case(
+        *(
+            When(primary_topic_id__in=tree.with_descendants(root.pk), then=root.pk)
+            for root in roots
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
+    ranked = (
+        Article.objects.published()
         .filter(primary_topic__isnull=False)
         .exclude(pk__in=[article.pk for article in exclude])
         .annotate(
             position=Window(
                 RowNumber(),
-                partition_by=[F("primary_topic_id")],
+                partition_by=[root_of_primary],
                 order_by=[F("publish_at").desc(), F("pk").desc()],
             )
         )
         .filter(position__lte=length)
+        .values("pk")
     )
+    # The limit changes no result (there are at most that many) but tells PostgreSQL how
+    # few rows come back, so it looks up their versions by key instead of reading them all.
+    return Article.objects.for_lists().filter(pk__in=ranked[: length * len(roots)])
+
+
+def front_page_sections(exclude=(), length=FRONT_PAGE_SECTION_LENGTH):
+    """The newest published articles of each top-level topic (by their primary topic, which
+    may be a subtopic), as [(topic, [article, ...]), ...] in the topics' A–Z order,
+    leaving out the articles in ``exclude`` (shown above). Two queries: the tree, and the
+    ``length`` newest articles of every top-level topic (newest_by_root); topics without
+    articles are left out."""
+    tree = Topic.objects.tree()
+    if not tree.by_id:
+        return []
     by_root = {}
-    for article in newest_of_each:
+    for article in newest_by_root(tree, exclude, length):  # newest first
         root = tree.root_of(article.primary_topic_id)
         by_root.setdefault(root.pk, []).append(article)
-    sections = []
-    for root in tree.roots():
-        articles = sorted(
-            by_root.get(root.pk, []), key=lambda a: (a.publish_at, a.pk), reverse=True
-        )
-        if articles:
-            sections.append((root, articles[:length]))
-    return sections
+    return [(root, by_root[root.pk]) for root in tree.roots() if root.pk in by_root]
 
 
 class ArticleListView(ReaderArticleMixin, ListView):

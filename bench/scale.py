@@ -5,18 +5,24 @@ What it does, all on this machine (127.0.0.1 only):
 1. makes a fresh PostgreSQL database (--database-url, default BENCH_SCALE_DATABASE_URL or
    postgres://postgres@127.0.0.1:5432/cms_scale), migrates it and empties the Redis
    database of --redis-url (default BENCH_SCALE_REDIS_URL or redis://127.0.0.1:6379/15);
-2. loads the data set of issue 16 with COPY: the demo article, 10,000 more published
-   articles, and 200,000 comments (20,000 of them on the demo article, a quarter of those
-   replies; 70% approved, 10% pending, 20% spam), then stores the search vectors the way
-   publishing does and runs VACUUM ANALYZE;
+2. loads the data set of issues 16 and 20 with COPY: the demo article, 10,000 more
+   published articles, and 200,000 comments (20,000 of them on the demo article, a quarter
+   of those replies; 70% approved, 10% pending, 20% spam), 200 topics (20 top-level, 9
+   subtopics each) and 300 tags, each article with a primary topic, 0 to 2 other topics
+   and 0 to 3 tags; then stores the search vectors the way publishing does and runs
+   VACUUM ANALYZE (bench/scale_data.py);
 3. with production settings (DEBUG off) in this process, fetches each page with Django's
-   test client three times and prints the best time, the SQL queries and the bytes.
+   test client RUNS times and prints the first time, the median, the SQL queries and the
+   bytes. A "first render" empties the caches Django renders from (the fragment cache and
+   the shared one) before each fetch; the test client has no HTTP cache in front.
 
-`--reuse` skips steps 1 and 2 when the database already holds the data set.
+`--reuse` skips steps 1 and 2 when the database already holds the data set;
+`--articles` and `--comments` load a smaller one on a slow machine.
 """
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -29,9 +35,14 @@ from bench.common import (  # noqa: E402
     production_settings,
     recreate_database,
 )
-from bench.scale_data import database_is_loaded, load_data_set  # noqa: E402
+from bench.scale_data import (  # noqa: E402
+    ARTICLES,
+    COMMENTS,
+    database_is_loaded,
+    load_data_set,
+)
 
-RUNS = 3
+RUNS = 5
 
 
 def parse_arguments():
@@ -43,6 +54,8 @@ def parse_arguments():
         redis_help="the shared cache, as in production; an empty value uses local memory",
     )
     parser.add_argument("--reuse", action="store_true", help="keep a database loaded before")
+    parser.add_argument("--articles", type=int, default=ARTICLES, help="besides the demo one")
+    parser.add_argument("--comments", type=int, default=COMMENTS)
     return parser.parse_args()
 
 
@@ -60,11 +73,12 @@ def production_environment(arguments):
 
 
 def measure(client, address, before=None):
-    """Best time of RUNS fetches of ``address``, with its query count and size in bytes."""
+    """The first time and the median of RUNS fetches of ``address``, in milliseconds, with
+    its query count and size in bytes."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    best, queries, size = None, 0, 0
+    times, queries, size = [], 0, 0
     for _ in range(RUNS):
         if before:
             before()
@@ -74,10 +88,40 @@ def measure(client, address, before=None):
             elapsed = time.perf_counter() - started
         if response.status_code != 200:
             raise SystemExit(f"{address}: HTTP {response.status_code}")
-        if best is None or elapsed < best:
-            best = elapsed
+        times.append(elapsed * 1000)
         queries, size = len(captured), len(response.content)
-    return best * 1000, queries, size
+    return times[0], statistics.median(times), queries, size
+
+
+def first_render():
+    """Empty the caches Django renders from: the fragment cache and the shared one."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    caches["default"].clear()
+
+
+def topic_pages():
+    """The topic, tag and front pages of issue 20, each rendered afresh."""
+    from django.db.models import Count
+
+    from articles.models import Tag, Topic
+
+    # The busiest of each kind: the top-level topic with the most articles under it (its
+    # subtopics' included), a subtopic and a tag with the most articles of their own.
+    root = Topic.objects.roots().annotate(filed=Count("children__primary_articles")).latest("filed")
+    subtopic = root.children.annotate(filed=Count("primary_articles")).latest("filed")
+    tag = Tag.objects.annotate(filed=Count("articles")).latest("filed")
+    return [
+        (f"topic page, top-level (`/topics/{root.slug}/`), first render",
+         root.get_absolute_url(), first_render),
+        ("the same, last page", f"{root.get_absolute_url()}?page=last", first_render),
+        (f"topic page, subtopic (`/topics/{subtopic.slug}/`), first render",
+         subtopic.get_absolute_url(), first_render),
+        (f"tag page (`/tags/{tag.slug}/`), first render", tag.get_absolute_url(), first_render),
+        ("`/topics/` (the A–Z of 200 topics), first render", "/topics/", first_render),
+        ("front page, first render", "/", first_render),
+    ]  # fmt: skip
 
 
 def measure_pages(demo):
@@ -127,7 +171,8 @@ def measure_pages(demo):
         ("the same page again (thread and article from the fragment cache)", reader, busy, None),
         ("article page with 18 comments, first render after a change", reader,
          f"/{some_article.slug}/", changed(some_article)),
-        ("front page", reader, "/", None),
+        *((label, reader, address, before) for label, address, before in topic_pages()),
+        ("front page again", reader, "/", None),
         ("feed `/feed/rss/`", reader, "/feed/rss/", None),
         ("feed `/feed/atom/`", reader, "/feed/atom/", None),
         ("change log of the busy article", reader, f"/{demo.slug}/changes/", None),
@@ -150,10 +195,12 @@ def print_table(rows, load_seconds):
         f"load: {load_seconds}"
     )
     print()
-    print("| page | time (best of 3) | queries | bytes |")
-    print("|---|---:|---:|---:|")
-    for label, milliseconds, queries, size in rows:
-        print(f"| {label} | {milliseconds:,.1f} ms | {queries} | {size / 1024:,.1f} KB |")
+    print(f"| page | first | median of {RUNS} | queries | bytes |")
+    print("|---|---:|---:|---:|---:|")
+    for label, first, median, queries, size in rows:
+        print(
+            f"| {label} | {first:,.1f} ms | {median:,.1f} ms | {queries} | {size / 1024:,.1f} KB |"
+        )
 
 
 def main():
@@ -165,14 +212,14 @@ def main():
     from django.core.management import call_command
 
     load_seconds = "reused"
-    if not (arguments.reuse and database_is_loaded()):
+    if not (arguments.reuse and database_is_loaded(arguments.comments)):
         from django.db import connections
 
         connections.close_all()
         recreate_database(arguments.database_url)
         call_command("migrate", verbosity=0)
         started = time.perf_counter()
-        demo = load_data_set()
+        demo = load_data_set(arguments.articles, arguments.comments)
         load_seconds = f"{time.perf_counter() - started:.1f} s"
         print(f"Loaded the data set in {load_seconds}.", flush=True)
     call_command("collectstatic", interactive=False, verbosity=0)

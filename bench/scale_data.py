@@ -1,9 +1,13 @@
-"""The data set of issue 16 for `make bench-scale` (bench/scale.py), loaded with COPY.
+"""The data set of issues 16 and 20 for `make bench-scale` (bench/scale.py), loaded with COPY.
 
 The demo article, ARTICLES more published articles and COMMENTS comments, ON_THE_BUSY_ARTICLE
-of them on the demo article. Texts come from a small vocabulary of health words, drawn with a
-fixed seed, so every load is the same data. Each distinct text is rendered once and the rows
-are copied in, one COPY statement per table, rather than saved one by one.
+of them on the demo article; TOPICS topics as a tree (ROOT_TOPICS top-level ones with their
+subtopics) and TAGS tags: every article has a primary topic, zero to two other topics, zero
+to three tags and, most of them, a lead image (a snapshot naming renditions; no file is
+written: the benchmark measures pages, not the serving of images). Texts come from a small
+vocabulary of health words, drawn with a fixed seed, so every load is the same data. Each
+distinct text is rendered once and the rows are copied in, one COPY statement per table,
+rather than saved one by one.
 
 Django is imported inside the functions: bench/scale.py imports this module before it
 configures Django.
@@ -17,6 +21,19 @@ ARTICLES = 10_000  # besides the demo article
 COMMENTS = 200_000
 ON_THE_BUSY_ARTICLE = 20_000
 STATUSES = ["approved"] * 7 + ["pending"] + ["spam"] * 2  # 70%, 10%, 20%
+ROOT_TOPICS = (
+    "Mental health", "Heart health", "Diabetes", "Cancer", "Sleep", "Nutrition", "Fitness",
+    "Skin", "Allergies", "Lungs and breathing", "Digestive health", "Bones and joints",
+    "Brain and nerves", "Eyes", "Ears, nose and throat", "Oral health", "Pregnancy",
+    "Children's health", "Ageing", "Infections",
+)  # fmt: skip
+SUBTOPICS_EACH = 9  # so 20 + 20 * 9 = 200 topics
+TOPICS = len(ROOT_TOPICS) * (1 + SUBTOPICS_EACH)
+TAGS = 300
+# Most articles are filed under a subtopic ("Mental health › Depression"), a few under a
+# top-level topic itself.
+PRIMARY_ON_A_ROOT = 0.1
+WITH_LEAD_IMAGE = 0.8
 
 WORDS = (  # noqa: SIM905 - words to a line read better than a list of strings
     "sleep heart blood pressure sugar insulin diet exercise walking running muscle bone joint "
@@ -35,12 +52,13 @@ WORDS = (  # noqa: SIM905 - words to a line read better than a list of strings
 RARE_WORDS = {"ketamine": 0.02, "depression": 0.08}  # share of paragraphs that mention them
 
 
-def database_is_loaded():
+def database_is_loaded(comments=COMMENTS):
     """Whether the database already holds the data set (for --reuse)."""
+    from articles.models import Topic
     from comments.models import Comment
 
     try:
-        return Comment.objects.count() >= COMMENTS
+        return Comment.objects.count() >= comments and Topic.objects.count() >= TOPICS
     except Exception:  # noqa: BLE001 - no database or no tables yet: load it
         return False
 
@@ -51,15 +69,24 @@ def copy_objects(model, objects):
     Every concrete field is written from the instance, so the defaults of the model apply;
     model.save() does not run, so fields it computes must be set by the caller.
     """
-    from django.db import connection
+    from django.db import connection, models
 
     fields = model._meta.concrete_fields
+    # psycopg adapts a dict only as Django's JSONField prepares it.
+    json_fields = {field.attname for field in fields if isinstance(field, models.JSONField)}
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for instance in objects:
-                copy.write_row([getattr(instance, field.attname) for field in fields])
+                copy.write_row(
+                    [
+                        connection.ops.adapt_json_value(getattr(instance, field.attname), None)
+                        if field.attname in json_fields
+                        else getattr(instance, field.attname)
+                        for field in fields
+                    ]
+                )
         # The next id after the copied ones (the table name is the model's, quoted).
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM {table}))",  # noqa: S608
@@ -79,8 +106,82 @@ def paragraph_pool(randomness, size=300):
     return pool
 
 
-def load_data_set():
-    """The articles and comments of issue 16, with COPY. Returns the demo article."""
+def topic_tree(randomness):
+    """TOPICS unsaved topics, the top-level ones first (their ids set), and TAGS tags."""
+    from django.utils.text import slugify
+
+    from articles.models import Tag, Topic
+
+    first_topic = 1 + (Topic.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+    roots = [
+        Topic(pk=first_topic + number, name=name, slug=slugify(name), description=f"About {name}.")
+        for number, name in enumerate(ROOT_TOPICS)
+    ]
+    subtopics = []
+    for root in roots:
+        for word in randomness.sample(WORDS, SUBTOPICS_EACH):
+            name = f"{word.capitalize()} ({root.name.lower()})"
+            subtopics.append(
+                Topic(pk=first_topic + len(roots) + len(subtopics), name=name,
+                      slug=slugify(name), parent_id=root.pk)
+            )  # fmt: skip
+    names = sorted(set(WORDS))
+    names += [f"{first} {second}" for first in names for second in names if first < second]
+    first_tag = 1 + (Tag.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+    tags = [
+        Tag(pk=first_tag + number, name=name, slug=slugify(name))
+        for number, name in enumerate(randomness.sample(names, TAGS))
+    ]
+    return roots, subtopics, tags
+
+
+def lead_image(number):
+    """A lead image's snapshot as articles/images.py makes it (renditions it names)."""
+    widths = [320, 640, 960, 1280, 1600]
+    stem = f"/media/renditions/{number:05d}-3f9c2a1b7e"
+
+    def srcset(kind):
+        return [[f"{stem}-{width}.{kind}", width] for width in widths]
+
+    return {
+        "id": number, "alt": f"Illustration for article {number}", "decorative": False,
+        "caption": "", "credit": "Bench", "licence": "", "width": 1600, "height": 900,
+        "sources": [{"type": "image/avif", "srcset": srcset("avif")},
+                    {"type": "image/webp", "srcset": srcset("webp")}],
+        "fallback": {"type": "image/jpeg", "srcset": srcset("jpg")},
+    }  # fmt: skip
+
+
+def file_articles(randomness, articles, versions):
+    """Set each article's primary topic and lead image; return the rows to copy: the
+    topics, the tags, and the articles' other topics and their tags (through rows)."""
+    from articles.models import Article
+
+    roots, subtopics, tags = topic_tree(randomness)
+    topics = roots + subtopics
+    topic_links, tag_links = [], []
+    TopicLink, TagLink = Article.topics.through, Article.tags.through  # noqa: N806
+    for article, version in zip(articles, versions, strict=True):
+        pool = roots if randomness.random() < PRIMARY_ON_A_ROOT else subtopics
+        article.primary_topic_id = randomness.choice(pool).pk
+        others = randomness.sample(topics, randomness.randint(0, 2))
+        for topic in others:
+            if topic.pk != article.primary_topic_id:
+                topic_links.append(TopicLink(article_id=article.pk, topic_id=topic.pk))
+        for tag in randomness.sample(tags, randomness.randint(0, 3)):
+            tag_links.append(TagLink(article_id=article.pk, tag_id=tag.pk))
+        if randomness.random() < WITH_LEAD_IMAGE:
+            version.images = {"lead": lead_image(article.pk)}
+    for links, model in ((topic_links, TopicLink), (tag_links, TagLink)):
+        first = 1 + (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+        for number, link in enumerate(links):
+            link.pk = first + number
+    return [topics, tags, topic_links, tag_links]
+
+
+def load_data_set(articles_count=ARTICLES, comments_count=COMMENTS):
+    """The articles and comments of issue 16 with the topics and tags of issue 20, with
+    COPY (a smaller count for a slow machine). Returns the demo article."""
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
@@ -109,7 +210,7 @@ def load_data_set():
     first_article = Article.objects.order_by("-pk").first().pk + 1
     first_version = ArticleVersion.objects.order_by("-pk").first().pk + 1
     articles, versions = [], []
-    for number in range(ARTICLES):
+    for number in range(articles_count):
         published = now - timedelta(days=3 * 365) + timedelta(minutes=150 * number)
         chosen = randomness.sample(range(len(pool)), 6)
         title = " ".join(randomness.choices(WORDS, k=4)).capitalize() + f" {number}"
@@ -142,6 +243,10 @@ def load_data_set():
             )
         )
 
+    filed = file_articles(randomness, articles, versions)
+    # The demo article, the newest, is the front page's lead story: filed like the others.
+    demo.primary_topic_id = filed[0][0].pk
+
     # Comments: a pool of texts rendered once; a quarter of the busy article's are replies.
     texts = [" ".join(randomness.choices(WORDS, k=randomness.randint(8, 60))) for _ in range(200)]
     texts_html = [render_comment(text) for text in texts]
@@ -153,9 +258,10 @@ def load_data_set():
     approved_on_demo = [
         comment.pk for comment in Comment.objects.filter(article=demo, parent__isnull=True)
     ]
-    for number in range(COMMENTS - already):
-        on_demo = number < ON_THE_BUSY_ARTICLE - already_on_demo
-        article = demo if on_demo else articles[(number * 7919) % ARTICLES]
+    on_the_busy_article = min(ON_THE_BUSY_ARTICLE, comments_count // 10)
+    for number in range(comments_count - already):
+        on_demo = number < on_the_busy_article - already_on_demo
+        article = demo if on_demo else articles[(number * 7919) % articles_count]
         status = STATUSES[number % len(STATUSES)]
         parent_id, depth = None, 1
         if on_demo and status == "approved" and approved_on_demo and number % 4 == 0:
@@ -170,7 +276,7 @@ def load_data_set():
         else:
             created = max(
                 article.publish_at + timedelta(minutes=5),
-                now - timedelta(minutes=(COMMENTS - number) * 3),
+                now - timedelta(minutes=(comments_count - number) * 3),
             )
         comments.append(
             Comment(
@@ -204,9 +310,14 @@ def load_data_set():
         for model, index in indexed:
             editor.remove_index(model, index)
     with transaction.atomic():  # the article <-> version foreign keys are checked at commit
+        for objects in filed[:2]:  # the topics and tags
+            copy_objects(type(objects[0]), objects)
         copy_objects(Article, articles)
         copy_objects(ArticleVersion, versions)
         copy_objects(Comment, comments)
+        for links in filed[2:]:  # the articles' other topics and their tags
+            copy_objects(type(links[0]), links)
+        Article.objects.filter(pk=demo.pk).update(primary_topic_id=demo.primary_topic_id)
     print(f"  {clock()} rows copied", flush=True)
     # What Article.publish() stores for each version it publishes, in one statement.
     ArticleVersion.objects.filter(search_vector__isnull=True, published_at__isnull=False).update(

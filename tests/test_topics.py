@@ -8,6 +8,7 @@ import pytest
 
 from articles.models import Article, Tag, Topic
 from articles.search import excerpt
+from articles.views import newest_by_root
 
 
 @pytest.fixture
@@ -289,3 +290,19 @@ def test_an_article_slug_may_not_take_the_topics_address(db):
 def test_excerpt_helper_on_a_plain_result(make_article):
     article = make_article(body="# Title here\nFollowing words about sleep.")
     assert "Title here — Following" in excerpt(article, "sleep")
+
+
+def test_the_front_page_reads_a_few_articles_per_top_level_topic_not_per_subtopic(
+    make_article, tree
+):
+    # At a publisher's scale (200 topics) ranking by subtopic read four articles of each of
+    # 180 subtopics, with their versions and review stamps, to show four per top-level topic.
+    for name in ("Anxiety", "Grief", "Stress"):
+        subtopic = Topic.objects.create(name=name, slug=name.lower(), parent=tree["mental"])
+        for number in range(4):
+            make_article(title=f"{name} {number}", primary_topic=subtopic)
+    make_article(title="Rest", primary_topic=tree["sleep"])
+    newest = list(newest_by_root(Topic.objects.tree(), length=4))
+    assert [article.published_version.title for article in newest] == [
+        "Rest", "Stress 3", "Stress 2", "Stress 1", "Stress 0"
+    ]  # fmt: skip
