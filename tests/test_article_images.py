@@ -178,7 +178,9 @@ def test_sharing_tags_and_structured_data_name_the_lead_image(illustrated, clien
     page = client.get(article.get_absolute_url()).content.decode()
     shared = article.published_version.shared_image
     assert shared["url"].startswith(settings.SITE_URL + "/media/renditions/")
-    assert shared["width"] == 1400 and shared["height"] == 900
+    # The largest rendition: IMAGES_WIDTHS stops at 1280, so a 1400-pixel original is
+    # shared at 1280 (articles/images.rendition_widths).
+    assert shared["width"] == 1280 and shared["height"] == 823
     assert f'<meta property="og:image" content="{shared["url"]}">' in page
     assert f'<meta name="twitter:image" content="{shared["url"]}">' in page
     assert '<meta name="twitter:card" content="summary_large_image">' in page
@@ -186,8 +188,8 @@ def test_sharing_tags_and_structured_data_name_the_lead_image(illustrated, clien
     assert data["image"] == {
         "@type": "ImageObject",
         "url": shared["url"],
-        "width": 1400,
-        "height": 900,
+        "width": 1280,
+        "height": 823,
     }
 
 
@@ -208,8 +210,8 @@ def test_the_feeds_carry_the_lead_image(illustrated, client):
             "url": shared["url"],
             "type": "image/jpeg",
             "medium": "image",
-            "width": "1400",
-            "height": "900",
+            "width": "1280",
+            "height": "823",
         }
 
 
