@@ -9,6 +9,7 @@ See docs/configuration.md.
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -216,8 +217,16 @@ if MEDIA_S3_BUCKET:
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
         },
     }
+    # Where browsers fetch those files from, for the Content-Security-Policy's img-src.
+    MEDIA_ORIGIN = (
+        f"https://{MEDIA_STORAGE['OPTIONS']['custom_domain']}"
+        if MEDIA_STORAGE["OPTIONS"]["custom_domain"]
+        else urlsplit(os.environ.get("MEDIA_S3_ENDPOINT_URL", ""))._replace(path="").geturl()
+        or f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com"
+    )
 else:
     MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    MEDIA_ORIGIN = ""  # served by the site itself (articles/media_views.py)
 
 STORAGES = {
     "default": MEDIA_STORAGE,
@@ -276,7 +285,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

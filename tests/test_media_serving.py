@@ -6,6 +6,7 @@ import http.client
 import importlib
 import io
 import os
+import runpy
 
 import pytest
 from django.core.files.base import ContentFile
@@ -17,6 +18,8 @@ import cms.urls
 from articles.images import store_image
 from deploy.stack import Stack, find_varnishd
 from tests.test_varnish import cache_required, database_url_of_this_session
+
+from .caches import ROOT
 
 YEAR = "public, max-age=31536000, immutable"
 
@@ -174,3 +177,29 @@ def test_with_an_object_store_the_site_serves_no_upload(settings):
         importlib.reload(cms.urls)
         clear_url_caches()
     assert resolve("/media/images/ab/x.jpg").url_name == "media"
+
+
+@pytest.mark.parametrize(
+    ("environment", "origin"),
+    [
+        ({}, None),
+        ({"MEDIA_S3_BUCKET": "uploads"}, "https://uploads.s3.amazonaws.com"),
+        (
+            {"MEDIA_S3_BUCKET": "uploads", "MEDIA_S3_ENDPOINT_URL": "https://s3.example.net:9000"},
+            "https://s3.example.net:9000",
+        ),
+        (
+            {"MEDIA_S3_BUCKET": "uploads", "MEDIA_S3_CUSTOM_DOMAIN": "media.example.org"},
+            "https://media.example.org",
+        ),
+    ],
+)
+def test_pages_may_show_images_from_where_the_store_serves_them(monkeypatch, environment, origin):
+    """With an object store, browsers fetch images from its address: the page's
+    Content-Security-Policy must allow it, or no image shows."""
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    production = runpy.run_path(str(ROOT / "cms" / "settings.py"))
+    allowed = production["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"]
+    assert allowed[:2] == ["'self'", "data:"]
+    assert allowed[2:] == ([origin] if origin else [])
