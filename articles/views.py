@@ -54,8 +54,11 @@ class SharedArticlePageMixin:
         return share(self.request, response, [article_key(self.object.pk)])
 
 
-# How many of its newest articles each top-level topic shows on the front page.
+# How many of its newest articles each top-level topic shows on the front page, and how
+# many topics show at most: those with the freshest articles (a page of every topic of a
+# big site would be long to read and, measured at 20 topics, slow to render).
 FRONT_PAGE_SECTION_LENGTH = 4
+FRONT_PAGE_SECTIONS = 8
 
 
 def newest_by_root(tree, exclude=(), length=FRONT_PAGE_SECTION_LENGTH):
@@ -99,7 +102,7 @@ def front_page_sections(exclude=(), length=FRONT_PAGE_SECTION_LENGTH):
     may be a subtopic), as [(topic, [article, ...]), ...] in the topics' A–Z order,
     leaving out the articles in ``exclude`` (shown above). Two queries: the tree, and the
     ``length`` newest articles of every top-level topic (newest_by_root); topics without
-    articles are left out."""
+    articles are left out, and so are all but the FRONT_PAGE_SECTIONS with the freshest."""
     tree = Topic.objects.tree()
     if not tree.by_id:
         return []
@@ -107,7 +110,10 @@ def front_page_sections(exclude=(), length=FRONT_PAGE_SECTION_LENGTH):
     for article in newest_by_root(tree, exclude, length):  # newest first
         root = tree.root_of(article.primary_topic_id)
         by_root.setdefault(root.pk, []).append(article)
-    return [(root, by_root[root.pk]) for root in tree.roots() if root.pk in by_root]
+    # Newest first: the first article of each root's list is its freshest.
+    freshest = sorted(by_root, key=lambda pk: by_root[pk][0].publish_at, reverse=True)
+    shown = set(freshest[:FRONT_PAGE_SECTIONS])
+    return [(root, by_root[root.pk]) for root in tree.roots() if root.pk in shown]
 
 
 class ArticleListView(ReaderArticleMixin, ListView):

@@ -306,3 +306,20 @@ def test_the_front_page_reads_a_few_articles_per_top_level_topic_not_per_subtopi
     assert [article.published_version.title for article in newest] == [
         "Rest", "Stress 3", "Stress 2", "Stress 1", "Stress 0"
     ]  # fmt: skip
+
+
+def test_the_front_page_shows_the_topics_with_the_freshest_articles(
+    client, make_article, monkeypatch
+):
+    monkeypatch.setattr("articles.views.FRONT_PAGE_SECTIONS", 2)
+    topics = {}
+    for name in ("Allergy", "Bones", "Cancer"):
+        topics[name] = Topic.objects.create(name=name, slug=name.lower())
+        make_article(title=f"About {name}", primary_topic=topics[name])
+    make_article(title="Later news", primary_topic=topics["Allergy"])
+    make_article(title="Lead story")
+    page = client.get("/").content.decode()
+    # Allergy and Cancer have the freshest articles; Bones is left out. A–Z order kept.
+    assert 'id="section-allergy"' in page and 'id="section-cancer"' in page
+    assert 'id="section-bones"' not in page
+    assert page.index('id="section-allergy"') < page.index('id="section-cancer"')
