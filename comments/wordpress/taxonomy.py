@@ -43,9 +43,14 @@ class Taxonomy:
     dry_run: bool = False
     categories: dict = field(default_factory=dict)  # nicename -> WordPressTerm
     tags: dict = field(default_factory=dict)
+    # What was added, by (kind, slug): a dry run rolls every item back, so its posts make the
+    # channel's topics again; each is counted once.
+    added: set = field(default_factory=set)
 
-    def count(self, key, number=1):
-        self.counts[key] += number
+    def count(self, key, slug):
+        if (key, slug) not in self.added:
+            self.added.add((key, slug))
+            self.counts[key] += 1
 
     def remember(self, term):
         """Keep a <wp:category> or <wp:tag> of the channel, saved by ``save_terms``."""
@@ -88,7 +93,7 @@ class Taxonomy:
             slug=slug, defaults={"name": (name or slug)[:NAME_MAX], "parent": parent}
         )
         if made:
-            self.count("topics added")
+            self.count("topics added", slug)
         self._keep_archive(self._archive_path(nicename), TOPIC_PAGE.format(topic.slug))
         return topic
 
@@ -98,14 +103,14 @@ class Taxonomy:
             slug=slug, defaults={"name": (name or slug)[:NAME_MAX]}
         )
         if made:
-            self.count("tags added")
+            self.count("tags added", slug)
         self._keep_archive(f"/tag/{unquote(nicename)}/", TAG_PAGE.format(tag.slug))
         return tag
 
     def _keep_archive(self, path, target):
         if len(path) <= 500 and not LegacyAddress.objects.filter(path=path).exists():
             LegacyAddress.objects.create(path=path, target_url=target)
-            self.count("archive addresses kept")
+            self.count("archive addresses kept", path)
 
     def file_article(self, article, post):
         """Set the article's topics (the post's first category is the primary one) and tags."""
@@ -126,7 +131,7 @@ class Taxonomy:
         if person is not None:
             return person
         name = (author.display_name if author else "") or user.get_full_name() or user.username
-        self.count("people added")
+        self.count("people added", user.username)
         return Person.objects.create(
             user=user, name=name[:200], slug=free_person_slug(name, user.username)
         )
