@@ -21,6 +21,7 @@ from django.core.management import call_command
 from PIL import Image as Pillow
 
 from articles.models import Article, Document, Image, LegacyAddress, Person, Tag, Topic
+from comments.wordpress.content import BodyMedia, LibraryFile, post_body_markdown
 from comments.wordpress.media import UnreadableMedia, download, read_local
 
 from .conftest import FIXTURES
@@ -239,6 +240,23 @@ def test_images_in_bodies_are_rewritten_to_the_library_in_every_form_wordpress_w
     assert f"[leaflet for patients]({leaflet.file.url})" in body
     assert "/wp-content/uploads/2024/03/sunlight" not in body
     assert "[gallery" not in body and "[caption" not in body
+
+
+def test_a_link_around_an_image_is_dropped_only_when_it_leads_to_the_image_itself():
+    sunlight = LibraryFile("image", 7, "/media/images/sunlight.jpg", "Sunlight")
+
+    def find(src="", attachment_id=None):
+        return sunlight if attachment_id == 30 or "sunlight" in src else None
+
+    image = (
+        '<img class="wp-image-30" src="https://old.example.org/wp-content/uploads/sunlight.jpg">'
+    )
+    body = post_body_markdown(
+        f'<p><a href="https://old.example.org/?attachment_id=30">{image}</a></p>'
+        f'<p><a href="https://nhs.example.org/sun">{image}</a></p>',
+        BodyMedia(find),
+    )
+    assert body == "![](image:7)\n\n![](image:7)\n\n<https://nhs.example.org/sun>"
 
 
 @pytest.mark.django_db

@@ -122,6 +122,13 @@ def _file_label(src):
     return unquote(urlsplit(src).path.rsplit("/", 1)[-1]) or "image"
 
 
+def _links_to_itself(link, found, media):
+    """Whether a link around an image leads to the image itself: its file (any size) or its
+    attachment page (``?attachment_id=``), as WordPress's "Link to" settings write them."""
+    href = link.get("href", "")
+    return "attachment_id=" in href or "/attachment/" in href or media.find(src=href) == found
+
+
 def _rewrite_image(soup, img, media):
     """One <img> as a library reference (``image:ID``), or as a plain link to where it was."""
     src = img.get("src") or ""
@@ -142,8 +149,13 @@ def _rewrite_image(soup, img, media):
     alt = (img.get("alt") or "").strip()
     reference = soup.new_tag("img", src=f"image:{found.id}")
     reference["alt"] = "" if alt == found.alt_text else _escaped_alt(alt)
-    if link is not None:
+    if link is not None and _links_to_itself(link, found, media):
         link.replace_with(reference)  # WordPress links an image to its own full-size file
+    elif link is not None:
+        # A link elsewhere: kept, after the image, as a link of its own.
+        img.extract()
+        link.string = link.get("href", "")
+        link.wrap(soup.new_tag("p")).insert_before(reference)
     else:
         img.replace_with(reference)
     media.rewritten += 1

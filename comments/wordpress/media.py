@@ -105,7 +105,9 @@ def download(url, *, max_bytes, timeout):
             if declared.isdigit() and int(declared) > max_bytes:
                 raise UnreadableMedia(_too_large(int(declared), max_bytes))
             chunks, size = [], 0
-            while chunk := response.read(CHUNK):
+            # read1: what one receive brings, so a server sending a byte at a time still meets
+            # the deadline (read(n) would wait for n bytes).
+            while chunk := response.read1(CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
                     raise UnreadableMedia(_too_large(size, max_bytes, at_least=True))
