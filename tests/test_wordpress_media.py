@@ -407,6 +407,38 @@ def test_the_uploads_folder_is_never_left(uploads):
         read_local("http://old.example.org/etc/passwd", uploads, max_bytes=10_000)
 
 
+def test_a_non_ascii_file_name_is_downloaded_and_a_malformed_address_is_reported(uploads, old_site):
+    (uploads / "2024" / "03" / "søvn-og-humør.jpg").write_bytes(jpeg())
+    data = download(
+        f"http://{old_site}/wp-content/uploads/2024/03/søvn-og-humør.jpg",
+        max_bytes=10_000,
+        timeout=TIMEOUT,
+    )
+    assert data == jpeg()
+    with pytest.raises(UnreadableMedia, match="not an http or https"):
+        download("http://[not-an-address/x.jpg", max_bytes=10_000, timeout=TIMEOUT)
+    with pytest.raises(UnreadableMedia, match="could not be downloaded"):
+        download("http:///x.jpg", max_bytes=10_000, timeout=TIMEOUT)
+
+
+@pytest.mark.django_db
+def test_a_nul_or_a_malformed_attachment_address_is_reported_and_the_import_goes_on(
+    tmp_path, uploads, media_root, client
+):
+    text = (FIXTURES / "wordpress-media.xml").read_text(encoding="utf-8")
+    text = text.replace("2024/03/interview.mp4", "2024/03/inter%00view.jpg")
+    text = text.replace("OLD_SITE/wp-content/uploads/2024/03/missing.jpg", "[old/missing.jpg")
+    export = tmp_path / "export.xml"
+    export.write_text(text.replace("OLD_SITE", "old.example.org"), encoding="utf-8")
+
+    output = run_import(export, "--uploads", str(uploads))
+
+    assert "inter%00view.jpg: could not be read (ValueError)" in output
+    assert "http://[old/missing.jpg: its address is not an http or https one" in output
+    assert Article.objects.filter(slug="ketamine-for-depression").exists()
+    assert client.get("/wp-content/uploads/2024/03/inter%00view.jpg").status_code == 404
+
+
 def test_only_http_and_https_addresses_are_downloaded(old_site):
     with pytest.raises(UnreadableMedia, match="not an http or https"):
         download("file:///etc/passwd", max_bytes=10_000, timeout=TIMEOUT)

@@ -118,8 +118,17 @@ def _escaped_alt(text):
     return " ".join(text.split()).replace("[", "\\[").replace("]", "\\]")
 
 
+def split_address(url):
+    """``url`` split into its parts (urllib's urlsplit), all empty when it cannot be read
+    (``http://[x``): an export's addresses are anyone's text."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return urlsplit("")
+
+
 def _file_label(src):
-    return unquote(urlsplit(src).path.rsplit("/", 1)[-1]) or "image"
+    return unquote(split_address(src).path.rsplit("/", 1)[-1]) or "image"
 
 
 def _links_to_itself(link, found, media):

@@ -14,6 +14,7 @@ by its content, so nothing is stored twice.
 """
 
 import hashlib
+import http.client
 import mimetypes
 import os
 import re
@@ -22,7 +23,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -32,7 +33,7 @@ from django.utils.text import slugify
 from articles.images import RefusedImage, read_upload, store_image
 from articles.models import Document, Image, LegacyAddress
 
-from .content import BodyMedia, LibraryFile, post_body_markdown
+from .content import BodyMedia, LibraryFile, post_body_markdown, split_address
 
 UPLOADS = "/wp-content/uploads/"
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "jpe", "png", "gif", "webp", "avif", "svg", "bmp", "tif", "tiff"}
@@ -65,7 +66,7 @@ class UnreadableMedia(Exception):
 def upload_key(url):
     """An address of an upload as the importer looks it up: its path under wp-content/uploads,
     without a resized copy's suffix, lower-cased (``2024/03/x.jpg``); else its whole address."""
-    path = unquote(urlsplit(url).path)
+    path = unquote(split_address(url).path)
     if UPLOADS in path:
         path = path.split(UPLOADS, 1)[1]
     else:
@@ -74,14 +75,14 @@ def upload_key(url):
 
 
 def extension(url):
-    return os.path.splitext(unquote(urlsplit(url).path))[1].lstrip(".").lower()
+    return os.path.splitext(unquote(split_address(url).path))[1].lstrip(".").lower()
 
 
 class OnlyWebRedirects(urllib.request.HTTPRedirectHandler):
     """Follow a redirect only to another http or https address (never file:, ftp:...)."""
 
     def redirect_request(self, request, fp, code, message, headers, new_url):
-        if urlsplit(new_url).scheme not in {"http", "https"}:
+        if split_address(new_url).scheme not in {"http", "https"}:
             raise urllib.error.HTTPError(
                 new_url, code, "redirected to an address that is not http(s)", headers, fp
             )
@@ -94,12 +95,15 @@ _opener = urllib.request.build_opener(OnlyWebRedirects)
 def download(url, *, max_bytes, timeout):
     """The bytes at ``url`` (http or https), read within ``timeout`` seconds in all and at
     most ``max_bytes`` long; UnreadableMedia saying what went wrong otherwise."""
-    if urlsplit(url).scheme not in {"http", "https"}:
+    if split_address(url).scheme not in {"http", "https"}:
         raise UnreadableMedia("its address is not an http or https one")
     deadline = time.monotonic() + timeout
-    # The scheme is checked above, and redirects may only lead to http(s) (OnlyWebRedirects).
-    request = urllib.request.Request(url, headers={"User-Agent": "cms-wordpress-import"})  # noqa: S310
+    # WordPress keeps non-ASCII file names; HTTP wants them percent-encoded (those already
+    # encoded stay as they are).
+    address = quote(url, safe=":/?#[]@!$&'()*+,;=%~")
     try:
+        # The scheme is checked above; redirects may only lead to http(s) (OnlyWebRedirects).
+        request = urllib.request.Request(address, headers={"User-Agent": "cms-wordpress-import"})  # noqa: S310
         with _opener.open(request, timeout=timeout) as response:
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > max_bytes:
@@ -117,6 +121,9 @@ def download(url, *, max_bytes, timeout):
             return b"".join(chunks)
     except urllib.error.HTTPError as error:
         raise UnreadableMedia(f"the old site answered HTTP {error.code} {error.reason}") from None
+    except (ValueError, http.client.HTTPException) as error:
+        # A malformed address (http.client.InvalidURL), a broken answer (IncompleteRead...).
+        raise UnreadableMedia(f"could not be downloaded ({error.__class__.__name__})") from None
     except (TimeoutError, OSError) as error:
         if isinstance(error, TimeoutError) or "timed out" in str(error):
             raise UnreadableMedia(f"no complete answer within {timeout:g} s") from None
@@ -133,18 +140,21 @@ def _too_large(size, max_bytes, at_least=False):
 
 def read_local(url, folder, *, max_bytes):
     """The bytes of the upload at ``url`` in ``folder`` (a copy of wp-content/uploads)."""
-    path = unquote(urlsplit(url).path)
+    path = unquote(split_address(url).path)
     if UPLOADS not in path:
         raise UnreadableMedia("its address is not under /wp-content/uploads/")
     root = Path(folder).resolve()
-    target = (root / path.split(UPLOADS, 1)[1]).resolve()
-    if not target.is_relative_to(root):
-        raise UnreadableMedia("its address leads outside the uploads folder")
-    if not target.is_file():
-        raise UnreadableMedia(f"{target.relative_to(root)} is not in the uploads folder")
-    if target.stat().st_size > max_bytes:
-        raise UnreadableMedia(_too_large(target.stat().st_size, max_bytes))
-    return target.read_bytes()
+    try:
+        target = (root / path.split(UPLOADS, 1)[1]).resolve()
+        if not target.is_relative_to(root):
+            raise UnreadableMedia("its address leads outside the uploads folder")
+        if not target.is_file():
+            raise UnreadableMedia(f"{target.relative_to(root)} is not in the uploads folder")
+        if target.stat().st_size > max_bytes:
+            raise UnreadableMedia(_too_large(target.stat().st_size, max_bytes))
+        return target.read_bytes()
+    except (OSError, ValueError) as error:  # unreadable, or a NUL in the name
+        raise UnreadableMedia(f"could not be read ({error.__class__.__name__})") from None
 
 
 def store_document(data, *, name, title, source_url):
@@ -252,6 +262,10 @@ class MediaLibrary:
         url = attachment.attachment_url
         kind = extension(url)
         where = f"attachment {attachment.describe()}, {url or 'no wp:attachment_url'}"
+        if split_address(url).scheme not in {"http", "https"}:
+            self.count("media failed")
+            self.problems.append(f"{where}: its address is not an http or https one")
+            return f"Could not import {where}: its address is not an http or https one."
         if kind not in IMAGE_EXTENSIONS and kind not in DOCUMENT_TYPES:
             self.count("media left out")
             self.problems.append(f"{where}: .{kind or '?'} files are not kept here")
@@ -297,7 +311,7 @@ class MediaLibrary:
                 return LibraryFile("image", 0, url)
             image = store_image(
                 data,
-                name=os.path.basename(urlsplit(url).path),
+                name=os.path.basename(split_address(url).path),
                 source_url=url[:500],
                 alt_text=alt[:500],
                 caption=" ".join(attachment.excerpt.split())[:500],
@@ -311,12 +325,12 @@ class MediaLibrary:
         if self.dry_run:
             return LibraryFile("document", 0, url)
         item = store_document(
-            data, name=os.path.basename(urlsplit(url).path), title=title, source_url=url
+            data, name=os.path.basename(split_address(url).path), title=title, source_url=url
         )
         self._keep_old_address(url, item.file.url)
         return self._library_file(item)
 
     def _keep_old_address(self, url, target):
-        path = unquote(urlsplit(url).path)
-        if path.startswith(UPLOADS) and len(path) <= 500:
+        path = unquote(split_address(url).path)
+        if path.startswith(UPLOADS) and len(path) <= 500 and "\x00" not in path:
             LegacyAddress.objects.get_or_create(path=path, defaults={"target_url": target})

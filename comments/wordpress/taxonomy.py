@@ -21,6 +21,11 @@ NAME_MAX, SLUG_MAX = 100, 100
 TOPIC_PAGE, TAG_PAGE = "/topics/{}/", "/tags/{}/"
 
 
+def clean_name(name, fallback):
+    """A name as a column may hold it: no NUL (PostgreSQL refuses one), at most NAME_MAX."""
+    return (" ".join(name.replace("\x00", "").split()) or fallback)[:NAME_MAX]
+
+
 def term_slug(nicename, name):
     """A WordPress nicename (percent-encoded when not ASCII) as a slug here."""
     return slugify(unquote(nicename))[:SLUG_MAX].strip("-") or slugify(name)[:SLUG_MAX] or "topic"
@@ -90,7 +95,7 @@ class Taxonomy:
                 term.parent, parent_term.name if parent_term else term.parent, (*seen, nicename)
             )
         topic, made = Topic.objects.get_or_create(
-            slug=slug, defaults={"name": (name or slug)[:NAME_MAX], "parent": parent}
+            slug=slug, defaults={"name": clean_name(name, slug), "parent": parent}
         )
         if made:
             self.count("topics added", slug)
@@ -99,16 +104,16 @@ class Taxonomy:
 
     def tag(self, nicename, name):
         slug = term_slug(nicename, name)
-        tag, made = Tag.objects.get_or_create(
-            slug=slug, defaults={"name": (name or slug)[:NAME_MAX]}
-        )
+        tag, made = Tag.objects.get_or_create(slug=slug, defaults={"name": clean_name(name, slug)})
         if made:
             self.count("tags added", slug)
         self._keep_archive(f"/tag/{unquote(nicename)}/", TAG_PAGE.format(tag.slug))
         return tag
 
     def _keep_archive(self, path, target):
-        if len(path) <= 500 and not LegacyAddress.objects.filter(path=path).exists():
+        if "\x00" in path or len(path) > 500:
+            return
+        if not LegacyAddress.objects.filter(path=path).exists():
             LegacyAddress.objects.create(path=path, target_url=target)
             self.count("archive addresses kept", path)
 
@@ -131,7 +136,8 @@ class Taxonomy:
         if person is not None:
             return person
         name = (author.display_name if author else "") or user.get_full_name() or user.username
+        name = " ".join(name.replace("\x00", "").split())[:200] or user.username
         self.count("people added", user.username)
         return Person.objects.create(
-            user=user, name=name[:200], slug=free_person_slug(name, user.username)
+            user=user, name=name, slug=free_person_slug(name, user.username)
         )
