@@ -191,7 +191,7 @@ def _read_comment(element, where):
     )
 
 
-def _read_post(element):
+def _read_post(element, with_comments=True):
     texts, children = _children(element)
     where = f"item on line {element.sourceline}"
     post = WordPressPost(
@@ -221,9 +221,12 @@ def _read_post(element):
         for name, child in children
         if name == "category" and child.get("domain") in {"category", "post_tag"}
     ]
-    post.comments = [
-        _read_comment(child, post.describe()) for name, child in children if name == "wp:comment"
-    ]
+    if with_comments:
+        post.comments = [
+            _read_comment(child, post.describe())
+            for name, child in children
+            if name == "wp:comment"
+        ]
     return post
 
 
@@ -243,13 +246,14 @@ def _check_is_wordpress_export(root):
         )
 
 
-def read_export(source):
+def read_export(source, with_comments=True):
     """Yield the WordPressAuthor, WordPressTerm and WordPressPost records of a WXR file, in
     file order.
 
     ``source`` is a path or a binary file object; it is read as a stream and
     every item is dropped once yielded. A malformed file raises UnreadableExport
-    naming the line, and the item it happened in.
+    naming the line, and the item it happened in. ``with_comments=False`` leaves each
+    post's comments unread (a first reading that looks for attachments and terms).
     """
     events = etree.iterparse(
         source,
@@ -271,7 +275,7 @@ def read_export(source):
                 if event == "start":
                     item_line = element.sourceline
                     continue
-                last = _read_post(element)
+                last = _read_post(element, with_comments)
                 yield last
                 item_line = None
             elif name == "wp:author" and event == "end":

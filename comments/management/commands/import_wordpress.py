@@ -164,7 +164,7 @@ class Command(BaseCommand):
 
     def first_reading(self, importer, source):
         try:
-            for record in read_export(source):
+            for record in read_export(source, with_comments=False):
                 importer.prepare(record)
         except UnreadableExport:
             # The second reading stops at the same place, after importing what comes before
