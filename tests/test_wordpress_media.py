@@ -161,6 +161,7 @@ def test_attachments_are_downloaded_into_the_library_with_their_alt_text_and_cap
     assert (media_root / leaflet.file.name).read_bytes().startswith(b"%PDF-")
     assert line_of(output, "images imported") == 3
     assert line_of(output, "documents imported") == 1
+    assert line_of(output, "old upload addresses kept") == 4
 
 
 @pytest.mark.django_db

@@ -333,4 +333,7 @@ class MediaLibrary:
     def _keep_old_address(self, url, target):
         path = unquote(split_address(url).path)
         if path.startswith(UPLOADS) and len(path) <= 500 and "\x00" not in path:
-            LegacyAddress.objects.get_or_create(path=path, defaults={"target_url": target})
+            _, made = LegacyAddress.objects.get_or_create(
+                path=path, defaults={"target_url": target}
+            )
+            self.count("upload addresses kept", int(made))

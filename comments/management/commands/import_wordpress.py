@@ -49,6 +49,7 @@ SUMMARY = [
             ("lead images", "lead images"),
             ("images left as links to the old site", "images left as links"),
             ("images that need alt text (listed below)", "needs alt text"),
+            ("old upload addresses kept (301 to the files)", "upload addresses kept"),
         ],
     ),
     (
