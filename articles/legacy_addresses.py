@@ -3,8 +3,13 @@
 WordPress knew a post as ``/?p=ID`` (``/?page_id=ID`` for a page), as a dated
 permalink (``/YYYY/MM/DD/slug/`` or ``/YYYY/MM/slug/``) and as ``/slug/``. The
 importer keeps each in the LegacyAddress table; these views only look them up.
+It keeps there too the address of each uploaded file (``/wp-content/uploads/2024/03/x.jpg``,
+leading to the file kept here; its resized copies such as ``x-300x169.jpg`` lead there as
+well) and of each category and tag archive (``/category/mental-health/depression/``,
+``/tag/ketamine/``, leading to the topic's and tag's pages).
 """
 
+import re
 from functools import wraps
 
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -35,11 +40,26 @@ def redirect_for_old_id(request):
 
 
 def redirect_old_path(request, **_parts):
-    """A dated permalink, or a path no other page answers: 301 when it is an old address."""
-    article = LegacyAddress.objects.article_for(request.path)
-    if article is None:
-        raise Http404("No article has this address.")
-    return _redirect_to(article)
+    """A dated permalink, an archive, or a path no other page answers: 301 when it is an old
+    address."""
+    destination = LegacyAddress.objects.destination_for(request.path)
+    if destination is None:
+        raise Http404("Nothing here has this address.")
+    return HttpResponsePermanentRedirect(destination)
+
+
+# WordPress's copies of an upload: x-300x169.jpg (a size), x-scaled.jpg, x-rotated.jpg.
+RESIZED_COPY = re.compile(r"(?:-[0-9]+x[0-9]+|-scaled|-rotated)+(?=\.[A-Za-z0-9]+$)")
+
+
+def redirect_old_upload(request, **_parts):
+    """An old ``/wp-content/uploads/`` address: 301 to the file kept here, for the original
+    and for any of WordPress's resized copies of it."""
+    for path in dict.fromkeys([request.path, RESIZED_COPY.sub("", request.path)]):
+        destination = LegacyAddress.objects.destination_for(path)
+        if destination is not None:
+            return HttpResponsePermanentRedirect(destination)
+    raise Http404("No file kept here had this address.")
 
 
 def or_old_address(view):

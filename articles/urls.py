@@ -22,6 +22,9 @@ urlpatterns = [
         legacy_addresses.redirect_old_path,
         name="dated-permalink",
     ),
+    # An imported site's uploads and category and tag archives (articles/legacy_addresses.py).
+    re_path(r"^wp-content/uploads/.+$", legacy_addresses.redirect_old_upload, name="old-upload"),
+    re_path(r"^(?:category|tag)/.+/$", legacy_addresses.redirect_old_path, name="old-archive"),
     path(
         "<slug:slug>/",
         legacy_addresses.or_old_address(views.ArticleDetailView.as_view()),

@@ -10,6 +10,11 @@ an article imported before keeps its versions, and only gains new comments.
 Comment text is cleaned exactly as a reader's is (comments/forms.py); a comment is
 rendered and threaded by the Comment methods a reader's comment goes through
 (``render`` and ``reply_to``), then saved in one bulk insert per level of the threads.
+
+Attachments, categories and tags are imported before the posts (``prepare`` collects them
+on a first reading of the export, ``import_media_and_terms`` saves them: comments.wordpress
+media and taxonomy), so a post finds its featured image, the images of its body and its
+topics whatever their order in the file.
 """
 
 import html
@@ -30,7 +35,8 @@ from comments.forms import cleaned_submission
 from comments.models import Comment
 
 from .content import comment_text, post_body_markdown, post_summary
-from .wxr import UnreadableExport, WordPressAuthor, WordPressPost, parse_date
+from .taxonomy import Taxonomy
+from .wxr import UnreadableExport, WordPressAuthor, WordPressPost, WordPressTerm, parse_date
 
 COMMENT_STATUSES = {
     "1": Comment.Status.APPROVED,
@@ -193,17 +199,40 @@ class WordPressImport:
     ``dry_run`` every transaction is rolled back: the counts say what would happen.
     """
 
-    def __init__(self, *, include_pages=False, with_pingbacks=False, dry_run=False):
+    def __init__(self, *, include_pages=False, with_pingbacks=False, dry_run=False, media=None):
         self.include_pages = include_pages
         self.with_pingbacks = with_pingbacks
         self.dry_run = dry_run
+        self.media = media  # a MediaLibrary, or None: attachments left out, images left as they are
         self.authors = {}
         self.counts = Counter()
+        self.taxonomy = Taxonomy(counts=self.counts, dry_run=dry_run)
+        self.attachments = []
+        self.problems = []  # one line per thing that could not be imported, for the summary
 
-    def add(self, record):
-        """Import one record; an author is only remembered. Returns a PostResult for posts."""
+    def prepare(self, record):
+        """First reading of the export: remember authors, categories, tags and attachments."""
         if isinstance(record, WordPressAuthor):
             self.authors[record.login] = record
+        elif isinstance(record, WordPressTerm):
+            self.taxonomy.remember(record)
+        elif record.type == "attachment" and self.media is not None:
+            self.attachments.append(record)
+
+    def import_media_and_terms(self):
+        """Save the topics and tags, then import each attachment; yield a line about each."""
+        self.taxonomy.save_terms()
+        for attachment in self.attachments if self.media is not None else ():
+            yield self.media.add(attachment)
+        self.attachments = []
+
+    def add(self, record):
+        """Import one record; an author, a category or a tag is only remembered, an attachment
+        was imported before the posts. Returns a PostResult for posts."""
+        if isinstance(record, WordPressAuthor | WordPressTerm):
+            self.prepare(record)
+            return None
+        if record.type == "attachment" and self.media is not None:
             return None
         return self.import_post(record)
 
@@ -218,14 +247,17 @@ class WordPressImport:
             return self._left_out(post, "page (use --include-pages)")
         if ARTICLE_STATES.get(post.status, "draft") is None:
             return self._left_out(post, f"{post.status} {post.type}")
-        counted_before = self.counts.copy()
+        counted_before, problems_before = self.counts.copy(), len(self.problems)
         try:
             with transaction.atomic():
                 result = self._import_in_transaction(post)
                 if self.dry_run:
                     transaction.set_rollback(True)
         except (UnreadableExport, DatabaseError) as error:
-            self.counts = counted_before  # nothing of this item was saved: none of it counts
+            # Nothing of this item was saved: none of it counts.
+            self.counts.clear()
+            self.counts.update(counted_before)
+            del self.problems[problems_before:]
             if isinstance(error, DatabaseError):
                 message = f"{post.describe()}: the database refused it ({error})"
                 raise UnreadableExport(message) from error
@@ -266,17 +298,27 @@ class WordPressImport:
             comments_open=post.comments_open,
             created_at=published_at or timezone.now(),
         )
+        author = author_user(post.creator, self.authors)
+        self.taxonomy.person_for(author, self.authors.get(post.creator))
+        self.taxonomy.file_article(article, post)
+        body, lead_image_id = self._body_and_lead_image(post)
         version = article.add_version(
             title=(post.title or article.slug)[:TITLE_MAX],
             summary=post_summary(post.excerpt, post.content),
-            body=post_body_markdown(post.content),
-            author=author_user(post.creator, self.authors),
+            body=body,
+            author=author,
             change_note="Imported from WordPress.",  # public, on the change log
+            lead_image_id=lead_image_id,
         )
         if state in {"published", "scheduled"}:
             article.publish(version, when=published_at)
             state = "scheduled" if not article.is_live else "published"
         return article, version.pk, state
+
+    def _body_and_lead_image(self, post):
+        if self.media is None:
+            return post_body_markdown(post.content), None
+        return self.media.body_and_lead_image(post, self.counts, self.problems)
 
     def _keep_old_addresses(self, post, article):
         paths = old_addresses(post)

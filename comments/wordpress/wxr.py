@@ -18,6 +18,8 @@ NAMESPACE_PREFIXES = {
     "http://purl.org/dc/elements/1.1/": "dc",
 }
 NO_DATE = "0000-00-00 00:00:00"
+# The channel's lists of categories and tags, and the taxonomy each belongs to.
+TERM_ELEMENTS = {"wp:category": "category", "wp:tag": "post_tag"}
 
 
 class UnreadableExport(ValueError):
@@ -34,6 +36,17 @@ class WordPressAuthor:
     display_name: str
     first_name: str = ""
     last_name: str = ""
+
+
+@dataclass
+class WordPressTerm:
+    """A <wp:category> or <wp:tag> of the export's channel: ``taxonomy`` is "category" or
+    "post_tag"; ``parent`` is the slug (nicename) of a category's parent, or empty."""
+
+    taxonomy: str
+    slug: str
+    name: str
+    parent: str = ""
 
 
 @dataclass
@@ -73,6 +86,15 @@ class WordPressPost:
     comments_open: bool
     line: int
     comments: list = field(default_factory=list)
+    # (taxonomy, slug, name) of each <category domain=... nicename=...>, in file order.
+    terms: list = field(default_factory=list)
+    meta: dict = field(default_factory=dict)  # wp:postmeta, key -> value (the first of a key)
+    attachment_url: str = ""
+    parent_id: int = 0
+
+    def term_list(self, taxonomy):
+        """The (slug, name) of the item's terms of ``taxonomy`` ("category", "post_tag")."""
+        return [(slug, name) for kind, slug, name in self.terms if kind == taxonomy]
 
     def describe(self):
         """How error messages name this item."""
@@ -125,6 +147,30 @@ def _read_author(element):
     )
 
 
+def _read_term(element, taxonomy):
+    texts, _ = _children(element)
+    if taxonomy == "category":
+        slug, name = texts.get("wp:category_nicename", ""), texts.get("wp:cat_name", "")
+        parent = texts.get("wp:category_parent", "")
+    else:
+        slug, name, parent = texts.get("wp:tag_slug", ""), texts.get("wp:tag_name", ""), ""
+    return WordPressTerm(
+        taxonomy=taxonomy,
+        slug=slug.strip(),
+        name=html.unescape(name).strip(),
+        parent=parent.strip(),
+    )
+
+
+def _read_meta(children):
+    meta = {}
+    for name, child in children:
+        if name == "wp:postmeta":
+            texts, _ = _children(child)
+            meta.setdefault(texts.get("wp:meta_key", "").strip(), texts.get("wp:meta_value", ""))
+    return meta
+
+
 def _read_comment(element, where):
     texts, _ = _children(element)
     where = f"{where}, wp:comment on line {element.sourceline}"
@@ -145,7 +191,7 @@ def _read_comment(element, where):
     )
 
 
-def _read_post(element):
+def _read_post(element, with_comments=True):
     texts, children = _children(element)
     where = f"item on line {element.sourceline}"
     post = WordPressPost(
@@ -162,10 +208,25 @@ def _read_post(element):
         password=texts.get("wp:post_password", ""),
         comments_open=texts.get("wp:comment_status", "open").strip() != "closed",
         line=element.sourceline,
+        attachment_url=texts.get("wp:attachment_url", "").strip(),
+        parent_id=_number(texts.get("wp:post_parent"), "wp:post_parent", where),
     )
-    post.comments = [
-        _read_comment(child, post.describe()) for name, child in children if name == "wp:comment"
+    post.meta = _read_meta(children)
+    post.terms = [
+        (
+            child.get("domain", ""),
+            (child.get("nicename") or "").strip(),
+            html.unescape(child.text or "").strip(),
+        )
+        for name, child in children
+        if name == "category" and child.get("domain") in {"category", "post_tag"}
     ]
+    if with_comments:
+        post.comments = [
+            _read_comment(child, post.describe())
+            for name, child in children
+            if name == "wp:comment"
+        ]
     return post
 
 
@@ -185,12 +246,14 @@ def _check_is_wordpress_export(root):
         )
 
 
-def read_export(source):
-    """Yield the WordPressAuthor and WordPressPost records of a WXR file, in file order.
+def read_export(source, with_comments=True):
+    """Yield the WordPressAuthor, WordPressTerm and WordPressPost records of a WXR file, in
+    file order.
 
     ``source`` is a path or a binary file object; it is read as a stream and
     every item is dropped once yielded. A malformed file raises UnreadableExport
-    naming the line, and the item it happened in.
+    naming the line, and the item it happened in. ``with_comments=False`` leaves each
+    post's comments unread (a first reading that looks for attachments and terms).
     """
     events = etree.iterparse(
         source,
@@ -212,11 +275,13 @@ def read_export(source):
                 if event == "start":
                     item_line = element.sourceline
                     continue
-                last = _read_post(element)
+                last = _read_post(element, with_comments)
                 yield last
                 item_line = None
             elif name == "wp:author" and event == "end":
                 yield _read_author(element)
+            elif name in TERM_ELEMENTS and event == "end":
+                yield _read_term(element, TERM_ELEMENTS[name])
             else:
                 continue
             # Done with this element: drop it and what came before it, to keep memory flat.
