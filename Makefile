@@ -83,7 +83,7 @@ bench: install servers  ## the article page under load: Varnish, gunicorn, Postg
 	  "install Debian's wrk and nginx, then run this again." >&2; exit 1; }
 	$(BIN)/python bench/run.py
 
-bench-import: install  ## import_wordpress with 10,000 comments, timed (docs/wordpress.md)
+bench-import: install  ## import_wordpress: 10,000 comments, then 200 images from a local server, timed (docs/wordpress.md)
 	$(BIN)/python bench/wordpress_import.py
 
 # 10,001 articles and 200,000 comments in a PostgreSQL database of its own (cms_scale), then

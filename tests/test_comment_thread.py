@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comments.models import Comment, thread_sql
-from comments.wordpress.importer import new_comment
+from comments.wordpress.comment_rows import new_comment
 from comments.wordpress.wxr import WordPressComment
 
 

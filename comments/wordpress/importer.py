@@ -17,35 +17,23 @@ media and taxonomy), so a post finds its featured image, the images of its body 
 topics whatever their order in the file.
 """
 
-import html
-import ipaddress
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article, LegacyAddress, wordpress_post_address
-from comments.forms import cleaned_submission
 from comments.models import Comment
 
-from .content import comment_text, post_body_markdown, post_summary
+from .comment_rows import PINGBACK_TYPES, new_comment
+from .content import post_body_markdown, post_summary
 from .taxonomy import Taxonomy
 from .wxr import UnreadableExport, WordPressAuthor, WordPressPost, WordPressTerm, parse_date
 
-COMMENT_STATUSES = {
-    "1": Comment.Status.APPROVED,
-    "0": Comment.Status.PENDING,
-    "spam": Comment.Status.SPAM,
-    "trash": Comment.Status.REMOVED,
-    "post-trashed": Comment.Status.REMOVED,  # a comment of a post that went to the bin
-}
-PINGBACK_TYPES = {"pingback", "trackback"}
 # What readers may see of each WordPress post status; None: not imported at all.
 ARTICLE_STATES = {
     "publish": "published",
@@ -57,72 +45,7 @@ ARTICLE_STATES = {
     "auto-draft": None,
     "inherit": None,
 }
-NAME_MAX, EMAIL_MAX, WEBSITE_MAX, TITLE_MAX, SLUG_MAX = 100, 254, 200, 200, 200
-ANONYMOUS = "Anonymous"
-
-
-_website_validator = URLValidator(schemes=["http", "https"])
-
-
-def _website(url):
-    """The commenter's website when it is one the comment form would accept, else empty."""
-    if not url or len(url) > WEBSITE_MAX:
-        return ""
-    try:
-        _website_validator(url)
-    except ValidationError:
-        return ""
-    return url
-
-
-def _ip_address(text):
-    try:
-        return str(ipaddress.ip_address(text.strip()))
-    except ValueError:
-        return None
-
-
-def comment_status(approved, where):
-    """The moderation status of a WordPress ``wp:comment_approved`` value."""
-    try:
-        return COMMENT_STATUSES[approved]
-    except KeyError:
-        raise UnreadableExport(
-            f"{where}: wp:comment_approved “{approved}” is none of 1, 0, spam, trash"
-        ) from None
-
-
-def new_comment(wordpress_comment, *, article, version_id, parent, staff_ids, where):
-    """An unsaved Comment for a WordPress comment: its text cleaned as a form submission is,
-    then rendered and threaded (a reply to the saved ``parent``, or None) by the Comment
-    methods a reader's comment goes through."""
-    submitted = cleaned_submission(
-        {
-            "body": comment_text(wordpress_comment.content),
-            "name": html.unescape(wordpress_comment.author),
-            "email": wordpress_comment.email,
-            "website": wordpress_comment.url,
-        }
-    )
-    comment = Comment(
-        article=article,
-        article_version_id=version_id,
-        wordpress_id=wordpress_comment.id,
-        name=" ".join(submitted["name"].split())[:NAME_MAX] or ANONYMOUS,
-        email=submitted["email"].strip()[:EMAIL_MAX],
-        website=_website(submitted["website"].strip()),
-        body=submitted["body"],
-        is_staff_reply=wordpress_comment.user_id in staff_ids,
-        is_pingback=wordpress_comment.type in PINGBACK_TYPES,
-        status=comment_status(wordpress_comment.approved, where),
-        ip_address=_ip_address(wordpress_comment.ip),
-        created_at=parse_date(wordpress_comment.date_gmt, wordpress_comment.date, where)
-        or timezone.now(),
-    )
-    comment.render()
-    # A reply to a comment at the deepest level reads that comment's ancestors (one query).
-    comment.reply_to(parent)
-    return comment
+TITLE_MAX, SLUG_MAX = 200, 200
 
 
 def article_slug(post):
