@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 DEMO_URL = "/what-is-ketamine-used-for/"
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def load_demo():
     call_command("load_demo", stdout=io.StringIO())
 

@@ -160,13 +160,6 @@ def _browser_friendly_comment_rules(settings):
     settings.COMMENTS_MODERATORS = []
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Uploads and the demo's pictures go to the test's own folder, never the repo's media/
-    (the live server runs in this process, so it serves them from there)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def demo_article(live_server):
     """The demo article of `make run`: two versions with a lead image and three figures,
