@@ -104,7 +104,9 @@ def _rendition_tag(image, largest):
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     list_display = ("thumbnail", "__str__", "alt_text_state", "size", "uploaded_at")
-    list_display_links = ("thumbnail", "__str__")
+    # One link per row, on the name: a link around the thumbnail (its alt empty, the name
+    # beside it) would be a second link with no text of its own.
+    list_display_links = ("__str__",)
     list_filter = (NeedsAltTextFilter, "decorative")
     search_fields = ("title", "alt_text", "caption")
     date_hierarchy = "uploaded_at"

@@ -24,6 +24,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Whatever a test stores (an upload, the demo's pictures from load_demo) goes to its
+    own folder, never the repo's media/; a browser test's live server runs in this process
+    and serves it from there."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with empty caches: rate limits, and the rendered fragments (on
     SQLite a rolled-back test's ids come back, and so would its fragments' keys)."""

@@ -162,7 +162,8 @@ def _browser_friendly_comment_rules(settings):
 
 @pytest.fixture
 def demo_article(live_server):
-    """The demo article of `make run`: two versions and four approved comments, one thread."""
+    """The demo article of `make run`: two versions with a lead image and three figures,
+    a primary topic, tags, and four approved comments, one thread."""
     call_command("load_demo", stdout=io.StringIO())
     return Article.objects.get(slug=DEMO_SLUG)
 

@@ -193,7 +193,8 @@ def all_hundred(report):
 
 
 def production_environment(folder):
-    """The production settings on loopback, with a database and static files of their own."""
+    """The production settings on loopback, with a database, static files and uploads of
+    their own."""
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -207,6 +208,7 @@ def production_environment(folder):
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
         STATIC_ROOT=str(folder / "static"),
+        MEDIA_ROOT=str(folder / "media"),  # the demo's pictures
     )
     return environment
 

@@ -12,7 +12,12 @@ from playwright.sync_api import expect
 from comments.models import Comment, Subscription
 from comments.subscriptions import CONFIRM_SALT
 
-from .conftest import BLOCKING_IMPACTS, SCREENSHOT_WIDTHS, assert_no_serious_violations
+from .conftest import (
+    BLOCKING_IMPACTS,
+    SCREENSHOT_WIDTHS,
+    WIDER_THAN_VIEWPORT,
+    assert_no_serious_violations,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -115,9 +120,15 @@ def test_every_reader_page_has_no_serious_violations_at_both_widths(
     found = []
     for path, name, shows in [
         ("/", "the front page", "What is Ketamine Used For?"),
-        (article_url, "the article", "Leave a Reply"),
+        (article_url, "the article, with a lead image and three figures", "Leave a Reply"),
         (f"{article_url}?replyto={chris.pk}#respond", "the article replying to a comment", ""),
         (f"{article_url}changes/", "the change log", "What is Ketamine Used For?"),
+        ("/topics/", "the topics A–Z", "Mental health"),
+        ("/topics/mental-health/", "a topic with subtopics", "What is Ketamine Used For?"),
+        ("/topics/depression/", "a subtopic", "What is Ketamine Used For?"),
+        ("/tags/ketamine/", "a tag", "What is Ketamine Used For?"),
+        ("/authors/jordan-ellis/", "a writer's page", "What is Ketamine Used For?"),
+        ("/authors/alex-morgan/", "a reviewer's page", "What is Ketamine Used For?"),
         ("/search/?q=ketamine", "search results", "What is Ketamine Used For?"),
         ("/search/?q=zzyzx", "a search that finds nothing", "zzyzx"),
         ("/search/", "the search page", ""),
@@ -135,6 +146,32 @@ def test_every_reader_page_has_no_serious_violations_at_both_widths(
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     found += axe_at_both_widths(page, "the 404 page")
     assert_none_found(found)
+
+
+def test_no_reader_page_is_wider_than_a_320_px_screen(new_context, demo_article, article_url):
+    """The narrowest phone still in use: nothing sticks out, so no page scrolls sideways,
+    with the lead image, the figures, the thumbnails and the breadcrumbs."""
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()
+    too_wide = []
+    for path, shows in [
+        ("/", "What is Ketamine Used For?"),
+        (article_url, "Leave a Reply"),
+        ("/topics/", "Mental health"),
+        ("/topics/depression/", "What is Ketamine Used For?"),
+        ("/tags/ketamine/", "What is Ketamine Used For?"),
+        ("/authors/jordan-ellis/", "What is Ketamine Used For?"),
+        ("/authors/alex-morgan/", "What is Ketamine Used For?"),
+        (f"{article_url}changes/", "What is Ketamine Used For?"),
+        ("/search/?q=ketamine", "What is Ketamine Used For?"),
+        ("/search/?q=zzyzx", "zzyzx"),
+    ]:
+        page.goto(path)
+        expect(page.locator("main")).to_contain_text(shows)
+        page.wait_for_load_state("load")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide.append(f"- {path}: {width} px wide; {page.evaluate(WIDER_THAN_VIEWPORT)}")
+    assert not too_wide, "Pages wider than a 320 px screen:\n" + "\n".join(too_wide)
 
 
 def test_a_readers_own_comment_and_email_pages_have_no_serious_violations(
@@ -222,6 +259,8 @@ def test_our_admin_pages_have_no_serious_violations_at_both_widths(
             "What is Ketamine Used For?",
         ),
         ("/admin/articles/article/review-queue/", "the review queue", ""),
+        ("/admin/articles/image/", "the image library", "Ketamine molecule"),
+        ("/admin/articles/image/add/", "adding an image", "Alt text"),
         ("/admin/articles/article/review-schedule/", "the review schedule", ""),
     ]:
         response = page.goto(path)

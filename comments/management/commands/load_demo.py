@@ -8,12 +8,48 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, MedicalReview, Person
+from articles.images import store_image
+from articles.models import Article, MedicalReview, Person, Tag, Topic
 from comments.models import Comment
+
+from ..demo_pictures import demo_pictures
 
 DEMO_SLUG = "what-is-ketamine-used-for"
 DEMO_BODY = Path(__file__).resolve().parents[3] / "articles" / "demo" / "ketamine.md"
 ADDED_IN_VERSION_2 = "## Questions to Ask Before Treatment"
+
+# A small topic tree: (slug, name, parent's slug, description).
+DEMO_TOPICS = [
+    (
+        "mental-health",
+        "Mental health",
+        None,
+        "Conditions of mood, thought and behaviour, and their treatment.",
+    ),
+    (
+        "depression",
+        "Depression",
+        "mental-health",
+        "Low mood that lasts, and the treatments that help.",
+    ),
+    ("ptsd", "PTSD", "mental-health", "Post-traumatic stress disorder: symptoms and treatment."),
+    ("medicines", "Medicines", None, "What medicines are for, how they work and their risks."),
+    (
+        "anaesthetics",
+        "Anaesthetics",
+        "medicines",
+        "Medicines that take away sensation or consciousness for surgery and procedures.",
+    ),
+    ("pain", "Pain", None, "Short-lived and long-standing pain, and how it is treated."),
+    ("chronic-pain", "Chronic pain", "pain", "Pain that lasts beyond three months."),
+]
+DEMO_PRIMARY_TOPIC = "depression"
+DEMO_OTHER_TOPICS = ["anaesthetics", "chronic-pain", "ptsd"]
+DEMO_TAGS = [
+    ("ketamine", "Ketamine"),
+    ("esketamine", "Esketamine"),
+    ("treatment-resistant-depression", "Treatment-resistant depression"),
+]
 
 DEMO_COMMENTS = [
     # (name, email, text, index of the parent in this list or None)
@@ -45,7 +81,8 @@ DEMO_COMMENTS = [
 class Command(BaseCommand):
     # Lives in comments, the app that depends on articles: the demo fills both.
     help = (
-        "Load the demo article (two versions) and a few approved comments. "
+        "Load the demo article (two versions, a lead image and three figures, topics and "
+        "tags, its writer and reviewer) and a few approved comments. "
         "Idempotent: an existing demo article is left as it is."
     )
 
@@ -61,18 +98,30 @@ class Command(BaseCommand):
             self.stdout.write(f"The demo article /{DEMO_SLUG}/ is already there.")
         else:
             self.create_demo_article()
-            self.stdout.write(f"Created the demo article /{DEMO_SLUG}/ with two versions.")
+            self.stdout.write(
+                f"Created the demo article /{DEMO_SLUG}/ with two versions, a lead image "
+                "and three figures."
+            )
         if with_admin:
             self.create_admin()
 
     @transaction.atomic
     def create_demo_article(self):
-        body = DEMO_BODY.read_text(encoding="utf-8")
+        writer = self.demo_writer()
+        lead, figures = self.store_pictures(writer)
+        body = with_figures(DEMO_BODY.read_text(encoding="utf-8"), figures)
         # Version 1 lacked the section that version 2 added before the conclusion.
         before, added_and_after = body.split(ADDED_IN_VERSION_2)
         first_body = before + "## Conclusion" + added_and_after.split("## Conclusion")[1]
-        article = Article.objects.create(slug=DEMO_SLUG)
-        writer = self.demo_writer()
+        topics = self.demo_topics()
+        article = Article.objects.create(slug=DEMO_SLUG, primary_topic=topics[DEMO_PRIMARY_TOPIC])
+        article.topics.set([topics[slug] for slug in DEMO_OTHER_TOPICS])
+        article.tags.set(
+            [
+                Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+                for slug, name in DEMO_TAGS
+            ]
+        )
         a_week_ago = timezone.now() - timedelta(days=7)
         first = article.add_version(
             title="What is Ketamine Used For?",
@@ -83,6 +132,7 @@ class Command(BaseCommand):
             body=first_body,
             author=writer,
             change_note="First published.",
+            lead_image=lead,
         )
         article.publish(first, when=a_week_ago)
         second = article.add_version(
@@ -91,6 +141,7 @@ class Command(BaseCommand):
             body=body,
             author=writer,
             change_note="Added questions to ask a doctor before treatment.",
+            lead_image=lead,
         )
         # A demo reviewer who cannot sign in: the review stands for one a real reviewer
         # would sign in the admin (Medical reviewers group).
@@ -126,6 +177,30 @@ class Command(BaseCommand):
             )
             comment.save()
             saved.append(comment)
+
+    def store_pictures(self, uploaded_by):
+        """The demo's pictures in the library (store_image: stripped, renditions made, the
+        same picture stored once): the lead Image and [(heading, Image), ...]."""
+        lead, figures = demo_pictures()
+
+        def store(picture):
+            return store_image(picture.pop("data"), uploaded_by=uploaded_by, **picture)
+
+        return store(lead), [(heading, store(picture)) for heading, picture in figures]
+
+    def demo_topics(self):
+        """The demo's topic tree, by slug (topics already there are kept as they are)."""
+        topics = {}
+        for slug, name, parent, description in DEMO_TOPICS:
+            topics[slug], _ = Topic.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "parent": topics.get(parent),
+                    "description": description,
+                },
+            )
+        return topics
 
     def demo_writer(self):
         """The demo article's writer, for its byline."""
@@ -170,3 +245,15 @@ class Command(BaseCommand):
             "\nAdmin sign-in (shown once, development only): http://127.0.0.1:8000/admin/\n"
             f"  username: admin\n  password: {password}\n"
         )
+
+
+def with_figures(body, figures):
+    """``body`` (Markdown) with each figure (heading, Image) at the end of the section under
+    that heading, as ``![](image:ID)`` on a line of its own."""
+    for heading, image in figures:
+        start = body.index(heading)
+        end = body.find("\n## ", start + len(heading))
+        end = len(body) if end == -1 else end
+        section = body[start:end].rstrip("\n")
+        body = f"{body[:start]}{section}\n\n![](image:{image.pk})\n{body[end:]}"
+    return body
