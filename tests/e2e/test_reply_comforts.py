@@ -220,7 +220,7 @@ def test_an_author_edit_shows_edited_to_every_reader(new_context, article_url, d
     expect(edited).to_have_text("(edited)")
     expect(edited).to_have_attribute("title", re.compile(r"^Edited by its author on "))
     expect(edited).to_have_attribute(
-        "datetime", re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d[+-]\d{4}$")
+        "datetime", re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
     )
     expect(reader.locator(f"#comment-{comment.pk} .comment-body")).to_have_text("My better words.")
 
