@@ -34,6 +34,19 @@ def _limit():
     return filesizeformat(settings.IMAGES_MAX_BYTES)
 
 
+class StoredOnUpload:
+    """For the library's admins: an upload is saved by save_form (store_image or
+    store_document, which judge and store the file), so only a change is saved again here."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+
 class ImageDetailsForm(forms.ModelForm):
     """What readers are told about an image (Image.clean: alt text unless decorative)."""
 
@@ -102,7 +115,7 @@ def _rendition_tag(image, largest):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(StoredOnUpload, admin.ModelAdmin):
     list_display = ("thumbnail", "__str__", "alt_text_state", "size", "uploaded_at")
     # One link per row, on the name: a link around the thumbnail (its alt empty, the name
     # beside it) would be a second link with no text of its own.
@@ -155,15 +168,6 @@ class ImageAdmin(admin.ModelAdmin):
                 "kept as they were. Change them on its page if needed.",
             )
         return image
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-        # Added: store_picture has saved the image and its renditions.
-
-    def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
 
     @admin.display(description="")
     def thumbnail(self, image):
@@ -231,7 +235,7 @@ class DocumentUploadForm(DocumentDetailsForm):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(StoredOnUpload, admin.ModelAdmin):
     list_display = ("title", "content_type", "file_size", "uploaded_at", "link")
     search_fields = ("title",)
     date_hierarchy = "uploaded_at"
@@ -254,14 +258,6 @@ class DocumentAdmin(admin.ModelAdmin):
             name=form.cleaned_data["upload"].name,
             title=form.cleaned_data["title"],
         )
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
 
     @admin.display(description="Size", ordering="size")
     def file_size(self, document):
