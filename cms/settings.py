@@ -6,6 +6,7 @@ default), SECRET_KEY, ALLOWED_HOSTS and usually DATABASE_URL and REDIS_URL.
 See docs/configuration.md.
 """
 
+import ipaddress
 import os
 import tempfile
 from pathlib import Path
@@ -272,6 +273,13 @@ if BEHIND_PROXY:
     # Only behind a proxy that sets this header itself, never passes the client's.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# The proxies whose X-Forwarded-For entries are believed (cms/addresses.py): addresses or
+# networks, e.g. the load balancer's and the Varnish nodes'. Loopback: `make serve`.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.0/8,::1")
+try:
+    [ipaddress.ip_network(entry, strict=False) for entry in TRUSTED_PROXIES]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
 # Load balancers probe /healthz over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -341,9 +349,11 @@ COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)
 COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 90)
 # Who is emailed about a new pending comment; the site MANAGERS when empty.
 COMMENTS_MODERATORS = env_list("COMMENTS_MODERATORS") or [address for _, address in MANAGERS]
-# Reader reports: a comment reported by this many different addresses waits for a moderator.
-COMMENTS_HIDE_AFTER_REPORTS = env_int("COMMENTS_HIDE_AFTER_REPORTS", 3)
-COMMENTS_REPORT_RATE_LIMIT = env_int("COMMENTS_REPORT_RATE_LIMIT", 10)  # reports per address...
+# Reader reports (comments/reports.py): a comment is hidden until a moderator decides once
+# its reports weigh this much (each network once: 1 from a new address, 3 from a reader
+# the site knows), unless a moderator approved it after reports.
+COMMENTS_HIDE_REPORT_WEIGHT = env_int("COMMENTS_HIDE_REPORT_WEIGHT", 6)
+COMMENTS_REPORT_RATE_LIMIT = env_int("COMMENTS_REPORT_RATE_LIMIT", 10)  # reports per network...
 COMMENTS_REPORT_RATE_PERIOD = env_int("COMMENTS_REPORT_RATE_PERIOD", 60 * 60)  # ...per period
 # Reply notifications: how long a confirmation link works, and an unsubscribe link.
 COMMENTS_CONFIRM_LINK_DAYS = env_int("COMMENTS_CONFIRM_LINK_DAYS", 7)

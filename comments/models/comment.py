@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleVersion
 
-from ..avatars import avatar_colour, initials
+from ..avatars import avatar_class, avatar_colour, initials
+from ..identity import mailbox_key
 from ..markup import render_comment
 from ..signals import comment_published
 from .thread_sql import LONGEST_CHAIN, hidden_subtrees_sql
@@ -60,6 +61,7 @@ class CommentQuerySet(models.QuerySet):
                 "status",
                 "created_at",
                 "edited_at",
+                "hidden_after_reports_at",
             )
             .select_related("led_to_version")
             .order_by("created_at", "pk")
@@ -111,6 +113,10 @@ class Comment(models.Model):
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
     name = models.CharField(max_length=100)
     email = models.EmailField(max_length=254)
+    # The mailbox the email reaches (comments/identity.py): privacy requests and other
+    # lookups by address find every spelling of it through one index.
+    # (Nullable: SQLite then adds the column without rebuilding the table.)
+    mailbox = models.CharField(max_length=254, null=True, blank=True, editable=False)  # noqa: DJ001
     website = models.URLField(max_length=200, blank=True)
     body = models.TextField(max_length=5000)
     body_html = models.TextField(editable=False)
@@ -127,6 +133,10 @@ class Comment(models.Model):
     # When the author last changed the text (comments/editing.py); readers see "(edited)".
     # A moderator's decision is not an edit and leaves it as it is.
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set while readers' reports keep it off the page (comments/reports.py): readers see a
+    # placeholder in its place, and its approved replies under it. A moderator's decision
+    # clears it.
+    hidden_after_reports_at = models.DateTimeField(null=True, blank=True, editable=False)
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -145,6 +155,7 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "created_at"], name="comment_article_page"),
             models.Index(fields=["status", "created_at"], name="comment_queue"),
             models.Index(fields=["email", "status"], name="comment_by_email"),
+            models.Index(fields=["mailbox"], name="comment_by_mailbox"),
             # The queue's "All", newest first, a page at a time.
             models.Index(fields=["created_at", "id"], name="comment_newest"),
             # The queue's search (icontains, which is UPPER(column) LIKE '%...%' on
@@ -199,6 +210,7 @@ class Comment(models.Model):
         the avatar's colour. ``save()`` calls it; so does a bulk insert (the WordPress import)."""
         self.body_html = render_comment(self.body)
         self.avatar_colour = avatar_colour(self.email)
+        self.mailbox = mailbox_key(self.email) or None
 
     def reply_to(self, parent):
         """Make this new comment a reply to ``parent`` (None: a top-level comment), by the rule
@@ -224,6 +236,11 @@ class Comment(models.Model):
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def avatar_class(self):
+        """The avatar's CSS class: its colour once approved, a neutral one until then."""
+        return avatar_class(self.avatar_colour, approved=self.is_approved)
 
     def expire_pages(self):
         """The article's pages show this comment's change: they render afresh (page stamp)
@@ -270,6 +287,7 @@ class Comment(models.Model):
         self.status = status
         self.moderated_at = timezone.now()
         self.moderated_by = by
+        self.hidden_after_reports_at = None
         self._save_status_change()
 
     def approve(self, by=None):
@@ -289,6 +307,12 @@ class Comment(models.Model):
         reports): no moderator decided this, so the moderation record stays as it was."""
         self.status = self.Status.PENDING
         self._save_status_change()
+
+    def hide_after_reports(self):
+        """Take the comment off readers' pages after readers' reports, until a moderator
+        decides: readers see a placeholder in its place, and its approved replies stay."""
+        self.hidden_after_reports_at = timezone.now()
+        self.hold()
 
     def reply_as_staff(self, *, by, name, body):
         """Publish a staff reply to this comment, signed ``name``, approving this comment (and
