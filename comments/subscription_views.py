@@ -6,17 +6,18 @@ unsubscribe anyone); the POST does it. Confirming also leaves the "confirmed add
 cookie in the browser, so it is done only by a POST the browser says comes from our own
 page (Fetch Metadata: ``Sec-Fetch-Site: same-origin``, or, from a browser without it, an
 ``Origin`` of this site): another site holding a link cannot plant the cookie in a
-visitor's browser. Any other POST gets the page with its button again (403). The unsubscribe POST is also the RFC 8058
-one-click address that mail clients call themselves. A forged, altered or expired
+visitor's browser. Any other POST gets the page with its button again (403).
+The unsubscribe POST is also the RFC 8058 one-click address that mail clients call
+themselves. A forged, altered or expired
 link gets a plain page saying so, never an error. No page says whether an address
 was subscribed or confirmed already.
 """
 
 from django.shortcuts import render
-from modern_csrf.middleware import ModernCsrfViewMiddleware
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from modern_csrf.middleware import ModernCsrfViewMiddleware
 
 from . import subscriptions
 from .readers import remember_confirmed_address
