@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 from articles.media_views import serve_media
 from articles.sitemaps import sitemap_index, sitemap_page
 from articles.views import shared_article_list
-from cms.admin_login import RateLimitedAdminLoginForm
+from cms.admin_login import RateLimitedAdminLoginForm, remember_this_device
 from cms.admin_site import brand
 from cms.caching import shared
 from cms.health import healthz
@@ -17,6 +17,8 @@ handler400 = "cms.refusals.bad_request"
 
 # Guessing an admin password fails after a few tries (cms/admin_login.py).
 admin.site.login_form = RateLimitedAdminLoginForm
+# A browser that signed in is not locked out by a stranger's failures for its username.
+admin.site.login = remember_this_device(admin.site.login)
 # The admin carries the site's name (cms/admin_site.py).
 brand(admin.site)
 

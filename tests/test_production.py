@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core import mail
+from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -228,3 +230,29 @@ def test_the_sign_in_limit_counts_per_username_across_addresses(client, staff_pa
         REMOTE_ADDR="198.51.100.7",
     )
     assert "Too many failed sign-in attempts" in refused.content.decode()
+
+
+def test_a_stranger_cannot_lock_the_owner_out_of_their_own_browser(
+    client, staff_password, settings, caplog
+):
+    """Six wrong passwords for a named account from six addresses once refused its owner,
+    right password and all, for fifteen minutes."""
+    settings.ADMIN_LOGIN_FAILURE_LIMIT = 5
+    assert sign_in(client, staff_password).status_code == 302  # the owner's browser, earlier
+    client.post("/admin/logout/")
+    for attempt in range(6):
+        Client().post(
+            "/admin/login/",
+            {"username": "root", "password": f"guess-{attempt}"},
+            REMOTE_ADDR=f"192.0.2.{attempt + 1}",
+        )
+    # A stranger's browser, even with the right password, waits ...
+    assert "Too many failed" in sign_in(Client(), staff_password).content.decode()
+    # ... the owner's own browser gets in.
+    assert sign_in(client, staff_password).status_code == 302
+    assert "_auth_user_id" in client.session
+    # The lock was logged, and the owner was told, once.
+    assert "Admin sign-in paused for a username" in caplog.text
+    [notice] = mail.outbox
+    assert notice.to == ["root@example.org"]
+    assert "paused for 15 minutes" in notice.body and "192.0.2." in notice.body
