@@ -19,6 +19,7 @@ walk stops there and the last trusted proxy is taken, which is still one address
 way in, never one a client chose.
 """
 
+import functools
 import ipaddress
 
 from django.conf import settings
@@ -49,7 +50,13 @@ def normalise_address(value):
 def trusted_proxy_networks(entries=None):
     """TRUSTED_PROXIES (or ``entries``) as networks; an address is a network of one."""
     entries = settings.TRUSTED_PROXIES if entries is None else entries
-    return [ipaddress.ip_network(entry.strip(), strict=False) for entry in entries]
+    return _networks(tuple(entries))
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(entries):
+    # Parsed once per process (per value, so a test's own setting is read too).
+    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
 
 
 def _is_trusted(address, networks):
