@@ -45,41 +45,64 @@ def fill(apps, schema_editor):
     BlockedSender = apps.get_model("comments", "BlockedSender")
     last = 0
     while True:
-        rows = list(Comment.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "email")[:BATCH])
+        rows = list(
+            Comment.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "email")[:BATCH]
+        )
         if not rows:
             break
         for pk, email in rows:
             Comment.objects.filter(pk=pk).update(mailbox=mailbox_key(email) or None)
         last = rows[-1][0]
     counted = set()
-    for report in Report.objects.order_by("created_at", "pk").only("pk", "comment_id", "reporter_ip"):
+    for report in Report.objects.order_by("created_at", "pk").only(
+        "pk", "comment_id", "reporter_ip"
+    ):
         network = _network(report.reporter_ip)
         if (report.comment_id, network) in counted:
             network = None
         elif network is not None:
             counted.add((report.comment_id, network))
         Report.objects.filter(pk=report.pk).update(reporter_network=network)
-    kept = set()
-    for subscription in Subscription.objects.order_by("confirmed_at", "created_at", "pk"):
-        key = mailbox_key(subscription.email) or subscription.email.strip().lower()
-        name = (key, subscription.kind, subscription.article_id, subscription.comment_id)
+    _rekey(
+        # A confirmed subscription is the one kept of several that become one.
+        Subscription.objects.order_by(
+            models.F("confirmed_at").asc(nulls_last=True), "created_at", "pk"
+        ),
+        lambda row: (
+            mailbox_key(row.email) or row.email.strip().lower(),
+            row.kind,
+            row.article_id,
+            row.comment_id,
+        ),
+        "email",
+    )
+    _rekey(BlockedSender.objects.order_by("created_at", "pk"), _block_value, "value")
+
+
+def _block_value(entry):
+    try:
+        value = (
+            mailbox_key(entry.value) if entry.kind == "email" else _canonical_network(entry.value)
+        )
+    except ValueError:
+        value = ""
+    return (value or entry.value, entry.kind)
+
+
+def _rekey(rows, name_of, field):
+    """Give each row its normalised value (the first of ``name_of(row)``); of the rows that
+    become one, keep the first in ``rows``' order. Duplicates go first, so that no update
+    meets a row still holding its value (keys are idempotent)."""
+    kept = {}
+    for row in rows:
+        name = name_of(row)
         if name in kept:
-            subscription.delete()
-            continue
-        kept.add(name)
-        Subscription.objects.filter(pk=subscription.pk).update(email=key)
-    kept = set()
-    for entry in BlockedSender.objects.order_by("created_at", "pk"):
-        try:
-            value = mailbox_key(entry.value) if entry.kind == "email" else _canonical_network(entry.value)
-        except ValueError:
-            value = entry.value
-        value = value or entry.value
-        if (entry.kind, value) in kept:
-            entry.delete()
-            continue
-        kept.add((entry.kind, value))
-        BlockedSender.objects.filter(pk=entry.pk).update(value=value)
+            row.delete()
+        else:
+            kept[name] = row
+    for (value, *_), row in kept.items():
+        if getattr(row, field) != value:
+            type(row).objects.filter(pk=row.pk).update(**{field: value})
 
 
 class Migration(migrations.Migration):
