@@ -110,13 +110,12 @@ def _post_comment(request, slug):
     )
     if comment.status == Comment.Status.PENDING:
         notify_moderators(comment, reason=decision.reason)
-    _thank(request, comment, form)
-
     location = location_of(comment)
     if comment.urgent:
-        # The reader lands on the safety message, above the thread.
+        # The reader lands on the safety message, first above the thread.
         messages.warning(request, CrisisTexts.current().safety_message, extra_tags="safety")
         location = _messages_above(location)
+    _thank(request, comment, form)
     response = HttpResponseRedirect(location, status=303)
     reader.remember_comment(response, comment.pk)
     if form.cleaned_data.get("save_details"):

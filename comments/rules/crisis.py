@@ -33,21 +33,25 @@ CRISIS_PHRASES = [
     r"\b(?:kill|killing|unalive|unaliving|hang|hanging) myself\b",
     r"\b(?:end|ending|take|taking) my (?:own )?life\b",
     r"\bend(?:ing)? it all\b",
-    rf"\b{FIRST_PERSON}\s+(?:\w+\s+)?(?:want|wanna|wish|need|am going|am ready|'m going|'m ready)"
+    rf"\b{FIRST_PERSON}\s+(?:\w+\s+)?(?:want|wanna|wish|need|ready|prepared|am going|am ready|'m going)"
     r"\s+(?:to\s+)?(?:die|be dead|not exist|not be here|disappear forever)\b",
-    r"\bwish (?:i|that i) (?:was|were) (?:dead|never born|not alive|gone)\b",
+    r"\bwish(?:ing)? (?:i|that i) (?:was|were) (?:dead|never born|not alive|gone)\b",
     rf"\b{FIRST_PERSON}\s+(?:\w+\s+)?(?:don't|do not|dont)\s+want\s+to\s+"
     r"(?:live|be alive|be here|wake up|exist|go on)\b",
     r"\b(?:no|no more) (?:reason|point) (?:to|in) (?:live|living|go on|going on|be alive)\b",
     r"\b(?:everyone|they|my family|the world|people) (?:would|will) be better off without me\b",
     r"\bbetter off dead\b",
+    r"\b(?:no|don't see the|do not see the|there's no|what's the) point (?:in|of) "
+    r"(?:living|being alive|going on|life)\b",
+    r"\b(?:wrote|written|writing|left) my (?:suicide )?note\b",
+    r"\bthis is goodbye\b",
     r"\b(?:can'?t|cannot) go on (?:any ?more|living|like this)\b",
     rf"\b(?:{FIRST_PERSON}|feeling|been)\s+(?:so |very |really |pretty |quite |a bit |"
     r"kind of |kinda |getting |feeling |feel |still )*suicidal\b",
-    r"\b(?:having|have|had|get|getting|keep having)\s+(?:\w+\s+)?suicidal "
+    r"\b(?:having|have|get|getting|keep having)\s+(?:\w+\s+)?suicidal "
     r"(?:thoughts|feelings|urges)\b",
-    rf"\b{FIRST_PERSON}\s+(?:\w+\s+)?(?:going to|gonna|will|plan to|am planning to|might)\s+"
-    r"(?:commit suicide|do it tonight|end it)\b",
+    rf"\b{FIRST_PERSON}\s+(?:\w+\s+)?(?:going to|gonna|will|plan to|planning to|am planning to|want to|intend to|about to|might)\s+"
+    r"(?:commit suicide|do it tonight|end it|jump off|jump in front of)\b",
     r"\bthinking (?:about|of) (?:suicide|ending it|ending my life|killing myself)\b",
     r"\b(?:this is|this will be) my (?:last|final) (?:post|message|comment|words)\b",
     r"\bgoodbye (?:everyone|all|world|cruel world)\b",
@@ -59,7 +63,8 @@ CRISIS_PHRASES = [
     r"\bi (?:self[- ]?harm|cut)(?: again| every| most)\b",
     # An overdose in progress: the reader's own, or someone's close to them.
     rf"\b{FIRST_PERSON}\s+(?:just\s+)?(?:took|taken|swallowed|downed|had)\s+(?:\w+\s+){{0,2}}"
-    rf"{LOTS}\s+(?:of\s+)?(?:my\s+|the\s+|his\s+|her\s+)?(?:\w+\s+)?{PILLS}",
+    rf"{LOTS}\s+(?:(?:bottle|packet|pack|box|strip|tub)s?\s+)?(?:of\s+)?(?:my\s+|the\s+|his\s+|"
+    rf"her\s+)?(?:\w+\s+)?{PILLS}",
     rf"\b{FIRST_PERSON}\s+(?:just\s+)?(?:overdosed|taken an overdose|took an overdose|od'd)\b",
     rf"\b(?:my|our)\s+(?:\w+\s+)?{PEOPLE_CLOSE}\s+(?:has\s+|have\s+|just\s+)*(?:overdosed|"
     rf"taken an overdose|took an overdose|took {LOTS}|swallowed {LOTS}|swallowed a bottle)",
@@ -79,10 +84,13 @@ NOT_A_CRISIS = [
     r"people who|those who|for anyone)\b",
     # The past and recovery.
     r"\b(?:used to|years ago|months ago|weeks ago|in the past|no longer|not any ?more|"
-    r"back then|when i was (?:younger|a teen|a teenager|at school|in college|\d+)|last year|"
+    r"back then|when (?:i|he|she|they) (?:was|were) (?:younger|a teen|a teenager|at school|"
+    r"in college|little|\d+)|last year|"
     r"recovered|recovery|in remission|survivor|since then|went away|gone away|"
     r"(?:has|have|had|really|finally|it) helped|helped me (?:stop|get|through|with)|"
     r"stopped (?:wanting|feeling|having))\b",
+    # A figure of speech.
+    r"\bkill(?:ing)? myself (?:laughing|with laughter)\b",
     # A denial.
     r"\b(?:not|never|no longer) (?:been |feeling |feel |felt )?suicidal\b",
     r"\b(?:would never|will never|never (?:tried|attempted|wanted|thought)|"
