@@ -73,8 +73,9 @@ def history_of(email, latest=5):
         spam=Count("pk", filter=Q(status=Comment.Status.SPAM)),
     )
     recent = list(
-        comments.select_related("article__published_version")
-        .order_by("-created_at", "-pk")[:latest]
+        comments.select_related("article__published_version").order_by("-created_at", "-pk")[
+            :latest
+        ]
     )
     return History(
         email=normalise(email),

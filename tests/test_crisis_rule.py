@@ -68,9 +68,7 @@ def test_a_crisis_comment_is_held_urgent_and_the_reader_lands_on_the_safety_mess
     assert "I don't want to live anymore" in message.body
 
 
-def test_a_clinical_comment_gets_no_safety_message_and_is_not_urgent(
-    client, article, comment_post
-):
+def test_a_clinical_comment_gets_no_safety_message_and_is_not_urgent(client, article, comment_post):
     response = comment_post(
         article, body="It reduced suicidal ideation within 24 hours in the trial, impressive."
     )

@@ -80,7 +80,9 @@ class Commenter(models.Model):
 
     email = models.EmailField(max_length=254, unique=True, help_text="Stored in lower case.")
     standing = models.CharField(max_length=12, choices=Standing.choices, default=Standing.NORMAL)
-    notes = models.TextField(blank=True, help_text="For the other moderators; never shown to readers.")
+    notes = models.TextField(
+        blank=True, help_text="For the other moderators; never shown to readers."
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

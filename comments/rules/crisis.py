@@ -33,7 +33,8 @@ CRISIS_PHRASES = [
     r"\b(?:kill|killing|unalive|unaliving|hang|hanging) myself\b",
     r"\b(?:end|ending|take|taking) my (?:own )?life\b",
     r"\bend(?:ing)? it all\b",
-    rf"\b{FIRST_PERSON}\s+(?:\w+\s+)?(?:want|wanna|wish|need|ready|prepared|am going|am ready|'m going)"
+    rf"\b{FIRST_PERSON}\s+(?:\w+\s+)?"
+    r"(?:want|wanna|wish|need|ready|prepared|am going|am ready|'m going)"
     r"\s+(?:to\s+)?(?:die|be dead|not exist|not be here|disappear forever)\b",
     r"\bwish(?:ing)? (?:i|that i) (?:was|were) (?:dead|never born|not alive|gone)\b",
     rf"\b{FIRST_PERSON}\s+(?:\w+\s+)?(?:don't|do not|dont)\s+want\s+to\s+"
@@ -50,7 +51,8 @@ CRISIS_PHRASES = [
     r"kind of |kinda |getting |feeling |feel |still )*suicidal\b",
     r"\b(?:having|have|get|getting|keep having)\s+(?:\w+\s+)?suicidal "
     r"(?:thoughts|feelings|urges)\b",
-    rf"\b{FIRST_PERSON}\s+(?:\w+\s+)?(?:going to|gonna|will|plan to|planning to|am planning to|want to|intend to|about to|might)\s+"
+    rf"\b{FIRST_PERSON}\s+(?:\w+\s+)?(?:going to|gonna|will|plan to|planning to|am planning to|"
+    r"want to|intend to|about to|might)\s+"
     r"(?:commit suicide|do it tonight|end it|jump off|jump in front of)\b",
     r"\bthinking (?:about|of) (?:suicide|ending it|ending my life|killing myself)\b",
     r"\b(?:this is|this will be) my (?:last|final) (?:post|message|comment|words)\b",
