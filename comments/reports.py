@@ -47,10 +47,10 @@ def file_report(comment, *, reason, note="", email="", reporter_ip=None):
             )
     except IntegrityError:
         return None
-    if comment.status == comment.Status.APPROVED and _reporters_since_last_decision(comment) >= (
-        settings.COMMENTS_HIDE_AFTER_REPORTS
-    ):
-        hold_for_moderator(comment)
+    if comment.status == comment.Status.APPROVED:
+        reporters = _reporters_since_last_decision(comment)
+        if reporters >= settings.COMMENTS_HIDE_AFTER_REPORTS:
+            hold_for_moderator(comment, reporters)
     return report
 
 
@@ -62,8 +62,13 @@ def _reporters_since_last_decision(comment):
     return reports.values("reporter_ip").distinct().count()
 
 
-def hold_for_moderator(comment):
-    """Take a reported comment off the page until a moderator decides, and tell them."""
+def hold_for_moderator(comment, reporters):
+    """Take a comment ``reporters`` readers reported off the page until a moderator
+    decides, with the reason "reported" (comments/moderation.py), and tell them."""
+    comment.hold_reasons = [
+        *(each for each in comment.hold_reasons if each.get("code") != "reported"),
+        {"code": "reported", "detail": f"reported by {reporters} readers"},
+    ]
     comment.hold()
     logger.info("Comment %s held after reports from several addresses", comment.pk)
     notify_moderators(comment, reason="it was reported by several readers")

@@ -7,10 +7,15 @@ capitalised name and a street word ("221B Baker Street"), or a UK or US postcode
 
 import re
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# From the start of a run of address characters only: a long run is read once, not once
+# from each of its characters.
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Groups of digits separated by a space, dot or dash, perhaps a +country and (area code).
+# Atomic (?>...): taken greedily and never tried again in shorter pieces, so a long run of
+# digits costs one pass, not every way of cutting it into groups.
 PHONE = re.compile(
-    r"(?<![\w.,/])(\+\s?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,5}(?:[\s.-]?\(?\d{2,5}\)?){1,5}(?![\w.,/]\d)"
+    r"(?<![\w.,/])(\+\s?)?(?>(?:\(\d{1,5}\)[\s.-]?)?\d{1,5}(?:[\s.-]?\(?\d{2,}\)?){1,5})"
+    r"(?!\w|[.,/]\d)"
 )
 STREET_WORDS = (
     "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Boulevard|Blvd|Close|Court|Crescent|Place|"
