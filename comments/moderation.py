@@ -168,7 +168,9 @@ def blocked_sender(submission):
 
 
 def banned_words(submission):
-    """A phrase from the moderators' banned list (ModerationWord) rejects the comment."""
+    """A word or phrase from the banned list rejects the comment (status "removed").
+
+    The list is ModerationWord's, kept in the admin."""
     word = find_phrase(ModerationWord.objects.lists()["banned"], _words_text(submission.comment))
     if word:
         return Decision(
@@ -180,8 +182,10 @@ def banned_words(submission):
 
 
 def crisis_language(submission):
-    """Words of self-harm, suicidal intent or an overdose in progress (comments/rules/
-    crisis.py): held, urgent, the moderators emailed at once, the reader shown help."""
+    """Words of self-harm, suicidal intent or an overdose in progress: held as urgent, the
+    moderators emailed at once, the reader shown the safety message.
+
+    The phrases and their exceptions: comments/rules/crisis.py."""
     phrase = find_crisis(submission.comment.body)
     if phrase:
         return _held("crisis", phrase, "possible crisis", urgent=True)
@@ -205,13 +209,15 @@ def posted_too_fast(submission):
 
 
 def too_many_links(submission):
+    """More links than the setting COMMENTS_MAX_LINKS allows hold the comment."""
     links = len(LINK_PATTERN.findall(submission.comment.body))
     if links > settings.COMMENTS_MAX_LINKS:
         return _held("links", f"{links} links", f"it has {links} links")
 
 
 def suspect_words(submission):
-    """A phrase from the moderators' suspect list, or from COMMENTS_MODERATION_WORDS."""
+    """A word or phrase from the suspect list (or the setting COMMENTS_MODERATION_WORDS)
+    holds the comment."""
     phrases = [*ModerationWord.objects.lists()["suspect"], *settings.COMMENTS_MODERATION_WORDS]
     word = find_phrase(phrases, _words_text(submission.comment))
     if word:
