@@ -18,8 +18,10 @@ the block list), rules.py (the word lists and "Test a text", commenters' standin
 notes, the crisis texts and reply).
 """
 
-from . import lists  # noqa: F401 (registers the lists around the queue)
-from . import rules  # noqa: F401 (registers the word lists, commenters and crisis texts)
+from . import (
+    lists,  # noqa: F401 (registers the lists around the queue)
+    rules,  # noqa: F401 (registers the word lists, commenters and crisis texts)
+)
 from .comment_admin import CommentAdmin
 
 __all__ = ["CommentAdmin"]

@@ -24,8 +24,8 @@ def commenter_history(context, comment):
     if history.commenter is not None:
         edit_url = reverse("admin:comments_commenter_change", args=[history.commenter.pk])
     else:
-        edit_url = reverse("admin:comments_commenter_add") + "?" + urlencode(
-            {"email": history.email}
+        edit_url = (
+            reverse("admin:comments_commenter_add") + "?" + urlencode({"email": history.email})
         )
     return {
         "shown": True,
