@@ -20,7 +20,7 @@ from django.utils import timezone
 from articles.models import Article
 
 from .markup import render_comment
-from .models import Comment, OutgoingEmail, Report, Subscription, normalise
+from .models import Comment, Commenter, OutgoingEmail, Report, Subscription, normalise
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +80,11 @@ def export_commenter_data(email):
             }
             for report in Report.objects.filter(email__iexact=email.strip())
         ],
+        # What moderators decided about the address, and their notes (comments/commenters.py).
+        "moderators_standing_and_notes": [
+            {"standing": each.standing, "notes": each.notes, "updated_at": each.updated_at}
+            for each in Commenter.objects.filter(email=normalise(email))
+        ],
         "emails_sent_to_you": [
             {
                 "subject": message.subject,
@@ -113,8 +118,8 @@ def erase_commenter_data(email, *, remove_text=False, requested_by=""):
 
     The name becomes "Anonymous"; the email, website, IP address and user agent
     are cleared. The text stays (replies may quote it) unless ``remove_text``,
-    which replaces it with a short note. Their email subscriptions and the site's
-    copies of emails to them are deleted; reports they made lose their email and IP
+    which replaces it with a short note. Their email subscriptions, the site's copies of
+    emails to them and the moderators' standing and notes of the address are deleted; reports they made lose their email and IP
     address. All in one transaction: either everything is erased or nothing is.
     """
     changes = {
@@ -126,7 +131,8 @@ def erase_commenter_data(email, *, remove_text=False, requested_by=""):
         "avatar_colour": 0,
     }
     if remove_text:
-        changes.update(body=REMOVED_TEXT, body_html=render_comment(REMOVED_TEXT))
+        # The reasons go too: a crisis reason quotes the text.
+        changes.update(body=REMOVED_TEXT, body_html=render_comment(REMOVED_TEXT), hold_reasons=[])
     with transaction.atomic():
         comments = comments_of(email).select_for_update()
         ids = list(comments.values_list("pk", flat=True))
@@ -135,6 +141,7 @@ def erase_commenter_data(email, *, remove_text=False, requested_by=""):
         # No more email to them, no copy of what was sent, no name on their reports.
         Subscription.objects.of(email).delete()
         _emails_to(email).delete()
+        Commenter.objects.filter(email=normalise(email)).delete()  # standing and notes
         Report.objects.filter(email__iexact=email.strip()).update(email="", reporter_ip=None)
         _expire_cached_threads(article_ids)
     logger.info(
