@@ -120,7 +120,8 @@ def erase_commenter_data(email, *, remove_text=False, requested_by=""):
     are cleared. The text stays (replies may quote it) unless ``remove_text``,
     which replaces it with a short note. Their email subscriptions, the site's copies of
     emails to them and the moderators' standing and notes of the address are deleted;
-    reports they made lose their email and IP address. All in one transaction: either everything is erased or nothing is.
+    reports they made lose their email and IP address. All in one transaction: either
+    everything is erased or nothing is.
     """
     changes = {
         "name": ANONYMOUS_NAME,
