@@ -101,7 +101,7 @@ class Commenter(models.Model):
 
 
 DEFAULT_SAFETY_MESSAGE = (
-    "We read what you wrote, and we are worried about you. You are not alone, and help is "
+    "We read what you wrote, and we are worried about you. Help is "
     "there right now. If you are in danger or have taken something, call 911 or go to the "
     "nearest emergency department. To talk to someone at any hour, call or text 988 (the "
     "Suicide & Crisis Lifeline, in the US). Outside the US, find a free helpline at "
