@@ -19,7 +19,10 @@ REJECTED = (Comment.Status.REMOVED, Comment.Status.SPAM)
 
 
 def comments_of(email):
-    """Every comment posted under ``email``, whatever its case."""
+    """Every comment posted under ``email``, whatever its case; none for an empty address
+    (an erased comment's), which would otherwise gather every erased commenter's."""
+    if not normalise(email):
+        return Comment.objects.none()
     return Comment.objects.filter(email__iexact=normalise(email))
 
 
@@ -77,9 +80,5 @@ def history_of(email, latest=5):
             :latest
         ]
     )
-    return History(
-        email=normalise(email),
-        counts=counts,
-        latest=recent,
-        commenter=Commenter.objects.filter(email=normalise(email)).first(),
-    )
+    commenter = Commenter.objects.filter(email=normalise(email)).first() if email else None
+    return History(email=normalise(email), counts=counts, latest=recent, commenter=commenter)

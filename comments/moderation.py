@@ -123,6 +123,11 @@ class Submission:
         return cls(comment=comment, form_shown_at=None, honeypot_filled=False)
 
     @cached_property
+    def word_lists(self):
+        """The moderators' word lists (ModerationWord), read once from the shared cache."""
+        return ModerationWord.objects.lists()
+
+    @cached_property
     def record(self):
         """What the site knows of the comment's address (comments/commenters.py), read
         once, and only by the rules that need it."""
@@ -171,7 +176,7 @@ def banned_words(submission):
     """A word or phrase from the banned list rejects the comment (status "removed").
 
     The list is ModerationWord's, kept in the admin."""
-    word = find_phrase(ModerationWord.objects.lists()["banned"], _words_text(submission.comment))
+    word = find_phrase(submission.word_lists["banned"], _words_text(submission.comment))
     if word:
         return Decision(
             Comment.Status.REMOVED, "it contains a banned word", (Reason("banned_word", word),)
@@ -218,7 +223,7 @@ def too_many_links(submission):
 def suspect_words(submission):
     """A word or phrase from the suspect list (or the setting COMMENTS_MODERATION_WORDS)
     holds the comment."""
-    phrases = [*ModerationWord.objects.lists()["suspect"], *settings.COMMENTS_MODERATION_WORDS]
+    phrases = [*submission.word_lists["suspect"], *settings.COMMENTS_MODERATION_WORDS]
     word = find_phrase(phrases, _words_text(submission.comment))
     if word:
         return _held("suspect_word", word, "it contains a suspect word")

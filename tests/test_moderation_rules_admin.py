@@ -137,3 +137,14 @@ def test_the_crisis_texts_list_opens_the_one_row_to_edit(moderator_client):
     assert response.status_code == 302
     page = moderator_client.get(response["Location"]).content.decode()
     assert "988" in page and "Safety message" in page
+
+
+def test_an_erased_comments_page_shows_no_history_of_other_erased_commenters(
+    moderator_client, article, make_comment
+):
+    erased = make_comment(article, name="Anonymous", email="", body="Erased one.")
+    make_comment(article, name="Anonymous", email="", body="Someone else's erased words.")
+    page = moderator_client.get(reverse("admin:comments_comment_change", args=[erased.pk]))
+    text = visible_text(page)
+    assert "0 in all" in text
+    assert "Someone else's erased words." not in text

@@ -75,7 +75,7 @@ class Commenter(models.Model):
 
     class Standing(models.TextChoices):
         NORMAL = "normal", "Normal: the usual rules"
-        TRUSTED = "trusted", "Trusted: published at once once the address is proved"
+        TRUSTED = "trusted", "Trusted: published at once when the address is proved"
         ALWAYS_HOLD = "always_hold", "Always hold for a moderator"
 
     email = models.EmailField(max_length=254, unique=True, help_text="Stored in lower case.")
