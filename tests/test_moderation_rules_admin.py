@@ -28,6 +28,10 @@ def test_a_moderator_adds_a_banned_word_in_the_admin_and_the_next_comment_is_rej
 def test_the_word_list_links_to_test_a_text(moderator_client):
     page = moderator_client.get("/admin/comments/moderationword/").content.decode()
     assert f'href="{TEST_URL}"' in page
+    form = moderator_client.get(TEST_URL)
+    assert form.status_code == 200 and "Run the rules" in form.content.decode()
+    too_long = moderator_client.post(TEST_URL, {"text": "x" * 5001})
+    assert "at most 5000 characters" in too_long.content.decode()
 
 
 def test_test_a_text_says_which_rules_matched_and_why(moderator_client):
