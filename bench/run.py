@@ -17,7 +17,8 @@ What it does, all on this machine (127.0.0.1 only):
    (with its pre-compressed copy), (c) the page for a reader with a cookie (saved
    details), rendered by Django; then (d) posts comments 16 at once through the
    cache and checks that every one was saved exactly once;
-6. prints a table (also written to bench/results/) and exits 0.
+6. prints a table (also written to bench/results/) and exits 0; under it, the time the
+   crisis and personal-data moderation rules take per comment (bench/moderation_rules.py).
 
 The server under test runs with COMMENTS_MIN_SECONDS=0 and COMMENTS_RATE_LIMIT=0:
 otherwise the anti-spam rules would (rightly) treat a benchmark as a bot.
@@ -34,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import moderation_rules  # noqa: E402
 from bench.common import (  # noqa: E402
     add_server_arguments,
     production_settings,
@@ -314,6 +316,9 @@ def main():
     nginx = require_program("nginx", "nginx")
     require_varnish()  # Stack checks too, but only once the data is made: stop before that
     environment = server_environment(arguments)
+    # Cheap and on its own: the moderation rules on the crisis corpus (bench/moderation_rules.py).
+    rules = moderation_rules.report(moderation_rules.measure())
+    print(rules, flush=True)
 
     print("Preparing PostgreSQL, Redis and the static files...", flush=True)
     recreate_database(arguments.database_url)
@@ -359,7 +364,7 @@ def main():
         print(f"Posting {arguments.posts} comments, {arguments.connections} at once...")
         results["posts"] = post_comments(port, sizes["url"], arguments.posts, arguments.connections)
     results["sizes"] = sizes
-    report = table(results, arguments)
+    report = table(results, arguments) + "\n\n" + rules
     print()
     print(report)
     stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -343,6 +343,11 @@ COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
 COMMENTS_MODERATION_WORDS = env_list("COMMENTS_MODERATION_WORDS")
 COMMENTS_DISALLOWED_WORDS = env_list("COMMENTS_DISALLOWED_WORDS")
 COMMENTS_APPROVE_KNOWN_EMAILS = env_bool("COMMENTS_APPROVE_KNOWN_EMAILS", True)
+# The trust ladder: a commenter who proves the address is published at once after this many
+# approved comments under it; held when most of its last COMMENTS_REJECTED_WINDOW decided
+# comments were rejected or spam.
+COMMENTS_TRUST_AFTER_APPROVED = env_int("COMMENTS_TRUST_AFTER_APPROVED", 1)
+COMMENTS_REJECTED_WINDOW = env_int("COMMENTS_REJECTED_WINDOW", 5)
 COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)  # per IP address
 COMMENTS_RATE_PERIOD = env_int("COMMENTS_RATE_PERIOD", 60)  # seconds
 COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)

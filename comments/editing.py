@@ -14,9 +14,16 @@ from django.utils import timezone
 from . import moderation
 from .models import Comment
 
-# The rules that read only the text. The form-token rules judge how a comment was
-# first posted, which an edit does not repeat.
-EDIT_RULES = [moderation.disallowed_words, moderation.too_many_links, moderation.moderation_words]
+# The rules that read only the text, a crisis first. The form-token rules judge how a
+# comment was first posted, which an edit does not repeat.
+EDIT_RULES = [
+    moderation.disallowed_words,
+    moderation.crisis_language,
+    moderation.banned_words,
+    moderation.too_many_links,
+    moderation.suspect_words,
+    moderation.personal_data,
+]
 
 
 def editable_since(now=None):
@@ -36,8 +43,9 @@ def can_change(reader, comment, now=None):
 def status_after_edit(comment):
     """The status of an edited comment, with the reason.
 
-    An approved comment stays approved unless the policy would hold its new
-    text (too many links, a moderation word) or call it spam (a disallowed word);
+    An approved comment stays approved unless the policy would hold its new text (a
+    possible crisis, too many links, a suspect word, personal data), reject it (a banned
+    word) or call it spam (a disallowed word);
     a comment already held or marked as spam keeps its status unless it gets worse.
     """
     submission = moderation.Submission(comment=comment, form_shown_at=None, honeypot_filled=False)

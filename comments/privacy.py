@@ -23,7 +23,7 @@ from articles.models import Article
 
 from .identity import mailbox_key
 from .markup import render_comment
-from .models import Comment, OutgoingEmail, Report, Subscription
+from .models import Comment, Commenter, OutgoingEmail, Report, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +99,11 @@ def export_commenter_data(email):
             }
             for report in reports_by(email)
         ],
+        # What moderators decided about the address, and their notes (comments/commenters.py).
+        "moderators_standing_and_notes": [
+            {"standing": each.standing, "notes": each.notes, "updated_at": each.updated_at}
+            for each in Commenter.objects.filter(email=mailbox_key(email))
+        ],
         "emails_sent_to_you": [
             {
                 "subject": message.subject,
@@ -137,9 +142,10 @@ def erase_commenter_data(email, *, remove_text=False, requested_by=""):
 
     The name becomes "Anonymous"; the email, website, IP address and user agent
     are cleared. The text stays (replies may quote it) unless ``remove_text``,
-    which replaces it with a short note. Their email subscriptions and the site's
-    copies of emails to them are deleted; reports they made lose their email and IP
-    address. All in one transaction: either everything is erased or nothing is.
+    which replaces it with a short note. Their email subscriptions, the site's copies of
+    emails to them and the moderators' standing and notes of the address are deleted;
+    reports they made lose their email and IP address. All in one transaction: either
+    everything is erased or nothing is.
     """
     changes = {
         "name": ANONYMOUS_NAME,
@@ -151,7 +157,8 @@ def erase_commenter_data(email, *, remove_text=False, requested_by=""):
         "avatar_colour": 0,
     }
     if remove_text:
-        changes.update(body=REMOVED_TEXT, body_html=render_comment(REMOVED_TEXT))
+        # The reasons go too: a crisis reason quotes the text.
+        changes.update(body=REMOVED_TEXT, body_html=render_comment(REMOVED_TEXT), hold_reasons=[])
     with transaction.atomic():
         comments = comments_of(email).select_for_update()
         ids = list(comments.values_list("pk", flat=True))
@@ -161,6 +168,7 @@ def erase_commenter_data(email, *, remove_text=False, requested_by=""):
         Subscription.objects.of(email).delete()
         _emails_to(email).delete()
         reports_by(email).update(email="", reporter_ip=None, reporter_network=None)
+        Commenter.objects.filter(email=mailbox_key(email)).delete()  # standing and notes
         _expire_cached_threads(article_ids)
     logger.info(
         "Privacy request%s: erased the personal data of %d comment(s) %s (text %s).",

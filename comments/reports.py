@@ -138,6 +138,11 @@ def approved_after_reports(comment):
 
 def hide_for_moderator(comment):
     """Take a reported comment off the page until a moderator decides, and tell them."""
+    # The reason moderators see in the queue (comments/moderation.py's codes).
+    comment.hold_reasons = [
+        *(each for each in comment.hold_reasons if each.get("code") != "reported"),
+        {"code": "reported", "detail": f"reports of weight {reports_weight(comment)}"},
+    ]
     comment.hide_after_reports()
     logger.info("Comment %s hidden after readers' reports", comment.pk)
     notify_moderators(comment, reason="it was reported by several readers")

@@ -24,7 +24,7 @@ from .avatars import initials
 from .editing import can_change, delete_own_comment, status_after_edit
 from .forms import CommentEditForm, CommentForm, PreviewForm, make_form_token
 from .markup import render_comment
-from .models import Comment
+from .models import Comment, CrisisTexts
 from .notifications import notify_moderators
 from .readers import Reader
 from .threads import location_of
@@ -99,7 +99,7 @@ def _post_comment(request, slug):
 
     comment = form.get_comment_object(reader)
     decision = moderation.decide(moderation.Submission.of(form, comment, reader))
-    comment.status = decision.status
+    decision.apply_to(comment)
     comment.submit()  # a purge that fails is logged, never raised (cms/caching.py)
     logger.info("Comment %s on %s is %s: %s", comment.pk, slug, decision.status, decision.reason)
     subscriptions.subscribe(
@@ -109,10 +109,14 @@ def _post_comment(request, slug):
         browser_confirmed_address=reader.confirmed_email,
     )
     if comment.status == Comment.Status.PENDING:
-        notify_moderators(comment)
+        notify_moderators(comment, reason=decision.reason)
+    location = location_of(comment)
+    if comment.urgent:
+        # The reader lands on the safety message, first above the thread.
+        messages.warning(request, CrisisTexts.current().safety_message, extra_tags="safety")
+        location = _messages_above(location)
     _thank(request, comment, form)
-
-    response = HttpResponseRedirect(location_of(comment), status=303)
+    response = HttpResponseRedirect(location, status=303)
     reader.remember_comment(response, comment.pk)
     if form.cleaned_data.get("save_details"):
         reader.save_details(response, form.cleaned_data)
@@ -232,7 +236,7 @@ def edit_comment(request, pk):
         was_approved = comment.status == Comment.Status.APPROVED
         comment = form.save(commit=False)
         decision = status_after_edit(comment)
-        comment.status = decision.status
+        decision.apply_to(comment)
         comment.save_edit()
         logger.info("Comment %s edited by its author: %s, %s", pk, decision.status, decision.reason)
         if comment.status == Comment.Status.APPROVED:
@@ -240,8 +244,8 @@ def edit_comment(request, pk):
         else:
             # Spam gets the same answer as a held comment: a bot learns nothing.
             messages.success(request, "Your comment is updated and awaiting moderation.")
-            if was_approved and comment.status == Comment.Status.PENDING:
-                notify_moderators(comment)
+            if comment.status == Comment.Status.PENDING and (was_approved or comment.urgent):
+                notify_moderators(comment, reason=decision.reason)
         return HttpResponseRedirect(_messages_above(location_of(comment)), status=303)
     context = {
         "comment": comment,

@@ -291,6 +291,12 @@ def test_a_confirmed_address_is_trusted_only_in_the_browser_that_confirmed_it(
 ):
     comment_post(article, notify_replies="on")
     confirm_link("ada@example.org")  # with `client`: it now holds the signed cookie
+    # The trust ladder: published at once after COMMENTS_TRUST_AFTER_APPROVED (1) approved.
+    comment_post(article, body="Not yet", email="ada@example.org")
+    assert Comment.objects.get(body="Not yet").hold_reasons == [
+        {"code": "new_commenter", "detail": "0 of 1 approved comments"}
+    ]
+    Comment.objects.get(body="Very clear, thank you.").approve()
     # Another browser typing the same address is not trusted: an address is no proof.
     stranger = Client()
     stranger.post(

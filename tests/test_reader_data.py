@@ -197,3 +197,15 @@ def test_the_updated_confirmation_is_shown_where_the_reader_lands(client, articl
     assert landing.index("Your comment is updated.") < 300
     assert "A better thought." in landing
     assert page.count("Your comment is updated.") == 1
+
+
+def test_an_edit_that_adds_a_phone_number_is_held_with_its_reason_added(
+    client, article, own_comment
+):
+    _edit(client, own_comment, "Ring me on 07700 900123.")
+    own_comment.refresh_from_db()
+    assert own_comment.status == Comment.Status.PENDING
+    assert own_comment.hold_reasons == [
+        {"code": "new_commenter", "detail": "0 of 1 approved comments"},
+        {"code": "personal_data", "detail": "phone number"},
+    ]

@@ -6,6 +6,7 @@ from .block import BlockedSender
 from .comment import Comment, CommentQuerySet
 from .outgoing_email import OutgoingEmail
 from .report import Report
+from .rules import Commenter, CrisisTexts, ModerationWord
 from .subscription import Subscription, normalise
 from .thread_sql import LONGEST_CHAIN, hidden_subtrees_sql, shown_condition
 
@@ -14,6 +15,9 @@ __all__ = [
     "BlockedSender",
     "Comment",
     "CommentQuerySet",
+    "Commenter",
+    "CrisisTexts",
+    "ModerationWord",
     "OutgoingEmail",
     "Report",
     "Subscription",

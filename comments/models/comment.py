@@ -146,6 +146,11 @@ class Comment(models.Model):
         related_name="+",
         editable=False,
     )
+    # Why the moderation policy held (or rejected) it: [{"code": "links", "detail": "3 links"}]
+    # with the codes of comments/moderation.py (REASONS). Empty when nothing held it.
+    hold_reasons = models.JSONField(default=list, blank=True)
+    # Possible crisis (self-harm, suicidal intent, an overdose): first in the queue.
+    urgent = models.BooleanField(default=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -154,6 +159,8 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_page"),
             models.Index(fields=["status", "created_at"], name="comment_queue"),
+            # The queue with urgent comments first, oldest first within each.
+            models.Index(fields=["status", "-urgent", "created_at"], name="comment_queue_urgent"),
             models.Index(fields=["email", "status"], name="comment_by_email"),
             models.Index(fields=["mailbox"], name="comment_by_mailbox"),
             # The queue's "All", newest first, a page at a time.
