@@ -4,7 +4,7 @@ modules above them."""
 
 from .block import BlockedSender
 from .comment import Comment, CommentQuerySet
-from .outgoing_email import OutgoingEmail
+from .outgoing_email import MailWorker, OutgoingEmail
 from .report import Report
 from .subscription import Subscription, normalise
 from .thread_sql import LONGEST_CHAIN, hidden_subtrees_sql, shown_condition
@@ -14,6 +14,7 @@ __all__ = [
     "BlockedSender",
     "Comment",
     "CommentQuerySet",
+    "MailWorker",
     "OutgoingEmail",
     "Report",
     "Subscription",
