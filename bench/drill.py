@@ -59,13 +59,17 @@ class Readers:
         self.stack, self.slug = stack, slug
         self.seen = collections.defaultdict(collections.Counter)
         self.posted = 0
+        self.slowest = 0.0
 
     def _request(self, kind, path, **options):
+        started = time.monotonic()
         try:
             status, _headers, page = get(self.stack.cache_port, path, timeout=40, **options)
         except OSError as error:
             self.seen[kind][type(error).__name__] += 1
             return
+        finally:
+            self.slowest = max(self.slowest, time.monotonic() - started)
         label = str(status)
         if status == 503 and "may not have been saved" in page:
             label = "503 may-not-be-saved"
@@ -83,20 +87,23 @@ class Readers:
             self._request("cached", f"/{self.slug}/")
             self._request("app", f"/{self.slug}/", headers={"Cookie": "cms_own_comments=x"})
             if number % 3 == 0:
-                words = f"Drill+comment+{secrets.token_hex(4)}"
-                body = f"name=Drill&email=drill%40example.org&body={words}"
-                self._request(
-                    "post",
-                    f"/{self.slug}/comments/",
-                    method="POST",
-                    body=body,
-                    headers={
-                        "Content-Type": "application/x-www-form-urlencoded",
-                        "Sec-Fetch-Site": "same-origin",
-                        "Origin": f"http://127.0.0.1:{self.stack.cache_port}",
-                    },
-                )
+                self.post()
             time.sleep(0.1)
+
+    def post(self):
+        """Post one comment through Varnish (each queues an email to the moderators)."""
+        words = f"Drill+comment+{secrets.token_hex(4)}"
+        self._request(
+            "post",
+            f"/{self.slug}/comments/",
+            method="POST",
+            body=f"name=Drill&email=drill%40example.org&body={words}",
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Sec-Fetch-Site": "same-origin",
+                "Origin": f"http://127.0.0.1:{self.stack.cache_port}",
+            },
+        )
 
     def summary(self):
         parts = []
@@ -105,7 +112,7 @@ class Readers:
             if counts:
                 shown = ", ".join(f"{n}x {label}" for label, n in sorted(counts.items()))
                 parts.append(f"{kind}: {shown}")
-        return "; ".join(parts)
+        return "; ".join(parts) + f"; slowest answer {self.slowest:.1f} s"
 
 
 def count(environment, sql):
@@ -185,7 +192,7 @@ def drill():
             def fault(name, start, stop, seconds=READ_SECONDS):
                 readers = Readers(stack, slug)
                 readers.read_for(1)  # before: warm
-                start()
+                start(readers)
                 readers.read_for(seconds)
                 stop()
                 readers.read_for(2)  # after
@@ -204,21 +211,25 @@ def drill():
 
             fault.saved_before = count(environment, "SELECT count(*) FROM comments_comment")
 
-            def kill(name):
-                return lambda: os.killpg(stack.process(name).pid, signal.SIGKILL)
-
             def nothing():
                 return None
 
-            fault("kill -9 the mail worker", kill("worker"), nothing)
+            def kill_worker_mid_send(readers):
+                # Ten posts at once: ten emails queued, and the worker killed among them.
+                for _ in range(10):
+                    readers.post()
+                time.sleep(0.2)
+                os.killpg(stack.process("worker").pid, signal.SIGKILL)
 
-            def kill_every_gunicorn():
+            fault("kill -9 the mail worker, 10 emails in flight", kill_worker_mid_send, nothing)
+
+            def kill_every_gunicorn(_readers):
                 for port in (first, second):
                     os.killpg(stack.process(f"gunicorn-{port}").pid, signal.SIGKILL)
 
             fault("kill -9 every gunicorn", kill_every_gunicorn, nothing, seconds=8)
 
-            def redis_closed():
+            def redis_closed(_readers):
                 redis.send_signal(signal.SIGSTOP)
                 redis.send_signal(signal.SIGKILL)
 
@@ -234,11 +245,11 @@ def drill():
             fault("Redis closed", redis_closed, redis_back)
             fault(
                 "Redis hanging (SIGSTOP)",
-                lambda: redis.send_signal(signal.SIGSTOP),
+                lambda _readers: redis.send_signal(signal.SIGSTOP),
                 lambda: redis.send_signal(signal.SIGCONT),
             )
 
-            def refuse():
+            def refuse(_readers):
                 smtp.refusing = True
 
             def accept():
@@ -249,7 +260,7 @@ def drill():
             name = f"gunicorn-{second}"
             command, _ = stack.commands[name]
 
-            def close_database():
+            def close_database(_readers):
                 # The second app server's database is a port nobody listens on.
                 closed = {"DATABASE_URL": f"postgres://drill@127.0.0.1:{free_port()}/drill"}
                 os.killpg(stack.process(name).pid, signal.SIGTERM)

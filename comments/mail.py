@@ -16,14 +16,17 @@ A worker killed mid-send (``kill -9``, a crash, a lost machine) leaves its task 
 The message itself is sent at most once all the same: a worker first marks it
 ``sending`` with the time (``claim_for_sending``), and no other worker touches a message
 being sent until that lease has expired. The one window left is between the SMTP
-server's "250 OK" and our marking the message sent (a few milliseconds); a copy sent
-again after a crash in it has the same Message-ID, which mail clients recognise.
+server's "250 OK" and the commit that marks the message sent (milliseconds: make drill
+measures it); a copy sent again after a crash in it has the same Message-ID, which mail
+clients recognise.
 """
 
+import contextlib
 import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Case, F, PositiveSmallIntegerField, Q, When
 from django.template.loader import render_to_string
@@ -111,9 +114,18 @@ def deliver_email(email_id):
     if email is None:
         return "nothing to send"  # sent already, in another worker's hands, or erased
     in_hand = OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmail.Status.SENDING)
+    # The connection is opened here and closed only after the message is marked sent, so
+    # that the SMTP "QUIT" round trip is not inside the window where a worker killed
+    # after the server's acceptance leaves the message "sending" (and so sent again).
+    connection = get_connection()
     try:
-        email.as_message().send()
+        connection.open()
+        message = email.as_message()
+        message.connection = connection
+        message.send()
     except Exception as error:
+        with contextlib.suppress(Exception):
+            connection.close()
         attempts = email.attempts + 1
         failed = attempts >= settings.EMAIL_MAX_ATTEMPTS
         next_attempt = None if failed else timezone.now() + retry_delay(attempts)
@@ -141,6 +153,8 @@ def deliver_email(email_id):
         next_attempt_at=None,
         sending_since=None,
     )
+    with contextlib.suppress(Exception):
+        connection.close()  # a server that hangs up rudely after accepting changes nothing
     return "sent"
 
 

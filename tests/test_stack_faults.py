@@ -128,6 +128,8 @@ def test_gunicorn_killed_readers_get_the_last_good_copy_and_posts_the_sites_refu
 
     status, _, page = read(stack, "/no-such-page-ever-cached/")
     assert status == 503 and "Back in a moment" in page
+    # The load balancer keeps this cache node: it still has pages to give.
+    assert read(stack, "/healthz/cache")[0] == 200
 
     revive(stack, gunicorn)
     assert wait_until(lambda: answers(stack))

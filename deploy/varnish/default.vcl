@@ -26,6 +26,15 @@ probe app_health {
     .threshold = 2;
     .initial = 2;  # healthy from the start: deploy/stack.py starts Varnish after them
 }
+
+# The load balancer's probe of this Varnish node (docs/operations.md): answered by Varnish
+# itself, so that a node whose app servers are all down stays in the pool and goes on
+# serving the last good copies (the grace blocks below).
+sub vcl_recv {
+    if (req.url == "/healthz/cache" && (req.method == "GET" || req.method == "HEAD")) {
+        return (synth(200, "Cache node up"));
+    }
+}
 # ==== [stack] end of backend health probe =====================================
 
 include "backends.vcl";
@@ -217,6 +226,13 @@ sub vcl_backend_error {
 }
 
 sub vcl_synth {
+    if (resp.status == 200 && resp.reason == "Cache node up") {
+        set resp.http.Content-Type = "text/plain; charset=utf-8";
+        set resp.http.Cache-Control = "no-store";
+        synthetic({"ok
+"});
+        return (deliver);
+    }
     # PURGE's answers are plain text (the vcl_synth above); every other refusal is a page.
     if (req.method != "PURGE" && resp.status >= 400) {
         set resp.http.Content-Type = "text/html; charset=utf-8";
