@@ -192,7 +192,7 @@ def drill():
             def fault(name, start, stop, seconds=READ_SECONDS):
                 readers = Readers(stack, slug)
                 readers.read_for(1)  # before: warm
-                start(readers)
+                note = start(readers)
                 readers.read_for(seconds)
                 stop()
                 readers.read_for(2)  # after
@@ -204,7 +204,8 @@ def drill():
                     (
                         name,
                         readers.summary(),
-                        f"{lost_posts} comments, {lost} emails lost; {twice} emails sent twice",
+                        f"{lost_posts} comments, {lost} emails lost; {twice} emails sent twice"
+                        + (note or ""),
                     )
                 )
                 print(f"  {name}: done", flush=True)
@@ -220,6 +221,15 @@ def drill():
                     readers.post()
                 time.sleep(0.2)
                 os.killpg(stack.process("worker").pid, signal.SIGKILL)
+                unsent = count(
+                    environment,
+                    "SELECT count(*) FROM comments_outgoingemail WHERE status != 'sent'",
+                )
+                sending = count(
+                    environment,
+                    "SELECT count(*) FROM comments_outgoingemail WHERE status = 'sending'",
+                )
+                return f" (killed with {unsent} unsent, {sending} in the middle of sending)"
 
             fault("kill -9 the mail worker, 10 emails in flight", kill_worker_mid_send, nothing)
 

@@ -10,8 +10,10 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from comments.mail import claim_for_sending, queue_email
@@ -122,3 +124,30 @@ def test_an_email_in_one_workers_hands_is_not_sent_by_another(smtp_server):
     )
     assert claim_for_sending(email.pk) is not None
     assert claim_for_sending(email.pk) is None  # a task taken up again finds it in hand
+
+
+def test_staff_can_send_again_an_email_a_dead_worker_left_sending(client, moderator, settings):
+    settings.TASK_LEASE_SECONDS = 60
+    stuck, in_hand = (
+        queue_email(
+            kind=OutgoingEmail.Kind.MODERATORS, recipients=["m@example.org"], subject=s, body="B"
+        )
+        for s in ("Stuck", "In hand")
+    )
+    long_ago = timezone.now() - timedelta(minutes=5)
+    OutgoingEmail.objects.filter(pk=stuck.pk).update(status="sending", sending_since=long_ago)
+    OutgoingEmail.objects.filter(pk=in_hand.pk).update(
+        status="sending", sending_since=timezone.now()
+    )
+    client.force_login(moderator)
+    response = client.post(
+        "/admin/comments/outgoingemail/",
+        {"action": "send_again", "_selected_action": [stuck.pk, in_hand.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "1 unsent email(s) queued again." in page
+    assert "being sent by a worker right now" in page
+    assert OutgoingEmail.objects.get(pk=stuck.pk).status == "queued"
+    assert OutgoingEmail.objects.get(pk=in_hand.pk).status == "sending"
+    assert "No mail worker has run yet" in page

@@ -193,3 +193,23 @@ def test_every_spelling_of_the_host_shares_one_cached_page(stack, article):
     for spelling in ("127.0.0.1.", "127.0.0.1:8000", "127.0.0.1.:80"):
         status, headers, _ = read(stack, "/sleep-and-health/", Host=spelling)
         assert (status, headers["X-Cache"]) == (200, "hit"), spelling
+
+
+def test_a_part_that_keeps_dying_waits_longer_each_time_and_alone(tmp_path):
+    with Stack({**os.environ}, tmp_path) as stack:
+        stack._start("steady", ["sleep", "60"])
+        stack._start("flaky", ["false"])
+        stack.process("flaky").wait()
+        started = []
+        clock = 0.0
+        for _ in range(4):
+            # Step a pretend clock until the flaky part is started again.
+            while "flaky" not in stack.revive(now=clock):
+                clock += 0.25
+                assert clock < 60
+            started.append(clock)
+            stack.process("flaky").wait()
+        waits = [later - earlier for earlier, later in zip(started, started[1:], strict=False)]
+        assert waits == [2.0, 4.0, 8.0]  # 1 s, doubling while it keeps dying
+        assert stack.process("steady").poll() is None  # never stopped for the other
+        assert stack.restarts == {"flaky": 4}
