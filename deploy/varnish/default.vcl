@@ -9,9 +9,6 @@ vcl 4.1;
 import std;
 import xkey;
 
-# backends.vcl declares `backend default` (the app servers) and `acl purgers`
-# (the addresses allowed to purge). deploy/stack.py writes it for one machine;
-# write your own for several (README, "Running at scale").
 # ==== [stack] Backend health probe ============================================
 # Every app server in backends.vcl names this probe (`.probe = app_health;`): Varnish
 # asks /healthz (cms/health.py, 200 while the app server's database answers) every
@@ -37,13 +34,16 @@ sub vcl_recv {
 }
 # ==== [stack] end of backend health probe =====================================
 
+# backends.vcl declares `backend default` (the app servers) and `acl purgers`
+# (the addresses allowed to purge). deploy/stack.py writes it for one machine;
+# write your own for several (README, "Running at scale").
 include "backends.vcl";
 
 # ==== [stack] Limits at the edge (vcl_recv) ===================================
 # Refused here, before the cache key or the app servers see them, each with the site's
 # own page (vcl_synth below). The limits sit under gunicorn's own (limit_request_line
 # 4094, limit_request_field_size 8190) and at Django's DATA_UPLOAD_MAX_MEMORY_SIZE
-# (2.5 MB, Django's default: tests/test_edge.py checks the two agree).
+# (2.5 MB, Django's default: tests/test_stack_faults.py checks the two agree).
 sub vcl_recv {
     if (req.restarts == 0) {
         unset req.http.X-Stale-Wanted;  # set by vcl_deliver for a restart, never by a client
