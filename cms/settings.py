@@ -377,6 +377,12 @@ TASKS = {
 }
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6)
 EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60)
+# A task a worker started and did not finish in this many seconds (the worker was killed) is
+# taken up again by the next worker; an email is sent by one worker at a time all the same
+# (comments/mail.py). Longer than the slowest SMTP conversation (EMAIL_TIMEOUT per step).
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 300)
+# How often a worker writes its heartbeat; the status report calls it late after 3 beats.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
 
 LOGGING = {
     "version": 1,

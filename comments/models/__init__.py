@@ -4,7 +4,7 @@ modules above them."""
 
 from .block import BlockedSender
 from .comment import Comment, CommentQuerySet
-from .outgoing_email import OutgoingEmail
+from .outgoing_email import MailWorker, OutgoingEmail
 from .report import Report
 from .rules import Commenter, CrisisTexts, ModerationWord
 from .subscription import Subscription, normalise
@@ -18,6 +18,7 @@ __all__ = [
     "Commenter",
     "CrisisTexts",
     "ModerationWord",
+    "MailWorker",
     "OutgoingEmail",
     "Report",
     "Subscription",

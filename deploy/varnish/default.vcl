@@ -9,10 +9,119 @@ vcl 4.1;
 import std;
 import xkey;
 
+# ==== [stack] Backend health probe ============================================
+# Every app server in backends.vcl names this probe (`.probe = app_health;`): Varnish
+# asks /healthz (cms/health.py, 200 while the app server's database answers) every
+# second, and an app server that fails two of the last three is left out of the
+# round robin until it answers again. While none is healthy, readers get the last good
+# copy of a page (the grace blocks below).
+probe app_health {
+    .url = "/healthz";
+    .interval = 1s;
+    .timeout = 2s;
+    .window = 3;
+    .threshold = 2;
+    .initial = 2;  # healthy from the start: deploy/stack.py starts Varnish after them
+}
+
+# The load balancer's probe of this Varnish node (docs/operations.md): answered by Varnish
+# itself, so that a node whose app servers are all down stays in the pool and goes on
+# serving the last good copies (the grace blocks below).
+sub vcl_recv {
+    if (req.url == "/healthz/cache" && (req.method == "GET" || req.method == "HEAD")) {
+        return (synth(200, "Cache node up"));
+    }
+}
+# ==== [stack] end of backend health probe =====================================
+
 # backends.vcl declares `backend default` (the app servers) and `acl purgers`
 # (the addresses allowed to purge). deploy/stack.py writes it for one machine;
 # write your own for several (README, "Running at scale").
 include "backends.vcl";
+
+# ==== [stack] Limits at the edge (vcl_recv) ===================================
+# Refused here, before the cache key or the app servers see them, each with the site's
+# own page (vcl_synth below). The limits sit under gunicorn's own (limit_request_line
+# 4094, limit_request_field_size 8190) and at Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+# (2.5 MB, Django's default: tests/test_stack_faults.py checks the two agree).
+sub vcl_recv {
+    if (req.restarts == 0) {
+        unset req.http.X-Stale-Wanted;  # set by vcl_deliver for a restart, never by a client
+    }
+    if (req.method == "TRACE" || req.method == "TRACK") {
+        return (synth(405, "Method not allowed"));
+    }
+    if (req.url ~ "^.{4001}") {
+        return (synth(414, "Address too long"));
+    }
+    if (req.http.Cookie ~ "^.{4097}" || req.http.Referer ~ "^.{4097}"
+        || req.http.User-Agent ~ "^.{4097}" || req.http.X-Forwarded-For ~ "^.{4097}"
+        || req.http.Accept-Language ~ "^.{4097}") {
+        return (synth(431, "Request header too large"));
+    }
+    if (std.integer(s = req.http.Content-Length, fallback = 0) > 2621440) {
+        return (synth(413, "Too large"));
+    }
+    # One cache key per site, however the host is spelt: LOCALHOST, a trailing dot, a
+    # port. Django builds absolute links from SITE_URL, never from the Host header.
+    if (req.http.Host) {
+        set req.http.Host = std.tolower(regsub(req.http.Host, "\.?(:[0-9]*)?$", ""));
+    }
+}
+# ==== [stack] end of limits ===================================================
+
+# ==== [stack] Grace: the last good copy while the app servers fail (vcl_recv) ==
+# A page is kept 24 hours past its freshness (beresp.grace, below). While an app server
+# is healthy a reader never gets such a stale copy (req.grace 0s: an expired page is
+# fetched anew, and purges stay immediate); while none is, or when the fetch fails
+# (vcl_deliver restarts the request with X-Stale-Wanted), the stale copy is served.
+sub vcl_recv {
+    if (req.restarts > 0 && req.http.X-Stale-Wanted) {
+        set req.grace = 24h;
+    } else if (std.healthy(req.backend_hint)) {
+        set req.grace = 0s;
+    }
+}
+
+sub vcl_miss {
+    if (req.http.X-Stale-Wanted) {
+        # No copy to fall back on: the site's "Back in a moment" page.
+        return (synth(503, "Back in a moment"));
+    }
+    set req.http.X-Cache-Lookup = "miss";
+}
+
+sub vcl_backend_response {
+    if (beresp.status >= 500) {
+        if (bereq.is_bgfetch) {
+            # A refresh in the background failed: keep serving the copy we have.
+            return (abandon);
+        }
+        # An error is never kept, not even as a hit-for-miss marker that would hide the
+        # stale copy from the restarted request.
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        return (deliver);
+    }
+}
+
+sub vcl_deliver {
+    if (resp.http.X-Site-Refusal == "down" && req.method != "GET" && req.method != "HEAD") {
+        # A post the app servers did not answer: the site's own refusal page.
+        unset req.http.X-Cache-Lookup;
+        return (synth(503, "Not sent"));
+    }
+    if (resp.status >= 500 && req.http.X-Cache-Lookup == "miss" && req.restarts == 0) {
+        unset req.http.X-Cache-Lookup;
+        set req.http.X-Stale-Wanted = "1";
+        return (restart);
+    }
+    if (resp.http.X-Site-Refusal == "down") {
+        return (synth(503, "Back in a moment"));
+    }
+    unset req.http.X-Cache-Lookup;
+}
+# ==== [stack] end of grace ====================================================
 
 sub vcl_recv {
     if (req.method == "PURGE") {
@@ -72,10 +181,11 @@ sub vcl_backend_response {
     }
     # xkey indexes the object under each key of its Surrogate-Key header.
     set beresp.http.xkey = beresp.http.Surrogate-Key;
-    # No stale copies: a page expires exactly when Django said (a scheduled update's
-    # time); after that the next reader waits for the new page. "keep" lets Varnish
-    # revalidate an expired page with its ETag instead of fetching it whole.
-    set beresp.grace = 0s;
+    # A page expires exactly when Django said (a scheduled update's time); after that
+    # the next reader waits for the new page while the app servers are healthy. The
+    # 24 hours of grace only serve the last good copy while they are not ([stack] grace
+    # blocks above). "keep" lets Varnish revalidate an expired page with its ETag.
+    set beresp.grace = 24h;
     set beresp.keep = 1h;
     return (deliver);
 }
@@ -100,19 +210,85 @@ sub vcl_synth {
     }
 }
 
+# ==== [stack] Pages when the app servers fail, and the edge's refusals ========
+# vcl_backend_error only marks the answer; vcl_deliver turns it into the client-side
+# synthetic page below, so that every page Varnish writes itself is written once, here,
+# in the site's look (the colours and header of static/css/site.css, inline: the app
+# servers, and so the stylesheet, may be down). A reader's text cannot be echoed from
+# here: the comment form's script keeps a draft in the browser (static/js/comment-form.js)
+# and puts it back when the reader returns to the article.
 sub vcl_backend_error {
-    # The app servers do not answer: a plain page in words a reader understands.
-    set beresp.http.Content-Type = "text/html; charset=utf-8";
+    set beresp.status = 503;
+    set beresp.http.X-Site-Refusal = "down";
     set beresp.http.Cache-Control = "no-store";
-    set beresp.http.Retry-After = "30";
-    synthetic({"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Back in a moment</title></head>
-<body style="font-family: Georgia, serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem; line-height: 1.5">
-<h1>Back in a moment</h1>
-<p>The site cannot answer right now. Please try again in a minute.</p>
-<p>If you were posting a comment, use your browser's Back button: your text is still in the form.</p>
-</body></html>
-"});
+    synthetic("");
     return (deliver);
 }
+
+sub vcl_synth {
+    if (resp.status == 200 && resp.reason == "Cache node up") {
+        set resp.http.Content-Type = "text/plain; charset=utf-8";
+        set resp.http.Cache-Control = "no-store";
+        synthetic({"ok
+"});
+        return (deliver);
+    }
+    # PURGE's answers are plain text (the vcl_synth above); every other refusal is a page.
+    if (req.method != "PURGE" && resp.status >= 400) {
+        set resp.http.Content-Type = "text/html; charset=utf-8";
+        set resp.http.Cache-Control = "no-store";
+        set resp.http.X-Content-Type-Options = "nosniff";
+        # The way back to the article a comment was posted from (a slug has [a-z0-9-] only,
+        # so nothing a reader sent reaches the page unescaped), else the front page.
+        if (req.url ~ "^/[a-z0-9-]+/comments/?(\?.*)?$") {
+            set req.http.X-Back = regsub(req.url, "^(/[a-z0-9-]+/).*$", "\1");
+        } else {
+            set req.http.X-Back = "/";
+        }
+        if (resp.status == 503 && resp.reason == "Not sent") {
+            set resp.http.Retry-After = "30";
+            set req.http.X-Title = "Your comment may not have been saved";
+            set req.http.X-Words = {"<p>The site did not answer in time, so we cannot tell whether your comment reached us. <strong>Please do not send it again straight away</strong>: it may have been saved, and would then appear twice.</p> <p>In a minute or two, <a href=""} + req.http.X-Back + {"">open the article</a>. If your comment is there (marked "awaiting moderation" for you), it was saved. If not, the form on that page has your text back (this browser kept it), and you can send it then.</p>"};
+        } else if (resp.status == 503) {
+            set resp.http.Retry-After = "30";
+            set req.http.X-Title = "Back in a moment";
+            set req.http.X-Words = {"<p>The site cannot answer right now. Please try again in a minute.</p>"};
+        } else if (resp.status == 413) {
+            set req.http.X-Title = "That was too large to send";
+            set req.http.X-Words = {"<p>What you sent is larger than the 2,560 KB we accept, so we did not read it and nothing was saved.</p> <p>If it was a comment, <a href=""} + req.http.X-Back + {"">go back to the article</a>: the form has your text (this browser kept it), and you can shorten it there.</p>"};
+        } else if (resp.status == 414) {
+            set req.http.X-Title = "That address is too long";
+            set req.http.X-Words = {"<p>The address you asked for is longer than any page of ours. Please check the link, or search for what you wanted.</p>"};
+        } else if (resp.status == 431) {
+            set req.http.X-Title = "We could not read that request";
+            set req.http.X-Words = {"<p>Your browser sent more than we accept (usually too many or too large cookies for this site). Clearing this site's cookies in your browser settings will fix it; nothing was changed.</p>"};
+        } else if (resp.status == 405) {
+            set req.http.X-Title = "Not something we answer";
+            set req.http.X-Words = {"<p>This site does not answer that kind of request.</p>"};
+        } else {
+            set req.http.X-Title = "We could not answer that";
+            set req.http.X-Words = {"<p>Please go back and try again.</p>"};
+        }
+        synthetic({"<!doctype html>
+    <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+    <meta name="robots" content="noindex"><title>"} + req.http.X-Title + {"</title>
+    <style>
+    :root { color-scheme: light dark; }
+    body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 1.0625rem; line-height: 1.6; color: #1c1e21; background: #fff; }
+    .wrap { max-width: 42rem; margin: 0 auto; padding: 0 1rem; }
+    a { color: #0b5c8a; text-underline-offset: 0.15em; }
+    header { border-bottom: 1px solid #d5d9de; padding: 0.75rem 0; margin-bottom: 2rem; }
+    header a { font-weight: 700; font-size: 1.2rem; text-decoration: none; color: #1c1e21; }
+    h1 { font-size: 1.8rem; line-height: 1.25; }
+    @media (prefers-color-scheme: dark) { body { color: #e8eaed; background: #16181b; } a, header a { color: #8cc8f0; } }
+    </style></head>
+    <body><header><div class="wrap"><a href="/">Home</a></div></header>
+    <main class="wrap"><h1>"} + req.http.X-Title + {"</h1>
+    "} + req.http.X-Words + {"
+    <p><a href="/">Back to the articles</a></p></main></body></html>
+    "});
+        unset req.http.X-Back;
+        return (deliver);
+    }
+}
+# ==== [stack] end of pages ====================================================

@@ -11,6 +11,8 @@
 //   paste without a word; this script lifts it and says how much is too much instead.
 // - "Preview": the comment as the site will show it, rendered by the server
 //   (comments/views.py, preview_comment), so it is exactly what readers will see.
+// - The draft: the text is kept in this tab at each send and put back into an empty form,
+//   for a post the site could not answer (Varnish's "may not have been saved" page).
 //
 // Only same-origin requests, and no inline style or script (the Content-Security-Policy).
 (function () {
@@ -262,6 +264,35 @@
       textarea.focus();
     }
   });
+
+  // --- The draft kept in this tab (issue 24: a post the site could not answer) ------------
+  // If the app servers do not answer a post, Varnish's page says the comment may not have
+  // been saved and sends the reader back to the article to check. The text is kept here
+  // at each send, in this tab only (sessionStorage), and put back into an empty form when
+  // the reader returns; a page that confirms the post (a success message) forgets it.
+  var draftKey = "cms-comment-draft:" + window.location.pathname;
+  var drafts = null;
+  try {
+    drafts = window.sessionStorage;
+  } catch (error) {
+    drafts = null; // storage refused (private mode, a policy): the form works without it
+  }
+  if (drafts) {
+    if (document.querySelector(".message-success")) {
+      drafts.removeItem(draftKey);
+    } else if (!textarea.value && drafts.getItem(draftKey)) {
+      textarea.value = drafts.getItem(draftKey);
+      announce(
+        "Your text from before is back in the form. If your comment shows above as awaiting " +
+          "moderation, it was saved: do not send it again."
+      );
+    }
+    form.addEventListener("submit", function () {
+      if (textarea.value) {
+        drafts.setItem(draftKey, textarea.value);
+      }
+    });
+  }
 
   // --- Preview ----------------------------------------------------------------------------
   var previewUrl = form.getAttribute("data-preview-url");
