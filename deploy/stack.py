@@ -157,8 +157,10 @@ class Stack:
         return port
 
     def start_worker(self):
-        """Start the mail queue's worker (comments/mail.py), as `make worker` runs it."""
-        command = [sys.executable, "manage.py", "db_worker", "--queue-name", "mail", "--no-reload"]
+        """Start the task worker, as `make worker` runs it: the mail queue (comments/mail.py)
+        and the schedule queue (articles/schedule.py: scheduled updates and withdrawals)."""
+        queues = "mail,schedule"
+        command = [sys.executable, "manage.py", "db_worker", "--queue-name", queues, "--no-reload"]
         return self._start("worker", command)
 
     def write_backends(self):
