@@ -1,10 +1,12 @@
 """Changes at a set time (issue 21): scheduled updates and withdrawals show to readers on
 time without a reader's request writing anything; the task worker carries them out."""
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -205,3 +207,16 @@ def test_an_article_cannot_replace_itself(editor_client, article):
     )
     assert response.status_code == 200
     assert "An article cannot replace itself" in response.content.decode()
+
+
+def test_the_command_carries_out_what_is_due_and_queues_what_is_to_come(scheduled, make_article):
+    other = make_article(slug="old-guidance")
+    Article.objects.filter(pk=other.pk).update(withdraw_at=timezone.now() - timedelta(minutes=1))
+    DBTaskResult.objects.all().delete()  # tasks lost, or schedules older than the queue
+
+    call_command("carry_out_schedule", stdout=io.StringIO())
+
+    other.refresh_from_db()
+    assert other.withdrawn_at is not None
+    task = DBTaskResult.objects.get(queue_name=SCHEDULE_QUEUE)
+    assert task.run_after == Article.objects.get(pk=scheduled.pk).scheduled_at
