@@ -158,3 +158,26 @@ def test_comparison_html_is_the_comparison_of_the_change_log(client, article):
     assert html.strip().startswith('<div class="diff">')
     assert "<h3>Summary</h3>" in html and "<ins>New lede.</ins>" in html
     assert "The words are the same" in comparison_html(second, second)
+
+
+def queries_of_compare(editor_client, article):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert editor_client.get(compare_url(article)).status_code == 200
+    return len(queries)
+
+
+def test_compare_costs_the_same_queries_for_a_long_article(editor_client, make_article):
+    short = make_article(body="One paragraph.")
+    short.add_version(title="t", summary="s", body="One changed paragraph.")
+    paragraph = "Sleep restores the body and helps the mind. " * 10
+    body = "\n\n".join(f"## Part {n}\n\n{paragraph}\n\n{paragraph}" for n in range(25))
+    long = make_article(body=body + "\n\nA claim.[^1]\n\n[^1]: A source, 2020.")
+    long.add_version(
+        title="t", summary="s", body=body.replace("Part 7", "Part seven") + "\n\nA claim."
+    )
+    editor_client.get(compare_url(short))  # the session and permissions, read once
+
+    assert queries_of_compare(editor_client, long) == queries_of_compare(editor_client, short)
