@@ -176,6 +176,10 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
             state += f"; an update is scheduled for {when}"
         if article.latest_number and article.latest_number > version.number:
             state += f"; version {article.latest_number} is a draft"
+        if article.withdraw_at:
+            when = date_format(timezone.localtime(article.withdraw_at), "j M Y H:i")
+            done = article.is_withdrawn()
+            state = f"Withdrawn {when}" if done else f"{state}; to be withdrawn {when}"
         return state
 
     # Saving: a new version every time the content changes, never an edit of an old one.
@@ -334,6 +338,7 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
                 "latest_review": latest.latest_review() if latest else None,
                 "dead_links": list(article.dead_links.all()),
                 "may_review": request.user.has_perm("articles.add_medicalreview"),
+                "withdrawn": article.is_withdrawn(),
                 **(extra_context or {}),
             }
         return super().change_view(request, object_id, form_url, extra_context)

@@ -220,3 +220,16 @@ def test_the_command_carries_out_what_is_due_and_queues_what_is_to_come(schedule
     assert other.withdrawn_at is not None
     task = DBTaskResult.objects.get(queue_name=SCHEDULE_QUEUE)
     assert task.run_after == Article.objects.get(pk=scheduled.pk).scheduled_at
+
+
+def test_the_admin_says_when_an_article_comes_down(editor_client, article):
+    article.withdraw_at = timezone.now() + timedelta(days=2)
+    article.save()
+    form = visible_text(editor_client.get(change_url(article)))
+    listed = visible_text(editor_client.get("/admin/articles/article/"))
+    assert "To be withdrawn on" in form and "to be withdrawn" in listed
+
+    its_time_comes(article, withdraw_at=timezone.now() - timedelta(minutes=1))
+    form = visible_text(editor_client.get(change_url(article)))
+    assert "Withdrawn since" in form and "410 Gone" in form
+    assert "Withdrawn " in visible_text(editor_client.get("/admin/articles/article/"))

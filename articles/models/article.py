@@ -159,12 +159,8 @@ class Article(models.Model):
     @property
     def is_live(self):
         """True when readers can see the article right now."""
-        now = timezone.now()
         return bool(
-            self.published_version_id
-            and self.publish_at
-            and self.publish_at <= now
-            and not self.is_withdrawn(now)
+            self.published_version_id and self.publish_at and self.publish_at <= timezone.now()
         )
 
     @property
