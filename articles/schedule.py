@@ -12,6 +12,7 @@ moment an editor sets (``run_after``) and run by the worker beside the mail
 
 import logging
 
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -36,8 +37,22 @@ def carry_out_due_changes(now=None):
         published += article.promote_if_due()
     withdrawn = 0
     for article in Article.objects.filter(withdraw_at__lte=now, withdrawn_at__isnull=True):
-        withdrawn += article.record_withdrawal(now)
+        withdrawn += record_withdrawal(article, now)
     return published, withdrawn
+
+
+def record_withdrawal(article, now=None):
+    """Write down that ``article`` came down at its withdraw_at; its save purges its pages
+    and the lists that showed it. Readers stopped seeing it at that time already
+    (ArticleQuerySet.published). Returns True when this call recorded it."""
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if not locked.is_withdrawn(now) or locked.withdrawn_at:
+            return False
+        locked.withdrawn_at = locked.withdraw_at
+        locked.save(update_fields=["withdrawn_at"])
+    article.withdrawn_at = locked.withdrawn_at
+    return True
 
 
 @task(queue_name=SCHEDULE_QUEUE)

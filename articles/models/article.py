@@ -382,20 +382,6 @@ class Article(models.Model):
         self.refresh_from_db()
         return True
 
-    def record_withdrawal(self, now=None):
-        """Write down that the article came down at its withdraw_at (the task worker calls
-        this then), which purges its pages and the lists that showed it. Readers stopped
-        seeing it at that time already (ArticleQuerySet.published). Returns True when this
-        call recorded it."""
-        with transaction.atomic():
-            locked = Article.objects.select_for_update().get(pk=self.pk)
-            if not locked.is_withdrawn(now) or locked.withdrawn_at:
-                return False
-            locked.withdrawn_at = locked.withdraw_at
-            locked.save(update_fields=["withdrawn_at"])
-        self.withdrawn_at = locked.withdrawn_at
-        return True
-
     def unpublish(self):
         """Hide the article from readers; its versions stay."""
         self.published_version = None
