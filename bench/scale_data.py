@@ -108,9 +108,21 @@ def paragraph_pool(randomness, size=300):
 
 def topic_tree(randomness):
     """TOPICS unsaved topics, the top-level ones first (their ids set), and TAGS tags."""
-    from django.utils.text import slugify
+    from django.utils.text import slugify as plain_slugify
 
     from articles.models import Tag, Topic
+
+    # The demo article's topics and tags are there already (load_demo): a name they share
+    # ("Mental health") gets a slug of its own.
+    taken = set(Topic.objects.values_list("slug", flat=True))
+    taken |= {f"tag:{slug}" for slug in Tag.objects.values_list("slug", flat=True)}
+
+    def slugify(name, prefix=""):
+        slug = plain_slugify(name)
+        while prefix + slug in taken:
+            slug += "-2"
+        taken.add(prefix + slug)
+        return slug
 
     first_topic = 1 + (Topic.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
     roots = [
@@ -129,7 +141,7 @@ def topic_tree(randomness):
     names += [f"{first} {second}" for first in names for second in names if first < second]
     first_tag = 1 + (Tag.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
     tags = [
-        Tag(pk=first_tag + number, name=name, slug=slugify(name))
+        Tag(pk=first_tag + number, name=name, slug=slugify(name, prefix="tag:"))
         for number, name in enumerate(randomness.sample(names, TAGS))
     ]
     return roots, subtopics, tags

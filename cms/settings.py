@@ -366,13 +366,15 @@ COMMENTS_UNSUBSCRIBE_LINK_DAYS = env_int("COMMENTS_UNSUBSCRIBE_LINK_DAYS", 365 *
 # At most this many confirmation emails to one address a day: a form is no way to flood a mailbox.
 COMMENTS_CONFIRMATIONS_PER_DAY = env_int("COMMENTS_CONFIRMATIONS_PER_DAY", 3)
 
-# Work that may wait (every email) goes to a queue in the database; `make worker` runs it
-# (comments/mail.py). A failed delivery is tried again after EMAIL_RETRY_SECONDS, then twice
-# as long each time, EMAIL_MAX_ATTEMPTS times in all; then it shows as failed in the admin.
+# Work that may wait goes to queues in the database; `make worker` runs them: "mail" (every
+# email, comments/mail.py) and "schedule" (scheduled updates and withdrawals carried out at
+# their time, articles/schedule.py). A failed delivery is tried again after
+# EMAIL_RETRY_SECONDS, then twice as long each time, EMAIL_MAX_ATTEMPTS times in all; then it
+# shows as failed in the admin.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["mail"],
+        "QUEUES": ["mail", "schedule"],
     }
 }
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6)

@@ -227,8 +227,17 @@ class Stack:
         return port
 
     def start_worker(self, environment=None):
-        """Start the mail queue's worker (comments/mail.py), as `make worker` runs it."""
-        command = [sys.executable, "manage.py", "mail_worker", "--no-reload"]
+        """Start the task worker, as `make worker` runs it: the mail queue (comments/mail.py)
+        and the schedule queue (articles/schedule.py: scheduled updates and withdrawals)."""
+        queues = "mail,schedule"
+        command = [
+            sys.executable,
+            "manage.py",
+            "mail_worker",
+            "--queue-name",
+            queues,
+            "--no-reload",
+        ]
         return self._start("worker", command, environment)
 
     def write_backends(self):

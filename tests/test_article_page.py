@@ -6,6 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
+from articles.schedule import carry_out_due_changes
 from comments.models import Comment
 
 
@@ -133,6 +134,9 @@ def test_a_scheduled_update_waits_for_its_time_without_hiding_the_article(client
     Article.objects.filter(pk=article.pk).update(scheduled_at=timezone.now())
     front_page = client.get("/").content.decode()
     assert "Sleep, updated" in front_page
+    article.refresh_from_db()
+    assert article.published_version.number == 1  # a reader's request writes nothing
+    carry_out_due_changes()  # the task worker's part (articles/schedule.py)
     article.refresh_from_db()
     assert article.published_version == update
     assert article.scheduled_at is None

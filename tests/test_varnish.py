@@ -154,6 +154,27 @@ def test_a_scheduled_update_shows_within_a_second_of_its_time(stack, article):
     assert "On time" in read(stack, "/")[2]
 
 
+def test_a_withdrawal_answers_410_or_301_at_its_time(stack, article, make_article):
+    replacement = make_article(slug="new-guidance", title="New guidance")
+    replaced = make_article(slug="old-guidance", title="Old guidance")
+    when = timezone.now() + timedelta(seconds=2)
+    article.withdraw_at, article.withdrawal_note = when, "Superseded by newer advice."
+    article.save()
+    replaced.withdraw_at, replaced.replaced_by = when, replacement
+    replaced.save()
+    for address in ("/sleep-and-health/", "/old-guidance/", "/", "/feed/rss/"):
+        cached_page(stack, address)
+
+    # No worker runs here: the cache lets the pages go at their time, Django answers anew.
+    time.sleep(max(0, (when - timezone.now()).total_seconds()) + 1)
+    status, _, page = read(stack, "/sleep-and-health/")
+    assert status == 410 and "Superseded by newer advice." in page
+    status, headers, _ = read(stack, "/old-guidance/")
+    assert status == 301 and headers["Location"].endswith("/new-guidance/")
+    for address in ("/", "/feed/rss/"):
+        assert "/sleep-and-health/" not in read(stack, address)[2], address
+
+
 def test_comment_changes_show_at_once(stack, article, make_comment):
     pending = make_comment(article, status=Comment.Status.PENDING, body="Held for a moment")
     assert "Held for a moment" not in cached_page(stack, "/sleep-and-health/")
