@@ -153,6 +153,7 @@ def _library_figures(tokens, env, renderer, options):
             continue
         image = _picture_of(pieces[0], env, renderer, options)
         figure = Token("html_block", "", 0)
+        figure.map = opening.map  # the editor's preview marks the figure's line
         figure.content = (
             render_to_string("articles/_figure.html", {"image": image}).strip() + "\n"
             if image
@@ -230,18 +231,30 @@ def _external_link_rel(attrs, new=False):
     return attrs
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_allowed_attribute,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[
-        lambda source: LinkifyFilter(
-            source, callbacks=[_external_link_rel], skip_tags={"pre", "code"}, parse_email=False
-        )
-    ],
-)
+def _cleaner_allowing(attributes):
+    return bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=attributes,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[
+            lambda source: LinkifyFilter(
+                source, callbacks=[_external_link_rel], skip_tags={"pre", "code"}, parse_email=False
+            )
+        ],
+    )
+
+
+def _allowed_in_preview(tag, name, value):
+    if name == "data-source-line":
+        return value.isdigit() and len(value) <= 6
+    return _allowed_attribute(tag, name, value)
+
+
+_cleaner = _cleaner_allowing(_allowed_attribute)
+# The editor's preview only: its blocks say which line of the text they come from.
+_preview_cleaner = _cleaner_allowing(_allowed_in_preview)
 
 
 def _section_anchors(tokens):
@@ -286,18 +299,34 @@ def _wrap_sections(tokens):
     return wrapped
 
 
-def render_markdown(source, images=None):
+def _mark_source_lines(tokens):
+    """Give each block its first line in the source (``data-source-line``, from 0): the
+    editor's preview finds the block the caret is in (static/admin-extra/preview-follow.js)."""
+    for token in tokens:
+        if token.map is None or token.nesting < 0 or token.type == "inline":
+            continue
+        line = str(token.map[0])
+        if token.type != "html_block":
+            token.attrSet("data-source-line", line)
+        elif token.content.startswith("<figure"):  # a library figure; raw HTML stays as written
+            token.content = f'<figure data-source-line="{line}"{token.content[len("<figure") :]}'
+
+
+def render_markdown(source, images=None, source_lines=False):
     """Render Markdown source to sanitised HTML, with each H2 section in a <section>
     and the footnotes as a numbered "References" section at the end.
 
     ``images``: the version's snapshots (ArticleVersion.images) that ``image:ID`` images
-    are drawn from."""
+    are drawn from. ``source_lines``: for the editor's preview only, never a version's
+    body_html: each block carries ``data-source-line``, its first line in ``source``."""
     env = {"library_images": images or {}}
     tokens = _markdown.parse(source or "", env)
     tokens = _library_figures(tokens, env, _markdown.renderer, _markdown.options)
     tokens = _wrap_sections(tokens)
+    if source_lines:
+        _mark_source_lines(tokens)
     html = _markdown.renderer.render(tokens, _markdown.options, env)
-    return _cleaner.clean(html)
+    return (_preview_cleaner if source_lines else _cleaner).clean(html)
 
 
 def takeaway_lines(source):

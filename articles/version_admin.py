@@ -203,7 +203,10 @@ class VersionViewsMixin(ArticleViewsMixin):
         context = {
             **text,
             "lead_image": (images or {}).get("lead"),
-            "body_html": None if images is None else render_markdown(text["body"], images),
+            # Its blocks carry their line in the text: the preview follows the editor's caret.
+            "body_html": (
+                None if images is None else render_markdown(text["body"], images, source_lines=True)
+            ),
         }
         return TemplateResponse(request, "admin/articles/article/text_preview.html", context)
 
