@@ -45,13 +45,15 @@ def test_editor_drafts_previews_publishes_compares_and_reverts(
     admin.get_by_role("link", name="Preview version 3").click()
     expect(admin).to_have_url(f"{article_url}preview/3/")
     expect(admin.locator(".preview-banner")).to_have_text(
-        "Preview of version 3: readers do not see this version."
+        "Preview of version 3: readers do not see this version. Back to the editor"
     )
     expect(admin.locator(".article-body")).to_contain_text(NEW_SENTENCE)
     screenshots(admin, "preview")
 
-    # Publish it: readers now see the new text, marked as updated.
-    admin.goto(change_url)
+    # Publish it, from the editor the preview's banner leads back to: readers now see the
+    # new text, marked as updated.
+    admin.get_by_role("link", name="Back to the editor").click()
+    expect(admin).to_have_url(change_url)
     expect(admin.locator("#id_body")).to_have_value(re.compile(re.escape(NEW_SENTENCE)))
     admin.get_by_role("button", name="Save and publish").click()
     expect(admin.locator("ul.messagelist")).to_contain_text("Version 3 is published.")
