@@ -351,6 +351,9 @@ COMMENTS_REJECTED_WINDOW = env_int("COMMENTS_REJECTED_WINDOW", 5)
 COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)  # per IP address
 COMMENTS_RATE_PERIOD = env_int("COMMENTS_RATE_PERIOD", 60)  # seconds
 COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)
+# What a reader with a held comment is told about the wait: "Moderators usually review
+# comments within a day." Words, not a number: the desk's own promise.
+COMMENTS_USUAL_REVIEW_TIME = os.environ.get("COMMENTS_USUAL_REVIEW_TIME", "within a day")
 COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 90)
 # Who is emailed about a new pending comment; the site MANAGERS when empty.
 COMMENTS_MODERATORS = env_list("COMMENTS_MODERATORS") or [address for _, address in MANAGERS]

@@ -19,7 +19,7 @@ from cms.addresses import client_address
 from cms.caching import keep_private
 from cms.rate_limits import limit_exceeded
 
-from . import moderation, subscriptions
+from . import after_posting, moderation, subscriptions
 from .avatars import initials
 from .editing import can_change, delete_own_comment, status_after_edit
 from .forms import CommentEditForm, CommentForm, PreviewForm, make_form_token
@@ -115,7 +115,12 @@ def _post_comment(request, slug):
         # The reader lands on the safety message, first above the thread.
         messages.warning(request, CrisisTexts.current().safety_message, extra_tags="safety")
         location = _messages_above(location)
-    _thank(request, comment, form)
+    after_posting.thank(
+        request,
+        comment,
+        notify_replies=form.cleaned_data["notify_replies"],
+        notify_article=form.cleaned_data["notify_article"],
+    )
     response = HttpResponseRedirect(location, status=303)
     reader.remember_comment(response, comment.pk)
     if form.cleaned_data.get("save_details"):
@@ -135,22 +140,6 @@ def _posting_too_fast(request, article, form):
         "Please wait a minute and send this one again: your text is still here.",
     )
     return _article_page(request, article, form, status=429)
-
-
-def _thank(request, comment, form):
-    """The confirmation the reader sees above the thread once the comment is saved."""
-    if comment.status == Comment.Status.APPROVED:
-        messages.success(request, "Thank you: your comment is published.")
-    else:
-        # Spam gets the same answer as a held comment: a bot learns nothing.
-        messages.success(request, "Thank you: your comment is awaiting moderation.")
-    if form.cleaned_data["notify_replies"] or form.cleaned_data["notify_article"]:
-        # The same words whether or not the address is subscribed or confirmed already.
-        messages.info(
-            request,
-            "If this address has not confirmed our emails yet, "
-            "we have sent it a link to confirm them.",
-        )
 
 
 def _messages_above(location):

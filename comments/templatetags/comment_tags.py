@@ -51,7 +51,7 @@ def comment_section(context, article):
         # Comments close by themselves: a shared copy of this page must not outlive that.
         days = timedelta(days=settings.COMMENTS_CLOSE_AFTER_DAYS)
         valid_until(request, article.first_published_at + days)
-    html = thread_html(reader, article, page_parameter, is_open)
+    html = thread_html(reader, article, page_parameter, is_open, messages=context.get("messages"))
     form = context.get("comment_form")
     reply = None
     if is_open:
@@ -117,8 +117,9 @@ def _reply_slot(html, article, comment_id):
     return ReplySlot(comment, html[:cut], html[cut:])
 
 
-def render_thread(reader, article, page_parameter, comments_open):
-    """The thread's HTML as this reader sees it, and the page of comments it shows."""
+def render_thread(reader, article, page_parameter, comments_open, messages=None):
+    """The thread's HTML as this reader sees it, and the page of comments it shows.
+    ``messages``: the confirmation after posting, shown in the author's held comment."""
     page, approved_count = comment_thread(reader, article, page_parameter)
     html = render_to_string(
         THREAD_TEMPLATE,
@@ -131,12 +132,13 @@ def render_thread(reader, article, page_parameter, comments_open):
             # The author may edit or delete their own comment for a while (comments/editing.py).
             "own_comment_ids": reader.own_comment_ids,
             "editable_since": editable_since(),
+            "messages": messages,
         },
     )
     return INDENTATION.sub("\n", html), page
 
 
-def thread_html(reader, article, page_parameter, comments_open):
+def thread_html(reader, article, page_parameter, comments_open, messages=None):
     """The thread's HTML: from the fragment cache, unless it holds this reader's own comments.
 
     The key names everything the thread shows: the article, its published
@@ -148,7 +150,7 @@ def thread_html(reader, article, page_parameter, comments_open):
         page_parameter in (None, "") or PAGE_NUMBER.fullmatch(page_parameter)
     ):
         # A reader who has posted sees their pending comments and Edit links.
-        return render_thread(reader, article, page_parameter, comments_open)[0]
+        return render_thread(reader, article, page_parameter, comments_open, messages)[0]
     key = (
         f"comments:thread:{article.pk}:{article.published_version_id}:"
         f"{article.page_stamp}:{int(comments_open)}:{page_parameter or 1}"
