@@ -5,6 +5,7 @@ the comments posted from this browser), so it works without an account and a
 reader cannot forge another's ids; the time limit is COMMENTS_EDIT_MINUTES.
 """
 
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -38,6 +39,14 @@ def can_change(reader, comment, now=None):
         and comment.created_at > editable_since(now)
         and comment.status != Comment.Status.REMOVED
     )
+
+
+def minutes_left(comment, now=None):
+    """Whole minutes left of ``comment``'s edit window, rounded up (a window with 20 seconds
+    left says 1 minute); 0 once it has closed."""
+    closes = comment.created_at + timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
+    seconds = (closes - (now or timezone.now())).total_seconds()
+    return max(0, math.ceil(seconds / 60))
 
 
 def status_after_edit(comment):

@@ -14,6 +14,7 @@ from django.core.validators import URLValidator
 from django.urls import reverse
 from django.utils import timezone
 
+from .markup import formatting_help
 from .models import Comment, Report
 
 # The longest comment, as the model says: every form, widget and message takes it from here.
@@ -115,6 +116,7 @@ class CommentForm(forms.ModelForm):
         model = Comment
         fields = ["body", "name", "email", "website"]
         labels = {"body": "Comment", "name": "Name", "email": "Email", "website": "Website"}
+        help_texts = {"body": formatting_help()}
         widgets = {
             "body": forms.Textarea(attrs={"rows": 8, "maxlength": BODY_MAX_LENGTH}),
             "name": forms.TextInput(attrs={"autocomplete": "name", "maxlength": 100}),
@@ -249,6 +251,7 @@ class CommentEditForm(forms.ModelForm):
         model = Comment
         fields = ["body"]
         labels = {"body": "Comment"}
+        help_texts = {"body": formatting_help()}
         widgets = {"body": forms.Textarea(attrs={"rows": 8, "maxlength": BODY_MAX_LENGTH})}
         error_messages = {"body": {"required": "Please write a comment."}}
 

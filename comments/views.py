@@ -21,7 +21,7 @@ from cms.rate_limits import limit_exceeded
 
 from . import after_posting, moderation, subscriptions
 from .avatars import initials
-from .editing import can_change, delete_own_comment, status_after_edit
+from .editing import can_change, delete_own_comment, minutes_left, status_after_edit
 from .forms import CommentEditForm, CommentForm, PreviewForm, make_form_token
 from .markup import render_comment
 from .models import Comment, CrisisTexts
@@ -241,6 +241,7 @@ def edit_comment(request, pk):
         "article": comment.article,
         "form": form,
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
+        "minutes_left": minutes_left(comment),
     }
     return render(request, "comments/edit.html", context)
 

@@ -86,8 +86,9 @@ def test_invalid_fields_keep_the_text_and_show_the_error_next_to_the_field(
     page = response.content.decode()
     assert response.status_code == 200
     assert message in page
-    error_at = page.index(message)
+    # Said next to the field (and first in the form's summary: test_comment_form_guidance.py).
     field_at = page.index(f'id="div_id_{field}"')
+    error_at = page.index(message, field_at)
     assert field_at < error_at < page.index("</div>", page.index(f'name="{field}"')) + 200
     if field != "body":
         assert "My kept words" in page

@@ -160,7 +160,8 @@ def test_a_posted_reply_with_an_error_keeps_the_form_under_the_comment(
     assert "Reply to Hal" in page
     # The form, with the reader's text, stands inside the answered comment's item.
     comment_at = page.index(f'id="comment-{answered.pk}"')
-    closing = page.index("</li>", comment_at)
+    # (The form's error summary is a list of its own: the item closes after the form.)
+    closing = page.index("</li>", page.index("</form>", comment_at))
     assert comment_at < page.index("Answered words") < page.index("My answer") < closing
     assert f'name="replyto" value="{answered.pk}"' in page
 
