@@ -18,6 +18,7 @@ from django.utils import timezone
 from articles.models import ArticleVersion
 
 from .models import LONGEST_CHAIN, Comment, hidden_subtrees_sql, shown_condition
+from .staff_answers import mark_staff_answers
 
 # The columns a public page prints, as CommentQuerySet.for_display() names them (so the two
 # stay in step): never the email, IP address or user agent. The version a comment led to
@@ -188,6 +189,7 @@ def comment_thread(reader, article, page_number=None):
             article.pk, own_ids, per_page, page.number
         )
     mark_earlier_versions(article, comments)
+    mark_staff_answers(comments)
     roots, items = lay_out(comments)
     page.object_list = roots
     page.thread_items = items

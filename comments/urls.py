@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, report_views, subscription_views, views
+from . import feeds, permalinks, report_views, subscription_views, views
 
 app_name = "comments"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/comments/feed/", feeds.ArticleCommentsFeed(), name="feed"),
     path("comments/token/<int:article_id>/", views.form_token, name="form_token"),
     path("comments/preview/<int:article_id>/", views.preview_comment, name="preview"),
+    path("comments/<int:pk>/", permalinks.comment_link, name="link"),
     path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
     path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),
     path("comments/<int:pk>/report/", report_views.report_comment, name="report"),

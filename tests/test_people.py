@@ -309,8 +309,9 @@ def test_linked_bylines_cost_the_article_page_no_query_more(
     article = written_by(make_article, writer)
     MedicalReview.sign(article.published_version, amina, APPROVE)
     # Five, as before people had pages: the article (with its writer's person), the review
-    # (with its reviewer's), the corrections, the comment count, the thread.
-    with django_assert_max_num_queries(5):
+    # (with its reviewer's), the corrections, the comment count, the thread, the editors'
+    # picks.
+    with django_assert_max_num_queries(6):
         page = client.get(article.get_absolute_url()).content.decode()
     assert "/authors/jo-writer/" in page and "/authors/amina-rahman/" in page
 

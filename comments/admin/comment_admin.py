@@ -27,6 +27,7 @@ from .changelist import (
     replies_hidden_note,
 )
 from .columns import CommentColumns
+from .featuring import feature_selected, unfeature_selected
 from .filters import CommentArticleFilter, CommentStatusFilter, ReportedFilter, version_label
 from .privacy import erase_commenter_data_action, export_commenter_data_action
 
@@ -87,6 +88,8 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
         "mark_selected_spam",
         "remove_selected",
         "restore_selected",
+        feature_selected,
+        unfeature_selected,
         export_commenter_data_action,
         erase_commenter_data_action,
     )

@@ -62,6 +62,7 @@ class CommentQuerySet(models.QuerySet):
                 "created_at",
                 "edited_at",
                 "hidden_after_reports_at",
+                "featured_at",
             )
             .select_related("led_to_version")
             .order_by("created_at", "pk")
@@ -151,6 +152,9 @@ class Comment(models.Model):
     hold_reasons = models.JSONField(default=list, blank=True)
     # Possible crisis (self-harm, suicidal intent, an overdose): first in the queue.
     urgent = models.BooleanField(default=False)
+    # An editors' pick, featured by a moderator (comments/featured.py): readers see it
+    # listed above the thread while it is approved.
+    featured_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
