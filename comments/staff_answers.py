@@ -27,11 +27,6 @@ class Answerer:
     credentials: str
     url: str
 
-    @property
-    def signature(self):
-        """ "Dr Amina Rahman, MD": the name as their page gives it, then the credentials."""
-        return f"{self.name}, {self.credentials}" if self.credentials else self.name
-
 
 def mark_staff_answers(comments):
     """Give each comment ``answered_by``: the Answerer of a staff reply signed with its

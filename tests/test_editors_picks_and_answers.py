@@ -113,7 +113,8 @@ def test_a_clinicians_reply_names_them_with_credentials_linked_to_their_page(
     page = Client().get(article.get_absolute_url()).content.decode()
     item = page[page.index(f'id="comment-{reply.pk}"') :]
     item = item[: item.index("Take it with food.")]
-    assert 'Answered by <a href="/authors/moira-quinn/">Dr Moira Quinn, MD, FRCP</a>' in item
+    assert 'Answered by <a href="/authors/moira-quinn/">' in item
+    assert "Answered by Dr Moira Quinn, MD, FRCP" in visible_text(item)
     assert "badge-staff" not in item
     assert user.email not in page
 
@@ -131,9 +132,9 @@ def test_credentials_come_from_the_last_review_when_the_page_has_none(
     Person.objects.filter(user=user).update(credentials="")
     reply = _reply(user, make_comment(article), "Moira Quinn")
     page = Client().get(article.get_absolute_url()).content.decode()
-    assert (
-        'Answered by <a href="/authors/moira-quinn/">Moira Quinn, RN</a>'
-        in page[page.index(f'id="comment-{reply.pk}"') :]
+    item = page[page.index(f'id="comment-{reply.pk}"') :]
+    assert "Answered by Moira Quinn, RN" in visible_text(
+        item[: item.index("</b>", item.index("Answered"))]
     )
 
 
