@@ -2,7 +2,7 @@
 the way back to the same filtered page, and the note on replies it hides."""
 
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -19,6 +19,28 @@ class QueueChangeList(ChangeList):
         for comment in self.result_list:
             comment.queue_filters = self.preserved_filters
             comment.may_decide = may_decide
+
+    def order_choices(self):
+        """[(label, address, chosen)] for "Newest first" and "Oldest first", by date written
+        (the date column's sort), each from the first page."""
+        column = str(self.list_display.index("date"))
+        oldest = self.params.get(ORDER_VAR) == column
+        return [
+            (label, self.get_query_string({ORDER_VAR: order}, remove=[PAGE_VAR]), chosen)
+            for label, order, chosen in (
+                ("Newest first", f"-{column}", not oldest),
+                ("Oldest first", column, oldest),
+            )
+        ]
+
+    def other_queues(self):
+        """[(label, address)] of the statuses this page does not show, for an empty queue."""
+        shown = self.params.get("status", Comment.Status.PENDING)
+        return [
+            (label, self.get_query_string({"status": status}, remove=[PAGE_VAR, "reason"]))
+            for status, label in [*Comment.Status.choices, ("all", "All")]
+            if status != shown
+        ]
 
 
 # What each one-comment decision writes in the comment's History.

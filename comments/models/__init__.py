@@ -4,6 +4,7 @@ modules above them."""
 
 from .block import BlockedSender
 from .comment import Comment, CommentQuerySet
+from .decision import RejectionReason, moderation_state
 from .outgoing_email import OutgoingEmail
 from .report import Report
 from .subscription import Subscription, normalise
@@ -15,9 +16,11 @@ __all__ = [
     "Comment",
     "CommentQuerySet",
     "OutgoingEmail",
+    "RejectionReason",
     "Report",
     "Subscription",
     "hidden_subtrees_sql",
+    "moderation_state",
     "normalise",
     "shown_condition",
 ]

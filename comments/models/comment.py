@@ -14,6 +14,7 @@ from articles.models import Article, ArticleVersion
 from ..avatars import avatar_colour, initials
 from ..markup import render_comment
 from ..signals import comment_published
+from .decision import RejectionReason, put_back
 from .thread_sql import LONGEST_CHAIN, hidden_subtrees_sql
 
 
@@ -121,7 +122,7 @@ class Comment(models.Model):
     # The comment's id on the WordPress site it was imported from: a second import skips it.
     wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # When the author last changed the text (comments/editing.py); readers see "(edited)".
@@ -136,6 +137,12 @@ class Comment(models.Model):
         related_name="+",
         editable=False,
     )
+    # Why it was rejected (status "removed" only), and why the rules held it (codes of
+    # comments/hold_reasons.py, filled in by the moderation rules).
+    rejection_reason = models.CharField(
+        max_length=20, blank=True, choices=RejectionReason.choices, editable=False
+    )
+    hold_reasons = models.JSONField(default=list, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -230,7 +237,7 @@ class Comment(models.Model):
         and leave the shared cache."""
         Article.objects.filter(pk=self.article_id).expire_pages()
 
-    def _save_status_change(self):
+    def _save_status_change(self, announce=True):
         """Save a change of status and its effects on readers' pages and on subscribers:
         a comment newly approved is announced (signals.comment_published, heard by
         comments/notifications.py) once the change is committed."""
@@ -239,7 +246,7 @@ class Comment(models.Model):
             self.save()
             if self.status == self.Status.APPROVED or was == self.Status.APPROVED:
                 self.expire_pages()
-            if self.status == self.Status.APPROVED and was != self.Status.APPROVED:
+            if announce and self.status == self.Status.APPROVED and was != self.Status.APPROVED:
                 self._announce_after_commit(was_held=was == self.Status.PENDING)
 
     def _announce_after_commit(self, *, was_held):
@@ -265,9 +272,11 @@ class Comment(models.Model):
             self.save()
             self.expire_pages()
 
-    def set_status(self, status, by=None):
-        """Record a moderation decision (who and when) and save it, with its effects."""
+    def set_status(self, status, by=None, reason=""):
+        """Record a moderation decision (who, when, and for a rejection why) and save it,
+        with its effects."""
         self.status = status
+        self.rejection_reason = reason if status == self.Status.REMOVED else ""
         self.moderated_at = timezone.now()
         self.moderated_by = by
         self._save_status_change()
@@ -283,6 +292,17 @@ class Comment(models.Model):
 
     def restore(self, by=None):
         self.set_status(self.Status.PENDING, by)
+
+    def reject(self, reason, by=None):
+        """Remove the comment for ``reason`` (a RejectionReason), kept with the decision."""
+        self.set_status(self.Status.REMOVED, by, reason)
+
+    def undo_decision(self, state):
+        """Put back exactly the status and moderation record ``state`` holds (taken before a
+        decision by decision.moderation_state): readers' pages change as for any change of
+        status; nobody is announced a comment again."""
+        put_back(self, state)
+        self._save_status_change(announce=False)
 
     def hold(self):
         """Take the comment off readers' pages until a moderator decides (after readers'
