@@ -186,7 +186,7 @@ def test_a_row_links_its_comment_with_the_queues_filters_and_shows_300_character
     )
     shown = re.search(r'<div class="queue-text">([^<]*)<details class="more">', page)
     assert shown and 280 <= len(shown.group(1)) <= 300 and shown.group(1).startswith("Word Word")
-    rest = re.search(r"<summary>more</summary>([^<]*)</details>", page)
+    rest = re.search(r"<summary>… more</summary>([^<]*)</details>", page)
     assert rest and shown.group(1) + rest.group(1) == body
 
 

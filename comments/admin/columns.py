@@ -47,7 +47,8 @@ def text_with_more(body):
         return format_html('<div class="queue-text">{}</div>', body)
     head = body[:SHOWN_CHARACTERS].rsplit(" ", 1)[0] or body[:SHOWN_CHARACTERS]
     return format_html(
-        '<div class="queue-text">{}<details class="more"><summary>more</summary>{}</details></div>',
+        '<div class="queue-text">{}<details class="more"><summary>… more</summary>{}</details>'
+        "</div>",
         head,
         body[len(head) :],
     )
@@ -206,7 +207,7 @@ class CommentColumns:
     def as_readers_see_it(self, comment):
         return format_html('<div class="comment-text">{}</div>', _sanitised(comment.body_html))
 
-    @admin.display(description="reports", ordering="report_count")
+    @admin.display(description="reports", ordering="report_count", empty_value="")
     def report_count(self, comment):
         return comment.report_count or ""
 
