@@ -21,6 +21,12 @@ ARTICLES = 10_000  # besides the demo article
 COMMENTS = 200_000
 ON_THE_BUSY_ARTICLE = 20_000
 STATUSES = ["approved"] * 7 + ["pending"] + ["spam"] * 2  # 70%, 10%, 20%
+# Why the rules held each pending comment (issue 22's markers), taken in turn; one in ten
+# of the pending ones was held for a possible crisis.
+HOLD_REASONS = [
+    ["new_commenter"], ["links"], ["suspect_word", "new_commenter"], ["no_js"], ["crisis"],
+    ["fast_post"], ["personal_data"], ["reported"], ["new_commenter", "links"], [],
+]  # fmt: skip
 ROOT_TOPICS = (
     "Mental health", "Heart health", "Diabetes", "Cancer", "Sleep", "Nutrition", "Fitness",
     "Skin", "Allergies", "Lungs and breathing", "Digestive health", "Bones and joints",
@@ -113,8 +119,16 @@ def topic_tree(randomness):
     from articles.models import Tag, Topic
 
     first_topic = 1 + (Topic.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+    # The demo article's own topics (load_demo) are there already: a root of the same name
+    # gets another address rather than breaking the slug's uniqueness.
+    taken = set(Topic.objects.values_list("slug", flat=True))
     roots = [
-        Topic(pk=first_topic + number, name=name, slug=slugify(name), description=f"About {name}.")
+        Topic(
+            pk=first_topic + number,
+            name=name if slugify(name) not in taken else f"{name} (bench)",
+            slug=slugify(name) if slugify(name) not in taken else f"{slugify(name)}-bench",
+            description=f"About {name}.",
+        )
         for number, name in enumerate(ROOT_TOPICS)
     ]
     subtopics = []
@@ -291,6 +305,9 @@ def load_data_set(articles_count=ARTICLES, comments_count=COMMENTS):
                 body_html=texts_html[text],
                 avatar_colour=colours[reader],
                 status=status,
+                hold_reasons=HOLD_REASONS[(number // len(STATUSES)) % len(HOLD_REASONS)]
+                if status == "pending"
+                else [],
                 ip_address=f"198.51.100.{reader % 250 + 1}",
                 user_agent="Mozilla/5.0 (bench)",
                 created_at=created,

@@ -177,10 +177,12 @@ def test_reject_from_a_row_records_the_reason_in_history_and_emails_the_author(
         body="Ketamine cures depression in one dose, everyone knows it.",
     )
 
-    # A row of the queue names its fields after the comment: every row shares one form.
+    # A row of the queue names its fields after the comment (every row shares one form),
+    # and the form carries the queue's filters.
     response = moderator_client.post(
-        f"{moderate(comment, 'reject')}?_changelist_filters=status%3Dpending",
+        moderate(comment, "reject"),
         {
+            "_changelist_filters": "status=pending",
             f"reason-{comment.pk}": "misinformation",
             f"notify-{comment.pk}": "on",
             "reason-999999": "spam",

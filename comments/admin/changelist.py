@@ -10,14 +10,22 @@ from ..models import Comment
 
 
 class QueueChangeList(ChangeList):
-    """The queue's changelist: each comment shown knows the queue's filters, so that its
-    row's links and buttons come back to this same page (status, article, search, page)."""
+    """The queue's changelist: each comment shown knows the queue's address and filters, so
+    that its row's links come back to this same page (status, article, search, page); its
+    buttons post the filters with the changelist's form (change_list.html)."""
 
     def get_results(self, request):
         super().get_results(request)
         may_decide = self.model_admin.has_change_permission(request)
+        # Worked out once for the page, not per row: a row's addresses are this base, the
+        # comment's id and the view's path (CommentAdmin.get_urls and decision_urls).
+        base = reverse("admin:comments_comment_changelist")
+        # preserved_filters is "_changelist_filters=<this page's query, encoded>".
+        back = f"?{self.preserved_filters}" if self.preserved_filters else ""
+        self.queue_filters = QueryDict(self.preserved_filters).get("_changelist_filters", "")
         for comment in self.result_list:
-            comment.queue_filters = self.preserved_filters
+            comment.queue_base = base
+            comment.queue_back = back
             comment.may_decide = may_decide
 
     def order_choices(self):

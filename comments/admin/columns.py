@@ -1,7 +1,6 @@
 """The queue's columns and the comment page's read-only fields, as moderators read them."""
 
 from django.contrib import admin
-from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -76,10 +75,7 @@ class CommentColumns:
     def sender(self, comment):
         """The name (the link to the comment's page, with the queue's filters), then the
         email and the IP address, each on a line of its own and never broken."""
-        url = add_preserved_filters(
-            {"preserved_filters": getattr(comment, "queue_filters", ""), "opts": self.opts},
-            reverse("admin:comments_comment_change", args=[comment.pk]),
-        )
+        url = f"{comment.queue_base}{comment.pk}/change/{comment.queue_back}"
         return format_html(
             '<a href="{}" class="sender-name">{}</a><span class="unbroken">{}</span>{}',
             url,
@@ -105,13 +101,8 @@ class CommentColumns:
         hidden comment approves that one too: the button says so."""
         if not getattr(comment, "may_decide", False):
             return comment.get_status_display()
-        filters = getattr(comment, "queue_filters", "")
-
-        def to(name, *args):
-            return add_preserved_filters(
-                {"preserved_filters": filters, "opts": self.opts},
-                reverse(f"admin:comments_comment_{name}", args=[comment.pk, *args]),
-            )
+        # The queue's filters go with the changelist's form (change_list.html), once.
+        base = f"{comment.queue_base}{comment.pk}"
 
         hidden_parent = comment.parent_id and comment.parent.status != Comment.Status.APPROVED
         approve = reject = spam = ""
@@ -119,7 +110,7 @@ class CommentColumns:
             approve = format_html(
                 '<button type="submit" class="button decide-approve" formaction="{}"'
                 ' aria-label="{} {}">{}</button>',
-                to("moderate", "approve"),
+                f"{base}/moderate/approve/",
                 "Approve both, the comment it answers and the comment by"
                 if hidden_parent
                 else "Approve the comment by",
@@ -129,39 +120,36 @@ class CommentColumns:
         if comment.status != Comment.Status.REMOVED:
             reject = format_html(
                 '<details class="decide-reject"><summary>Reject…</summary>'
-                '<label for="reason-{pk}">Reason</label>'
-                '<select id="reason-{pk}" name="reason-{pk}">{options}</select>'
+                '<label>Reason <select name="reason-{pk}">{options}</select></label>'
                 '<label class="notify"><input type="checkbox" name="notify-{pk}"> Email the'
                 " reason</label>"
                 '<button type="submit" class="button" formaction="{url}">Reject</button>'
                 "</details>",
                 pk=comment.pk,
                 options=REASON_OPTIONS,
-                url=to("moderate", "reject"),
+                url=f"{base}/moderate/reject/",
             )
         if comment.status != Comment.Status.SPAM:
             spam = format_html(
                 '<button type="submit" class="button decide-spam" formaction="{}"'
                 ' aria-label="Spam the comment by {}">Spam</button>',
-                to("moderate", "spam"),
+                f"{base}/moderate/spam/",
                 comment.name,
             )
         return format_html(
             '<span class="row-status">{}</span>{}{}{}'
             '<details class="queue-reply"><summary>Reply…</summary>'
-            '<label for="reply-{}">Reply to {}, published at once as the site</label>'
-            '<textarea id="reply-{}" name="reply-{}-body" rows="4"></textarea>'
+            "<label>Reply to {}, published at once as the site"
+            '<textarea name="reply-{}-body" rows="4"></textarea></label>'
             '<button type="submit" class="button" formaction="{}">Publish reply</button>'
             "</details>",
             comment.get_status_display(),
             approve,
             reject,
             spam,
-            comment.pk,
             comment.name,
             comment.pk,
-            comment.pk,
-            to("reply"),
+            f"{base}/reply/",
         )
 
     @admin.display(description="article", ordering="article")

@@ -59,6 +59,12 @@ def email_rejection(comment):
     )
 
 
+def queue_filters(request):
+    """The queue's filters a decision came with: in the address (the comment's page, a
+    link) or in the changelist's form (a row's button)."""
+    return request.GET.get("_changelist_filters") or request.POST.get("_changelist_filters", "")
+
+
 def posted(request, comment, name):
     """A field of a decision about ``comment``: a queue row names it "<name>-<id>" (every
     row's fields share one form), the comment's page plainly "<name>"."""
@@ -98,7 +104,7 @@ class DecisionViews:
 
     def _moderate(self, request, object_id, action):
         comment = self._comment_to_change(request, object_id)
-        filters = request.GET.get("_changelist_filters", "")
+        filters = queue_filters(request)
         back = HttpResponseRedirect(queue_url(filters))
         if action == "approve":
             before = states_before([comment, *comment.unapproved_parents()])
@@ -202,7 +208,7 @@ class DecisionViews:
         if from_queue:
             # A row of the queue: the text under its own name, signed as the site.
             data = {"body": request.POST[f"reply-{parent.pk}-body"], "sign_as": settings.SITE_NAME}
-            back = queue_url(request.GET.get("_changelist_filters", ""))
+            back = queue_url(queue_filters(request))
         else:
             data = request.POST
             back = reverse("admin:comments_comment_change", args=[parent.pk])
