@@ -18,8 +18,11 @@ from ..reports import report_summary
 # opening, cut at a word.
 SHOWN_CHARACTERS = 300
 
-# The reasons of a rejection, as the options of every row's menu: rendered once.
-REASON_OPTIONS = format_html_join("", '<option value="{}">{}</option>', RejectionReason.choices)
+# The reasons of a rejection, as the options of every row's menu: rendered once. The first
+# says none is chosen yet: a Reject without a reason is refused, not guessed.
+REASON_OPTIONS = format_html_join(
+    "", '<option value="{}">{}</option>', [("", "Choose…"), *RejectionReason.choices]
+)
 
 
 def shown_datetime(value):

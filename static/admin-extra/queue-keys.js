@@ -65,8 +65,9 @@
     var reject = row && row.querySelector("details.decide-reject");
     if (reject && reject.open) {
       var reasons = reject.querySelector("select");
-      if (/^[1-9]$/.test(event.key) && Number(event.key) <= reasons.options.length) {
-        reasons.selectedIndex = Number(event.key) - 1;
+      // The menu's first option is "Choose…": key 1 is the first reason.
+      if (/^[1-9]$/.test(event.key) && Number(event.key) < reasons.options.length) {
+        reasons.selectedIndex = Number(event.key);
         press(reject.querySelector("button"));
         event.preventDefault();
         return;
