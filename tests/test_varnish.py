@@ -11,6 +11,7 @@ REQUIRE_CACHE=1, as .ci/run sets it, they fail instead.
 
 import logging
 import os
+import re
 import socket
 import time
 import urllib.parse
@@ -20,6 +21,7 @@ import pytest
 from django.core import signing
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, MedicalReview
@@ -170,6 +172,25 @@ def test_comment_changes_show_at_once(stack, article, make_comment):
     cached_page(stack, "/sleep-and-health/")
     pending.remove()
     assert "Edited by a moderator" not in read(stack, "/sleep-and-health/")[2]
+
+
+def test_a_decision_and_its_undo_in_the_queue_each_reach_the_cache(
+    stack, article, make_comment, moderator_client
+):
+    """Issue 22: Undo purges the shared cache as the decision did, both ways."""
+    pending = make_comment(article, status=Comment.Status.PENDING, body="Approved by mistake")
+    assert "Approved by mistake" not in cached_page(stack, "/sleep-and-health/")
+    decided = moderator_client.post(
+        reverse("admin:comments_comment_moderate", args=[pending.pk, "approve"]), follow=True
+    )
+    assert "Approved by mistake" in cached_page(stack, "/sleep-and-health/")
+
+    token = re.search(r'name="undo" value="([^"]+)"', decided.content.decode())[1]
+    moderator_client.post(reverse("admin:comments_comment_undo"), {"undo": token})
+
+    assert "Approved by mistake" not in read(stack, "/sleep-and-health/")[2]
+    pending.refresh_from_db()
+    assert pending.status == Comment.Status.PENDING and pending.moderated_by is None
 
 
 def test_the_front_page_counts_comments_and_reviews_at_once(
