@@ -143,6 +143,34 @@ def test_undo_of_a_bulk_action_restores_every_comment(moderator_client, article,
     assert [record(comment) for comment in comments] == before
 
 
+def test_a_bulk_action_on_a_full_page_keeps_its_message_and_undo(
+    moderator_client, article, make_comment
+):
+    comments = Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            name=f"Reader {number}",
+            email=f"reader{number}@example.org",
+            body="Buy now.",
+            body_html="<p>Buy now.</p>",
+        )
+        for number in range(50)
+    )
+
+    decided = moderator_client.post(
+        CHANGELIST,
+        {"action": "mark_selected_spam", "_selected_action": [each.pk for each in comments]},
+        follow=True,
+    )
+
+    # The message (in a cookie of at most 2 KB) arrived, with its Undo.
+    page = decided.content.decode()
+    assert "50 comments marked as spam." in page
+    undo = re.search(r'name="undo" value="([^"]+)"', page)[1]
+    moderator_client.post(reverse("admin:comments_comment_undo"), {"undo": undo})
+    assert Comment.objects.pending().count() == 50
+
+
 def test_a_forged_undo_changes_nothing(moderator_client, article, make_comment):
     comment = make_comment(article, status=Comment.Status.SPAM)
 

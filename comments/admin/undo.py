@@ -17,6 +17,10 @@ from ..models import moderation_state
 SALT = "comments.admin.undo"
 # Undo is for a slip noticed at once, not a way back to last week.
 UNDO_SECONDS = 60 * 60
+# The token travels in the message, and messages in a cookie (MESSAGE_STORAGE) of at most
+# 2 KB: a page of the queue's decisions fits, "select all 1,000" would not, and a message
+# too big for its cookie is dropped whole.
+MOST_UNDONE = 50
 
 
 def states_before(comments):
@@ -34,6 +38,8 @@ def undo_form(request, before, changed, filters=""):
     ]
     if not states:
         return ""
+    if len(states) > MOST_UNDONE:
+        return f"(Undo is offered for at most {MOST_UNDONE} comments at once.)"
     token = signing.dumps(states, salt=SALT, compress=True)
     return format_html(
         '<form method="post" action="{}" class="undo-form">'
