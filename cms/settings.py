@@ -189,6 +189,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One way of showing dates on the site and in the admin (cms/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["cms.formats"]
 
 STATIC_URL = "static/"
 # Where collectstatic puts the files whitenoise serves (and a CDN fetches).

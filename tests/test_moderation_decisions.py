@@ -10,6 +10,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -400,3 +401,20 @@ def test_the_monthly_report_counts_decisions_by_reason_and_the_median_wait(
     text = response.content.decode()
     assert "Moderation report: October 2026" in text
     assert '<th scope="row">Median time to a decision</th><td>50 min' in text
+
+
+def test_the_admin_shows_dates_as_the_article_page_does(admin_client, article, make_comment):
+    written = timezone.make_aware(datetime(2026, 11, 3, 14, 5))
+    comment = make_comment(article, created_at=written, name="Dated Reader")
+    OutgoingEmail.objects.create(
+        kind=OutgoingEmail.Kind.REJECTION, recipients=["a@example.org"], subject="Dated", body=".",
+        created_at=written,
+    )  # fmt: skip
+
+    article_page = Client().get(article.get_absolute_url()).content.decode()
+    emails = admin_client.get("/admin/comments/outgoingemail/").content.decode()
+    queue = admin_client.get(CHANGELIST, {"status": "all"}).content.decode()
+
+    shown = "3 November 2026 at 14:05 UTC"
+    assert shown in article_page and shown in emails and shown in queue
+    assert comment.name in article_page

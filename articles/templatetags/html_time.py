@@ -13,10 +13,6 @@ from django.utils import timezone
 
 register = template.Library()
 
-# How the site shows an instant to people ("4 December 2026 at 20:15 UTC"), as comments on
-# the article page show it; the admin's comment pages print dates the same way.
-SHOWN_DATETIME = "j F Y \\a\\t H:i T"
-
 
 @register.filter
 def html_datetime(value):

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from articles.templatetags.html_time import SHOWN_DATETIME, html_datetime
+from articles.templatetags.html_time import html_datetime
 
 from .. import hold_reasons
 from ..models import Comment, RejectionReason
@@ -26,10 +26,10 @@ REASON_OPTIONS = format_html_join(
 
 
 def shown_datetime(value):
-    """An instant as the site shows it, in a <time> element."""
+    """An instant as the site shows it (cms/formats), in a <time> element."""
     local = timezone.localtime(value)
     return format_html(
-        '<time datetime="{}">{}</time>', html_datetime(local), date_format(local, SHOWN_DATETIME)
+        '<time datetime="{}">{}</time>', html_datetime(local), date_format(local, "DATETIME_FORMAT")
     )
 
 
