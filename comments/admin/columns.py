@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -31,6 +31,13 @@ def shown_datetime(value):
     return format_html(
         '<time datetime="{}">{}</time>', html_datetime(local), date_format(local, "DATETIME_FORMAT")
     )
+
+
+def address_breaking_at_dots(email):
+    """An email address that may wrap only before its "@" and after a dot ("helen.reader" /
+    "@example.org"), never inside a word ("helen.reader@exa" / "mple.org")."""
+    escaped = escape(email)  # entities hold no "." and no "@"
+    return mark_safe(escaped.replace(".", ".<wbr>").replace("@", "<wbr>@"))  # noqa: S308
 
 
 def hold_markers(comment):
@@ -77,13 +84,14 @@ class CommentColumns:
     @admin.display(description="from", ordering="name")
     def sender(self, comment):
         """The name (the link to the comment's page, with the queue's filters), then the
-        email and the IP address, each on a line of its own and never broken."""
+        email (wrapping only at its dots and "@") and the IP address (never wrapped), each
+        on a line of its own."""
         url = f"{comment.queue_base}{comment.pk}/change/{comment.queue_back}"
         return format_html(
-            '<a href="{}" class="sender-name">{}</a><span class="unbroken">{}</span>{}',
+            '<a href="{}" class="sender-name">{}</a><span class="email">{}</span>{}',
             url,
             comment.name,
-            comment.email,
+            address_breaking_at_dots(comment.email),
             format_html(
                 '<span class="unbroken ip-address"><abbr title="IP address">IP</abbr> {}</span>',
                 comment.ip_address,
