@@ -172,6 +172,25 @@ def test_a_bulk_action_on_a_full_page_keeps_its_message_and_undo(
     assert Comment.objects.pending().count() == 50
 
 
+def test_a_status_changed_in_the_comments_form_offers_undo_too(
+    moderator_client, article, make_comment
+):
+    comment = make_comment(article, status=Comment.Status.PENDING, name="Form Reader")
+    before = record(comment)
+    response = moderator_client.post(
+        reverse("admin:comments_comment_change", args=[comment.pk]),
+        {"name": "Form Reader", "body": comment.body, "website": "", "status": "spam"},
+    )
+    decided = [str(each) for each in get_messages(response.wsgi_request)]
+    assert record(comment)[0] == Comment.Status.SPAM
+    [with_undo] = [each for each in decided if "undo-button" in each]
+    assert with_undo.startswith("The comment by Form Reader is now spam.")
+
+    moderator_client.post(reverse("admin:comments_comment_undo"), undo_fields(with_undo))
+
+    assert record(comment) == before
+
+
 def test_a_forged_undo_changes_nothing(moderator_client, article, make_comment):
     comment = make_comment(article, status=Comment.Status.SPAM)
 

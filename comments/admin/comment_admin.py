@@ -173,7 +173,19 @@ class CommentAdmin(CommentColumns, DecisionViews, ReportView, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change and "status" in form.changed_data:
+            # The form changed the instance already: what Undo restores is in the database.
+            before = states_before(Comment.objects.filter(pk=obj.pk))
             obj.set_status(obj.status, by=request.user)
+            self.message_user(
+                request,
+                format_html(
+                    "The comment by {} is now {}. {}",
+                    obj.name,
+                    obj.get_status_display().lower(),
+                    undo_form(request, before, [obj]),
+                ),
+                messages.SUCCESS,
+            )
         elif change:
             obj.save_edit()  # a moderator's correction: readers' pages show it
         else:
