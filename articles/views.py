@@ -232,6 +232,7 @@ def published_changes(article, now=None, blocks=None):
     shown = article.versions.filter(
         published_at__isnull=False, published_at__lte=now or timezone.now()
     ).defer("body", "search_vector")  # the page compares body_html, never the Markdown
+    shown = shown.select_related("author__person")  # "Updated by … on …"
     versions = list(shown.order_by("published_at", "number"))
     latest_reviews = {}
     reviews = MedicalReview.objects.filter(version__in=versions).select_related("reviewer__person")

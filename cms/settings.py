@@ -310,8 +310,9 @@ IMAGES_MAX_BYTES = env_int("IMAGES_MAX_BYTES", 30 * 1024 * 1024)
 IMAGES_MAX_PIXELS = env_int("IMAGES_MAX_PIXELS", 50_000_000)
 IMAGES_WIDTHS = [int(width) for width in env_list("IMAGES_WIDTHS", "320,640,960,1280,1600")]
 IMAGES_FORMATS = env_list("IMAGES_FORMATS", "avif,webp")
-# On: an editor can publish only a version a medical reviewer has approved.
-REVIEW_REQUIRED_TO_PUBLISH = env_bool("REVIEW_REQUIRED_TO_PUBLISH")
+# On (the default for a new site): an editor can publish only a version a medical reviewer
+# has approved, and the editor's primary button is "Send for review". 0 turns it off.
+REVIEW_REQUIRED_TO_PUBLISH = env_bool("REVIEW_REQUIRED_TO_PUBLISH", True)
 # The shared HTTP cache in front of the app servers (deploy/varnish, cms/caching.py).
 # How long it keeps a reader's page, at most: every change purges the page at once, so
 # this only bounds what a lost purge could leave behind. Also how long a process keeps a

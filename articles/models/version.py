@@ -45,8 +45,14 @@ class ArticleVersion(models.Model):
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(editable=False)
     change_note = models.CharField(max_length=300, blank=True)
+    # Who saved the version ("Updated by … on …" in the history and the change log), never
+    # the byline: that is the article's writers (Article.writers).
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name="saved by",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     published_at = models.DateTimeField(

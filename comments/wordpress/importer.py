@@ -222,7 +222,9 @@ class WordPressImport:
             created_at=published_at or timezone.now(),
         )
         author = author_user(post.creator, self.authors)
-        self.taxonomy.person_for(author, self.authors.get(post.creator))
+        writer = self.taxonomy.person_for(author, self.authors.get(post.creator))
+        if writer is not None:
+            article.set_writers([writer])  # the byline: the post's author
         self.taxonomy.file_article(article, post)
         body, lead_image_id = self._body_and_lead_image(post)
         version = article.add_version(
@@ -234,6 +236,9 @@ class WordPressImport:
             lead_image_id=lead_image_id,
         )
         if state in {"published", "scheduled"}:
+            # Published even with REVIEW_REQUIRED_TO_PUBLISH: readers read it on WordPress,
+            # and its old addresses must keep answering. Unreviewed, it waits in the review
+            # queue, and the summary says so (import_wordpress).
             article.publish(version, when=published_at)
             state = "scheduled" if not article.is_live else "published"
         return article, version.pk, state

@@ -122,6 +122,7 @@ class Command(BaseCommand):
                 for slug, name in DEMO_TAGS
             ]
         )
+        article.set_writers([writer.person])  # the byline, whoever saves a version
         a_week_ago = timezone.now() - timedelta(days=7)
         first = article.add_version(
             title="What is Ketamine Used For?",
