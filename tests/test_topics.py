@@ -9,6 +9,7 @@ import pytest
 from articles.models import Article, Tag, Topic
 from articles.search import excerpt
 from articles.views import newest_by_root
+from tests.article_form import writers_management_form
 
 
 @pytest.fixture
@@ -236,6 +237,7 @@ def test_the_editor_sets_primary_topic_topics_and_tags(
         "tags": [tag.pk],
         "base_version": "0",
         "_publish": "1",
+        **writers_management_form(),
     }
     response = editor_client.post("/admin/articles/article/add/", form)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit, purge_keys_after_commit
 
-from .article_queryset import ArticleQuerySet
+from .article_queryset import ArticleQuerySet, writers_prefetch
 from .people import Person
 from .review import MedicalReview, add_months
 from .topics import Tag, Topic
@@ -152,9 +152,9 @@ class Article(models.Model):
 
     def writer_list(self):
         """The article's writers (Person), in byline order: the prefetched ``bylines`` when
-        read with ArticleQuerySet.with_writers(), else read once (two queries) and kept on
-        the article for the page's other places (byline, structured data)."""
-        prefetch_related_objects([self], "bylines__person")
+        read with ArticleQuerySet.with_writers(), else read once and kept on
+        the article for the page's other places (byline, structured data): one query."""
+        prefetch_related_objects([self], writers_prefetch(Article))
         return [byline.person for byline in self.bylines.all()]
 
     def set_writers(self, people):
