@@ -262,6 +262,8 @@ def test_our_admin_pages_have_no_serious_violations_at_both_widths(
         ("/admin/articles/image/", "the image library", "Ketamine molecule"),
         ("/admin/articles/image/add/", "adding an image", "Alt text"),
         ("/admin/articles/article/review-schedule/", "the review schedule", ""),
+        ("/admin/", "the admin index's Waiting for you", "Waiting for you"),
+        (f"{article_admin}/review/2/", "the review page", "Your decision on version 2"),
     ]:
         response = page.goto(path)
         assert response.status == 200, f"{name}: {response.status}"
