@@ -60,7 +60,7 @@ class PersonAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, url)
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(admin.StackedInline):
     """The article's writers, in order: its byline. Whoever may change the article may
     change them (a Byline has no permissions of its own)."""
 

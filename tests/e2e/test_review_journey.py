@@ -22,6 +22,12 @@ OLD_SENTENCE = "risks."
 MAX_ACTIONS = 8
 
 
+def assert_fits_a_phone(link):
+    """The link is on the screen of a 390 px phone, without scrolling sideways."""
+    box = link.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+
+
 def review_link(smtp_server, address):
     [message] = smtp_server.to(address)
     [link] = [each for each in LINK.findall(body_of(message)) if "/review/" in each]
@@ -78,6 +84,13 @@ def test_one_sentence_reviewed_and_published_in_eight_actions_told_by_email(
         "Version 3 is saved as a draft and sent for medical review"
     )
 
+    # Not a step of the journey, a check: on a phone the review queue's action is in view.
+    checking = reviewing.context.new_page()  # the reviewer's own browser, another tab
+    checking.set_viewport_size({"width": 390, "height": 844})
+    checking.goto("/admin/articles/article/review-queue/")
+    assert_fits_a_phone(checking.get_by_role("link", name=re.compile("^Review “What is Ketamine")))
+    screenshots(checking, "review-queue")
+
     # The reviewer: told by email, reads what changed first, approves in the bar in view.
     run_worker(**deliver)
     link = review_link(smtp_server, reviewer.email)
@@ -100,6 +113,10 @@ def test_one_sentence_reviewed_and_published_in_eight_actions_told_by_email(
     screenshots(editing, "approved")
     act("editor publishes", publish.click)
     expect(editing.locator("ul.messagelist")).to_contain_text("Version 3 is published.")
+
+    checking.goto(f"/admin/articles/article/{demo_article.pk}/versions/")
+    assert_fits_a_phone(checking.get_by_role("link", name=re.compile("^Compare with")).first)
+    screenshots(checking, "version-history")
 
     assert len(actions) <= MAX_ACTIONS, actions
     print(f"Change one sentence, get it reviewed, publish: {len(actions)} actions: {actions}")
