@@ -97,9 +97,9 @@ def test_article_page_query_count_does_not_grow_with_versions(
 ):
     for number in range(versions - 1):
         article.publish(article.add_version(title=f"T{number}", summary="S", body="B"))
-    # A first reader: the article with its published version, its medical review, its
-    # corrections, its comment count (for the header), then the thread.
-    with django_assert_num_queries(5):
+    # A first reader: the article with its published version, its writers, its medical
+    # review, its corrections, its comment count (for the header), then the thread.
+    with django_assert_num_queries(6):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     # Every later reader the shared HTTP cache sends on: the article; the thread is cached.

@@ -224,7 +224,8 @@ class WordPressImport:
         author = author_user(post.creator, self.authors)
         writer = self.taxonomy.person_for(author, self.authors.get(post.creator))
         if writer is not None:
-            article.set_writers([writer])  # the byline: the post's author
+            # The byline: the post's author (a new article: no page shows it yet).
+            article.bylines.create(person=writer, position=1)
         self.taxonomy.file_article(article, post)
         body, lead_image_id = self._body_and_lead_image(post)
         version = article.add_version(
