@@ -7,6 +7,7 @@ mail queue's worker, run here in this process (run_mail_queue, mail.outbox)."""
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -20,6 +21,7 @@ from articles.models import Article, MedicalReview, Person, ReviewRequest
 from tests.article_form import change_url, edit
 
 LINK = re.compile(r"https?://\S+")
+WXR = Path(__file__).resolve().parent / "fixtures" / "wordpress.xml"
 
 
 def messages_of(response):
@@ -231,3 +233,13 @@ def test_the_reviews_due_list_has_start_review(reviewer_client, written):
     Article.objects.filter(pk=written.pk).update(first_published_at=a_year_ago)
     page = reviewer_client.get("/admin/articles/article/review-schedule/").content.decode()
     assert f'href="{review_path(written, 1)}"' in page and ">Start review</a>" in page
+
+
+def test_the_wordpress_import_names_writers_and_says_why_live_posts_stay_live(db, settings):
+    settings.REVIEW_REQUIRED_TO_PUBLISH = True
+    out = io.StringIO()
+    call_command("import_wordpress", str(WXR), "--no-media", stdout=out)
+    assert "REVIEW_REQUIRED_TO_PUBLISH is on, yet the " in out.getvalue()
+    assert "They wait in the review queue." in out.getvalue()
+    live = Article.objects.exclude(published_version=None)
+    assert live and all(article.writer_list() for article in live)
