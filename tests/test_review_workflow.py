@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from articles.models import Article, MedicalReview, Person, ReviewRequest
 from tests.article_form import change_url, edit
+from tests.conftest import signed_in
 
 LINK = re.compile(r"https?://\S+")
 WXR = Path(__file__).resolve().parent / "fixtures" / "wordpress.xml"
@@ -198,7 +199,7 @@ def test_import_article_sets_the_writers(db, tmp_path):
 
 
 def test_waiting_for_you_lists_reviews_to_do_and_decisions_to_act_on(
-    editor_client, written, reviewer_client, make_staff_user
+    editor_client, written, reviewer_client, moderator
 ):
     send_for_review(editor_client, written, body="Changed.")
     home = reviewer_client.get("/admin/").content.decode()
@@ -213,6 +214,8 @@ def test_waiting_for_you_lists_reviews_to_do_and_decisions_to_act_on(
     )
     editor_client.post(publish_path(written, 2))
     assert "Nothing waits for you" in editor_client.get("/admin/").content.decode()
+    # Every staff user's home has it, moderators' too.
+    assert "Nothing waits for you" in signed_in(moderator).get("/admin/").content.decode()
 
 
 def test_the_review_page_shows_what_changed_before_the_decision_bar(
