@@ -186,9 +186,9 @@ def test_article_page_query_count_is_fixed_whatever_the_comments(
         comment = make_comment(article, parent=parent)
         if parent is None:
             roots.append(comment)
-    # The article, its medical review, its corrections, its comment count, the thread: then
-    # the header and the thread are cached.
-    with django_assert_num_queries(5):
+    # The article, its writers, its medical review, its corrections, its comment count, the
+    # thread: then the header and the thread are cached.
+    with django_assert_num_queries(6):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     with django_assert_num_queries(1):
@@ -200,9 +200,9 @@ def test_the_authors_pending_reply_costs_no_extra_query(
 ):
     parent = make_comment(article)
     comment_post(article, replyto=parent.pk, body="Pending reply")
-    # The article, its medical review, corrections and comment count (cached after this),
-    # the thread.
-    with django_assert_num_queries(5):
+    # The article, its writers, medical review, corrections and comment count (cached after
+    # this), the thread.
+    with django_assert_num_queries(6):
         page = client.get(article.get_absolute_url()).content.decode()
     assert "Pending reply" in page
 
@@ -238,8 +238,8 @@ def test_a_thread_of_2000_comments_costs_the_queries_of_a_small_one(
         )
         for number in range(1500)
     )
-    # The article, its medical review, its corrections, its comment count, the thread.
-    with django_assert_num_queries(5):
+    # The article, its writers, medical review, corrections, comment count, the thread.
+    with django_assert_num_queries(6):
         page = client.get(article.get_absolute_url() + "?cpage=2").content.decode()
     assert "2000 Responses" in page
     assert "Page 2 of 10" in page
@@ -260,9 +260,9 @@ def test_comments_that_led_to_a_correction_cost_no_extra_query(
     for number in range(5):
         comment = make_comment(article, body=f"Spotted it {number}")
         Comment.objects.filter(pk=comment.pk).update(led_to_version=correction)
-    # The article, its medical review, its corrections, the comments thanked in the
+    # The article, its writers, medical review, corrections, the comments thanked in the
     # correction notice, its comment count, the thread: none per comment.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         page = client.get(article.get_absolute_url()).content.decode()
     assert page.count("This comment led to a correction on") == 5
 
