@@ -330,6 +330,11 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
                 "latest_review": latest.latest_review() if latest else None,
                 "dead_links": list(article.dead_links.all()),
                 "may_review": request.user.has_perm("articles.add_medicalreview"),
+                "open_request": (
+                    latest.review_requests.undecided().select_related("reviewer").last()
+                    if latest
+                    else None
+                ),
                 "may_publish_latest": bool(
                     latest
                     and latest.pk != article.published_version_id

@@ -14,6 +14,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -246,3 +248,32 @@ def test_the_wordpress_import_names_writers_and_says_why_live_posts_stay_live(db
     assert "They wait in the review queue." in out.getvalue()
     live = Article.objects.exclude(published_version=None)
     assert live and all(article.writer_list() for article in live)
+
+
+def test_the_form_says_the_version_was_sent_until_the_decision(
+    editor_client, written, make_reviewer, reviewer_client
+):
+    named = make_reviewer("Lee", "Chan")
+    send_for_review(editor_client, written, reviewer=named.pk, body="Changed.")
+    form = editor_client.get(change_url(written)).content.decode()
+    assert "Version 2 was sent for medical review to Lee Chan on" in form
+    reviewer_client.post(review_path(written, 2), {"credentials": "MD", "_approve": "1"})
+    assert "sent for medical review" not in editor_client.get(change_url(written)).content.decode()
+
+
+def test_the_review_page_reads_a_fixed_number_of_queries_however_many_versions(
+    written, reviewer, reviewer_client
+):
+    MedicalReview.sign(written.published_version, reviewer, MedicalReview.Decision.APPROVE)
+
+    def queries_of_the_review_page(number):
+        with CaptureQueriesContext(connection) as queries:
+            response = reviewer_client.get(review_path(written, number))
+        assert "What changed since version 1" in response.content.decode()
+        return len(queries)
+
+    written.add_version(title="Sleep and Health", summary="S", body="Body 2.")
+    few = queries_of_the_review_page(2)
+    for number in range(3, 33):
+        written.add_version(title="Sleep and Health", summary="S", body=f"Body {number}.")
+    assert queries_of_the_review_page(32) == few
