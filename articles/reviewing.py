@@ -67,9 +67,8 @@ def decide(version, reviewer, decision, note="", credentials=None):
     with transaction.atomic():
         answered = ReviewRequest.objects.filter(version=version).undecided()
         senders = [request.requested_by for request in answered.select_related("requested_by")]
-        writers = [
-            person.user for person in version.article.writer_list() if person.user_id is not None
-        ]
+        bylines = version.article.bylines.select_related("person__user")
+        writers = [byline.person.user for byline in bylines if byline.person.user_id is not None]
         review = MedicalReview.sign(version, reviewer, decision, note=note, credentials=credentials)
         told = [user.email for user in senders + writers if user and user.pk != reviewer.pk]
         emailed = queue_review_email(
