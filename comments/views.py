@@ -158,7 +158,9 @@ def _thank(request, comment, form):
 def _already_posted(request, comment, form, reader):
     """The answer to a post that was saved already (comments/resubmission.py): the first
     answer may never have reached the reader, so this one says what it said (the comment's
-    status now, spam answered as held) and remembers the comment in this browser."""
+    status now, spam answered as held) and remembers a comment readers cannot see in this
+    browser, so that its author sees it. A published one everyone sees: it is not handed
+    over (with its Edit link) to whoever copies its words with its author's address."""
     if comment.status == Comment.Status.APPROVED:
         state = "it is published"
     else:
@@ -168,7 +170,7 @@ def _already_posted(request, comment, form, reader):
     )
     logger.info("Comment %s on %s was sent again: not saved twice", comment.pk, comment.article)
     response = HttpResponseRedirect(location_of(comment), status=303)
-    if comment.pk not in reader.own_comment_ids:
+    if comment.status != Comment.Status.APPROVED and comment.pk not in reader.own_comment_ids:
         reader.remember_comment(response, comment.pk)
     if form.cleaned_data.get("save_details"):
         reader.save_details(response, form.cleaned_data)

@@ -113,6 +113,27 @@ def test_the_same_words_from_another_address_cannot_claim_the_comment(
     assert "not posted twice" not in response.content.decode()
 
 
+def test_copying_a_published_comment_with_its_authors_address_gives_no_edit_link(
+    client, article, comment_post
+):
+    """The same address (a shared network), the author's email and the words of their
+    published comment: the post is recognised as the same, and shows it, but the comment
+    is not handed over to this browser."""
+    comment_post(article, token="")
+    comment = Comment.objects.get()
+    comment.approve()
+    stranger = Client()
+    page = stranger.post(
+        f"/{article.slug}/comments/",
+        {"body": "Very clear, thank you.", "name": "Mallory", "email": "ada@example.org"},
+        follow=True,
+    ).content.decode()
+    assert Comment.objects.count() == 1
+    assert "not posted twice: it is published." in page
+    assert f"/comments/{comment.pk}/edit/" not in page
+    assert "cms_own_comments" not in stranger.cookies
+
+
 def test_the_same_words_to_another_comment_are_another_reply(
     client, article, comment_post, make_comment
 ):
