@@ -19,7 +19,7 @@ from cms.addresses import client_address
 from cms.caching import keep_private
 from cms.rate_limits import limit_exceeded
 
-from . import moderation, subscriptions
+from . import moderation, resubmission, subscriptions
 from .avatars import initials
 from .editing import can_change, delete_own_comment, status_after_edit
 from .forms import CommentEditForm, CommentForm, PreviewForm, make_form_token
@@ -98,9 +98,15 @@ def _post_comment(request, slug):
         return _article_page(request, article, form, status=200)
 
     comment = form.get_comment_object(reader)
+    earlier = resubmission.earlier_posting(comment, form.cleaned_data["nonce"], reader)
+    if earlier is not None:  # the same post sent again: show the first, save nothing
+        return _already_posted(request, earlier, form, reader)
     decision = moderation.decide(moderation.Submission.of(form, comment, reader))
     decision.apply_to(comment)
-    comment.submit()  # a purge that fails is logged, never raised (cms/caching.py)
+    # A purge that fails is logged, never raised (cms/caching.py).
+    earlier = resubmission.submit_once(comment)
+    if earlier is not None:  # a twin of this post was saved first
+        return _already_posted(request, earlier, form, reader)
     logger.info("Comment %s on %s is %s: %s", comment.pk, slug, decision.status, decision.reason)
     subscriptions.subscribe(
         comment,
@@ -151,6 +157,30 @@ def _thank(request, comment, form):
             "If this address has not confirmed our emails yet, "
             "we have sent it a link to confirm them.",
         )
+
+
+def _already_posted(request, comment, form, reader):
+    """The answer to a post that was saved already (comments/resubmission.py): the first
+    answer may never have reached the reader, so this one says what it said (the comment's
+    status now, spam answered as held) and remembers a comment readers cannot see in this
+    browser, so that its author sees it. A published one everyone sees: it is not handed
+    over (with its Edit link) to whoever copies its words with its author's address."""
+    if comment.status == Comment.Status.APPROVED:
+        state = "it is published"
+    else:
+        state = "it is awaiting moderation"
+    messages.success(
+        request, f"You had sent this comment already, so it was not posted twice: {state}."
+    )
+    logger.info("Comment %s on %s was sent again: not saved twice", comment.pk, comment.article)
+    response = HttpResponseRedirect(location_of(comment), status=303)
+    if comment.status != Comment.Status.APPROVED and comment.pk not in reader.own_comment_ids:
+        reader.remember_comment(response, comment.pk)
+    if form.cleaned_data.get("save_details"):
+        reader.save_details(response, form.cleaned_data)
+    else:
+        reader.forget_details(response)
+    return response
 
 
 def _messages_above(location):

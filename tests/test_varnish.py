@@ -11,6 +11,7 @@ REQUIRE_CACHE=1, as .ci/run sets it, they fail instead.
 
 import logging
 import os
+import signal
 import socket
 import time
 import urllib.parse
@@ -334,3 +335,33 @@ def test_pages_go_out_gzipped_to_browsers_that_accept_it(stack, article):
     assert response.getheader("X-Cache") == "hit"
     assert gzip.decompress(body).decode() == plain
     assert len(body) < len(plain.encode()) / 2
+
+
+def test_a_comment_whose_answer_never_came_is_not_posted_twice(stack, article):
+    """The app servers stall (stopped), the reader's browser gives up waiting, the comment
+    is saved when they resume: sending it again shows that comment, it is not saved twice
+    (comments/resubmission.py; without the script, keyed by the reader's address as the
+    app reads it through the cache)."""
+    fields = "body=Said+once&name=Cara&email=cara%40example.org&token="
+    path = "/sleep-and-health/comments/"
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": f"http://127.0.0.1:{stack.cache_port}",
+        "Sec-Fetch-Site": "same-origin",
+    }
+    (app_server,) = [process for name, process, _ in stack.processes if name.startswith("gunicorn")]
+    os.killpg(app_server.pid, signal.SIGSTOP)
+    try:
+        with pytest.raises(TimeoutError):
+            get(stack.cache_port, path, headers, method="POST", body=fields, timeout=1)
+    finally:
+        os.killpg(app_server.pid, signal.SIGCONT)
+    deadline = time.monotonic() + 20
+    while not Comment.objects.filter(body="Said once").exists():
+        assert time.monotonic() < deadline, "the first post was never saved"
+        time.sleep(0.1)
+
+    status, answer, _ = get(stack.cache_port, path, headers, method="POST", body=fields)
+    comment = Comment.objects.get(body="Said once")
+    assert status == 303
+    assert answer["Location"].endswith(f"/sleep-and-health/#comment-{comment.pk}")

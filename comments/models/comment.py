@@ -126,6 +126,9 @@ class Comment(models.Model):
     is_pingback = models.BooleanField(default=False, editable=False)
     # The comment's id on the WordPress site it was imported from: a second import skips it.
     wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    # The same post sent again (a timeout, Back) finds the first by this key and saves
+    # nothing (comments/resubmission.py). An HMAC, never shown; null for imports and staff.
+    posting_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
@@ -180,7 +183,14 @@ class Comment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "wordpress_id"], name="unique_wordpress_comment"
-            )
+            ),
+            # Also the index that finds an earlier posting (migration 0010 builds it
+            # CONCURRENTLY on PostgreSQL).
+            models.UniqueConstraint(
+                fields=["article", "posting_key"],
+                condition=Q(posting_key__isnull=False),
+                name="unique_posting_key",
+            ),
         ]
 
     def __str__(self):

@@ -4,6 +4,10 @@
 //   keeps it), so it carries no token: when the reader first starts on the form, this
 //   fetches a fresh signed token and puts it into the hidden field. Without this script a
 //   comment is still accepted, and waits for a moderator.
+// - The nonce. A random value, kept for the browser tab, in the hidden "nonce" field: a
+//   comment sent again (the first answer never came, the reader pressed Back) is then
+//   recognised and shown instead of being posted twice (comments/resubmission.py).
+//   Without this script the server recognises the same text from the same reader.
 // - "Reply" moves the one form under the comment answered (without a reload), quoting it;
 //   "Cancel reply" moves it back. Without the script the link opens ?replyto=, which the
 //   server renders the same way (comments/templatetags/comment_tags.py).
@@ -75,6 +79,46 @@
 
   form.addEventListener("focusin", fetchToken);
   form.addEventListener("input", fetchToken);
+
+  // --- The nonce ---------------------------------------------------------------------------
+  // Kept in sessionStorage, so that Back, or a reload, gives the form the same one however
+  // the browser brings the page back. The server keys a post by nonce, article, parent and
+  // text, so one nonce serves every comment of the tab.
+  var nonceField = form.elements.nonce;
+  var NONCE_KEY = "comment-form-nonce";
+
+  function newNonce() {
+    if (!window.crypto || !window.crypto.getRandomValues) {
+      return ""; // the server then keys the post by its reader
+    }
+    return Array.from(window.crypto.getRandomValues(new Uint8Array(16)), function (byte) {
+      return byte.toString(16).padStart(2, "0");
+    }).join("");
+  }
+
+  function tabNonce() {
+    var nonce = "";
+    try {
+      nonce = window.sessionStorage.getItem(NONCE_KEY) || "";
+      if (!/^[0-9a-f]{32}$/.test(nonce)) {
+        nonce = newNonce();
+        window.sessionStorage.setItem(NONCE_KEY, nonce);
+      }
+    } catch (error) {
+      nonce = nonce || newNonce(); // storage refused: this page's own
+    }
+    return nonce;
+  }
+
+  function fillNonce() {
+    if (nonceField && !nonceField.value) {
+      nonceField.value = tabNonce();
+    }
+  }
+
+  form.addEventListener("focusin", fillNonce);
+  form.addEventListener("input", fillNonce);
+  form.addEventListener("submit", fillNonce);
 
   // --- Reply under the comment ------------------------------------------------------------
   var section = document.getElementById("respond");
