@@ -143,10 +143,6 @@ class ArticleListView(ReaderArticleMixin, ListView):
             context["sections"] = front_page_sections(exclude=[articles[0]])
         else:
             context["latest"], context["sections"] = articles, []
-        # Every article on the page, for one count of their comments.
-        context["every_article"] = articles + [
-            article for _topic, shown in context["sections"] for article in shown
-        ]
         return context
 
 
