@@ -7,6 +7,8 @@ from datetime import timedelta
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
 from cms.caching import cached_fragment, valid_until
@@ -155,6 +157,15 @@ def thread_html(reader, article, page_parameter, comments_open):
     return cached_fragment(
         key, lambda: render_thread(reader, article, page_parameter, comments_open)[0]
     )
+
+
+@register.filter
+def comment_date(moment):
+    """``moment`` in words, as ``|date:"j F Y \\a\\t H:i T"`` prints it ("4 December 2026 at
+    20:15 UTC"), in the current time zone: printed once or twice for every comment of a
+    thread page, where Django's date formatting took a quarter of the page's rendering."""
+    local = timezone.localtime(moment)
+    return f"{local.day} {MONTHS[local.month]} {local.year} at {local:%H:%M} {local.tzname()}"
 
 
 @register.simple_tag
