@@ -16,6 +16,7 @@ from cms.caching import ARTICLE_LISTS, article_key, share, valid_until
 from .diff import before_after, block_diff, blocks_of, has_changes, image_changes
 from .legacy_addresses import redirect_for_old_id
 from .models import Article, ArticleVersion, MedicalReview, Topic
+from .page_parameters import redirect_to_canonical
 
 
 def shared_article_list(view):
@@ -151,6 +152,14 @@ class ArticleDetailView(SharedArticlePageMixin, ReaderArticleMixin, DetailView):
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        # One cached copy per real page: any other address of it leads there.
+        moved = redirect_to_canonical(request, self.object)
+        if moved is not None:
+            return moved
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -9,6 +9,7 @@ recurse once per level of replies: a chain of replies is user data and may be an
 length.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC
 
@@ -19,7 +20,10 @@ from django.utils import timezone
 
 from articles.models import ArticleVersion
 
+from .forms import comment_id_from
 from .models import LONGEST_CHAIN, Comment, hidden_subtrees_sql, shown_condition
+from .moderation import comments_are_open
+from .readers import Reader
 
 # The columns a public page prints, as CommentQuerySet.for_display() names them (so the two
 # stay in step): never the email, IP address or user agent. The version a comment led to
@@ -224,13 +228,67 @@ def mark_earlier_versions(article, comments):
         comment.earlier_version = numbers.get(comment.article_version_id)
 
 
+def canonical_thread_query(request, article, asked):
+    """The ``cpage`` and ``replyto`` the article page means (for articles/page_parameters.py,
+    registered in comments/apps.py): one address, so one cached copy, per real page.
+
+    - ``cpage``: a page number of the thread as this reader sees it; past the end, the last
+      page; page 1, a number that is not one ("abc", "01") or nothing: left out.
+    - ``replyto``: an approved comment this reader sees on this article, while comments are
+      open, with the ``cpage`` of the page that shows it; anything else: left out.
+
+    No query for the page number unless the reader has pending comments of their own; a
+    ``replyto`` costs three (the comment, its ancestors, the page's place).
+    """
+    reader = Reader.from_request(request)
+    query = {}
+    wanted = asked.get("cpage")
+    if wanted is not None and PLAIN_NUMBER.fullmatch(wanted):
+        roots_count = _read_counts(article, reader.own_comment_ids)[1]
+        last = Paginator(range(roots_count), settings.COMMENTS_PER_PAGE).num_pages
+        if min(int(wanted), last) > 1:
+            query["cpage"] = str(min(int(wanted), last))
+    reply_id = comment_id_from(asked.get("replyto", ""))
+    if reply_id is not None and comments_are_open(article):
+        page = _page_showing(article, reply_id)
+        if page is not None:
+            query.pop("cpage", None)
+            query.update({"replyto": str(reply_id), **({"cpage": str(page)} if page > 1 else {})})
+    return query
+
+
+# A page number as the thread's links print it: no sign, no leading zero, no spaces.
+PLAIN_NUMBER = re.compile(r"[1-9][0-9]{0,9}")
+
+
+def _page_showing(article, comment_id):
+    """The thread page of ``article`` that shows the approved comment ``comment_id`` with a
+    Reply link, for every reader: None when it is not approved, not on this article, or
+    below a comment readers do not see."""
+    comment = (
+        Comment.objects.approved()
+        .filter(article=article, pk=comment_id)
+        .only("pk", "article_id", "parent_id", "created_at")
+        .first()
+    )
+    if comment is None:
+        return None
+    ancestors = comment.ancestors()
+    if any(ancestor.status != Comment.Status.APPROVED for ancestor in ancestors):
+        return None
+    return _page_of_root(ancestors[-1] if ancestors else comment)
+
+
 def page_of(comment):
     """The thread page number that shows ``comment`` (found through its top-level ancestor)."""
     ancestors = comment.ancestors()
-    root = ancestors[-1] if ancestors else comment
+    return _page_of_root(ancestors[-1] if ancestors else comment)
+
+
+def _page_of_root(root):
     earlier = (
         Comment.objects.approved()
-        .filter(article_id=comment.article_id, parent__isnull=True, created_at__lt=root.created_at)
+        .filter(article_id=root.article_id, parent__isnull=True, created_at__lt=root.created_at)
         .count()
     )
     return earlier // settings.COMMENTS_PER_PAGE + 1
