@@ -3,8 +3,17 @@ reads, with values it can use; any other address of it is a 301 to the one it me
 (articles/page_parameters.py, comments/threads.py). The HTTP cache side is in
 tests/test_varnish.py."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.test import Client
+
+from articles import page_parameters
+from articles.legacy_addresses import OLD_ID_PARAMETERS
+from articles.views import ArticleListView
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def moved_to(client, address):
@@ -76,3 +85,17 @@ def test_the_change_log_keeps_its_comparison(client, article):
     article.publish(article.add_version(title="Sleep, revised", summary="S", body="New words."))
     page = client.get(f"/{article.slug}/changes/?from=1&to=2").content.decode()
     assert 'id="comparison"' in page
+
+
+def test_the_cache_keeps_exactly_the_parameters_the_pages_read():
+    """deploy/varnish/query_parameters.vcl drops every other parameter before its lookup."""
+    vcl = (ROOT / "deploy" / "varnish" / "query_parameters.vcl").read_text()
+    (names,) = re.findall(r"\(\?!\(([a-z_|]+)\)=\)", vcl)
+    read_by_the_pages = {
+        *page_parameters._readers,  # the article page's (cpage, replyto)
+        ArticleListView.page_kwarg,  # the front page, topics, tags, search
+        *OLD_ID_PARAMETERS,  # the front page's WordPress addresses (p also a sitemap's page)
+        "q",  # search
+        "from", "to",  # the change log's comparison
+    }  # fmt: skip
+    assert set(names.split("|")) == read_by_the_pages
