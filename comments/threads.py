@@ -16,6 +16,7 @@ from datetime import UTC
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import ArticleVersion
@@ -286,9 +287,12 @@ def page_of(comment):
 
 
 def _page_of_root(root):
+    # In the thread's own order (created_at, then id), so two comments of the same
+    # second are counted on the page that shows them.
     earlier = (
         Comment.objects.approved()
-        .filter(article_id=root.article_id, parent__isnull=True, created_at__lt=root.created_at)
+        .filter(article_id=root.article_id, parent__isnull=True)
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
         .count()
     )
     return earlier // settings.COMMENTS_PER_PAGE + 1

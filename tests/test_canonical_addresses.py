@@ -99,3 +99,16 @@ def test_the_cache_keeps_exactly_the_parameters_the_pages_read():
         "from", "to",  # the change log's comparison
     }  # fmt: skip
     assert set(names.split("|")) == read_by_the_pages
+
+
+def test_comments_of_the_same_second_are_replied_to_on_the_page_that_shows_them(
+    client, article, make_comment, settings
+):
+    settings.COMMENTS_PER_PAGE = 1
+    first = make_comment(article, body="First of the second")
+    second = make_comment(article, body="Second of the second", created_at=first.created_at)
+    url = article.get_absolute_url()
+    page = client.get(f"{url}?cpage=2").content.decode()
+    assert "Second of the second" in page
+    assert f'href="?cpage=2&amp;replyto={second.pk}#respond"' in page
+    assert client.get(f"{url}?cpage=2&replyto={second.pk}").status_code == 200
