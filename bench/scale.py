@@ -242,6 +242,8 @@ def measure_pages(demo):
         ("article page with 20,000 comments, first render after a change", reader, busy,
          changed(demo)),
         ("the same page again (thread and article from the fragment cache)", reader, busy, None),
+        ("its page 200 of the thread, first render after a change", reader,
+         f"{busy}?cpage=200", changed(demo)),
         ("article page with 18 comments, first render after a change", reader,
          f"/{some_article.slug}/", changed(some_article)),
         *((label, reader, address, before) for label, address, before in topic_pages()),

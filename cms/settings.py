@@ -351,6 +351,13 @@ COMMENTS_REJECTED_WINDOW = env_int("COMMENTS_REJECTED_WINDOW", 5)
 COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)  # per IP address
 COMMENTS_RATE_PERIOD = env_int("COMMENTS_RATE_PERIOD", 60)  # seconds
 COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)
+# Edits after approval (comments/editing.py): a substantive change of an approved comment
+# (more than COMMENTS_EDIT_MINOR_CHARACTERS characters changed, or a link added) waits for
+# a moderator; and each address may save at most COMMENTS_EDIT_RATE_LIMIT edits a period.
+COMMENTS_EDITS_WAIT_FOR_MODERATOR = env_bool("COMMENTS_EDITS_WAIT_FOR_MODERATOR", True)
+COMMENTS_EDIT_MINOR_CHARACTERS = env_int("COMMENTS_EDIT_MINOR_CHARACTERS", 20)
+COMMENTS_EDIT_RATE_LIMIT = env_int("COMMENTS_EDIT_RATE_LIMIT", 5)  # per IP address
+COMMENTS_EDIT_RATE_PERIOD = env_int("COMMENTS_EDIT_RATE_PERIOD", 300)  # seconds
 COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 90)
 # Who is emailed about a new pending comment; the site MANAGERS when empty.
 COMMENTS_MODERATORS = env_list("COMMENTS_MODERATORS") or [address for _, address in MANAGERS]

@@ -261,11 +261,22 @@ def preview_comment(request, article_id):
 def edit_comment(request, pk):
     """The author changes the text of their own recent comment."""
     comment = _own_recent_comment(request, pk)
+    earlier_body = comment.body
     form = CommentEditForm(request.POST or None, instance=comment)
+    reader = Reader.from_request(request)
+    if request.method == "POST" and _editing_too_fast(reader):
+        form.is_valid()  # keeps the text in the box; the errors are not the point here
+        form.errors.clear()
+        form.add_error(
+            None,
+            "You have changed your comments several times in a short time. "
+            "Please wait a few minutes and save this again: your text is still here.",
+        )
+        return _edit_page(request, comment, form, status=429)
     if request.method == "POST" and form.is_valid():
         was_approved = comment.status == Comment.Status.APPROVED
         comment = form.save(commit=False)
-        decision = status_after_edit(comment)
+        decision = status_after_edit(comment, earlier_body, reader)
         decision.apply_to(comment)
         comment.save_edit()
         logger.info("Comment %s edited by its author: %s, %s", pk, decision.status, decision.reason)
@@ -277,13 +288,27 @@ def edit_comment(request, pk):
             if comment.status == Comment.Status.PENDING and (was_approved or comment.urgent):
                 notify_moderators(comment, reason=decision.reason)
         return HttpResponseRedirect(_messages_above(location_of(comment)), status=303)
+    return _edit_page(request, comment, form)
+
+
+def _editing_too_fast(reader):
+    """One more saved edit from this address than COMMENTS_EDIT_RATE_LIMIT allows."""
+    return limit_exceeded(
+        "comment edit",
+        reader.address,
+        limit=settings.COMMENTS_EDIT_RATE_LIMIT,
+        period=settings.COMMENTS_EDIT_RATE_PERIOD,
+    )
+
+
+def _edit_page(request, comment, form, status=200):
     context = {
         "comment": comment,
         "article": comment.article,
         "form": form,
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
     }
-    return render(request, "comments/edit.html", context)
+    return render(request, "comments/edit.html", context, status=status)
 
 
 @reader_form

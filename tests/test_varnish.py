@@ -9,10 +9,16 @@ The tests skip without Varnish (with the command that installs it); with
 REQUIRE_CACHE=1, as .ci/run sets it, they fail instead.
 """
 
+import collections
+import http.client
 import logging
 import os
+import random
+import shutil
 import signal
 import socket
+import string
+import subprocess
 import time
 import urllib.parse
 from datetime import timedelta
@@ -365,3 +371,65 @@ def test_a_comment_whose_answer_never_came_is_not_posted_twice(stack, article):
     comment = Comment.objects.get(body="Said once")
     assert status == 303
     assert answer["Location"].endswith(f"/sleep-and-health/#comment-{comment.pk}")
+
+
+# --- One cached copy per real page (deploy/varnish/query_parameters.vcl) -----------------
+
+
+def cache_counters(stack):
+    """Varnish's count of objects in the cache and of requests it sent to the app servers."""
+    varnishstat = shutil.which("varnishstat", path=f"{os.environ.get('PATH', '')}:/usr/bin")
+    output = subprocess.run(
+        [varnishstat, "-n", str(stack.workdir / "varnish"), "-1",
+         "-f", "MAIN.n_object", "-f", "MAIN.backend_req"],
+        capture_output=True, text=True, check=True, timeout=30,
+    ).stdout  # fmt: skip
+    counters = dict(line.split()[:2] for line in output.splitlines() if line.strip())
+    return int(counters["MAIN.n_object"]), int(counters["MAIN.backend_req"])
+
+
+def test_a_thousand_random_query_strings_add_a_handful_of_objects(stack, article, make_comment):
+    answered = make_comment(article, name="Hal")
+    page = cached_page(stack, "/sleep-and-health/")
+    reply_page = cached_page(stack, f"/sleep-and-health/?replyto={answered.pk}")
+    assert "Reply to Hal<" in reply_page and "Reply to Hal<" not in page
+    objects, to_django = cache_counters(stack)
+    randomness = random.Random(25)
+
+    def token():
+        return "".join(randomness.choices(string.ascii_letters + string.digits, k=8))
+
+    kinds = [
+        lambda: f"{token()}={token()}",  # a parameter no page reads
+        lambda: f"utm_source={token()}&fbclid={token()}",  # campaign tags
+        lambda: f"cpage={token()}",  # not a page number
+        lambda: f"cpage={randomness.randint(2, 10**9)}",  # past the last page
+        lambda: f"replyto={randomness.randint(10**6, 10**12)}",  # no such comment
+    ]
+    answers = collections.Counter()
+    connection = http.client.HTTPConnection("127.0.0.1", stack.cache_port, timeout=30)
+    try:
+        for number in range(1000):
+            connection.request("GET", f"/sleep-and-health/?{kinds[number % 5]()}&{token()}=1")
+            response = connection.getresponse()
+            body = response.read().decode()
+            if response.status == 200:
+                assert body == page
+            else:
+                assert response.getheader("Location") == "/sleep-and-health/"
+            answers[response.status] += 1
+    finally:
+        connection.close()
+    assert answers == {200: 400, 301: 600}
+    # A redirect is passed on with a TTL of 0 (query_parameters.vcl): gone once Varnish's
+    # expiry thread has seen it, a moment later on a loaded machine.
+    deadline = time.monotonic() + 20
+    while (more := cache_counters(stack))[0] - objects > 5 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    more_objects, more_to_django = more
+    assert more_objects - objects <= 5
+    # Unknown parameters and campaign tags never reach Django; values it must judge do,
+    # and cost it a redirect, not a page.
+    assert more_to_django - to_django <= 600
+    status, headers, _ = read(stack, f"/sleep-and-health/?replyto={answered.pk}&x=1")
+    assert status == 200 and headers["X-Cache"] == "hit"  # one object per real comment

@@ -25,6 +25,9 @@ from .topics import Tag, Topic
 LISTED_BY = frozenset(
     {"published_version", "publish_at", "primary_topic", "withdraw_at", "withdrawn_at"}
 )
+# Kept by single UPDATE statements (expire_pages, the comments app's stored counts), never
+# by a save of the whole article.
+KEPT_BY_UPDATES = frozenset({"page_stamp", "approved_comment_count", "top_level_comment_count"})
 
 # The heavy columns of a version, left out where only its number and dates are shown.
 VERSION_TEXT = ("version__summary", "version__body", "version__body_html")
@@ -112,6 +115,11 @@ class Article(models.Model):
     # Bumped by expire_pages() whenever what readers see on the page changes (a comment, a
     # review, a profile), so the cached fragments and threads keyed by it expire.
     page_stamp = models.PositiveIntegerField(default=0, editable=False)
+    # What readers see of the comment thread, stored by the comments app whenever a comment
+    # changes (CommentQuerySet.refresh_threads), so that no page counts a thread of
+    # thousands: the comments every reader sees, and the top-level ones (the thread's pages).
+    approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
+    top_level_comment_count = models.PositiveIntegerField(default=0, editable=False)
     primary_topic = models.ForeignKey(
         Topic,
         null=True,
@@ -135,6 +143,16 @@ class Article(models.Model):
         return version.title if version else self.slug
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The fields kept by update() elsewhere are not written back from an instance
+            # read before such a change (an editor's form open while comments arrive).
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname not in KEPT_BY_UPDATES
+                and field.attname not in self.get_deferred_fields()
+            ]
         super().save(*args, **kwargs)
         # Every saved change of an article (published, scheduled, unpublished, a new slug,
         # comments closed) shows on its pages and in the lists of articles.

@@ -70,9 +70,35 @@ class CommentQuerySet(models.QuerySet):
     def delete(self):
         """Delete these comments; the pages of their articles change with them."""
         article_ids = set(self.values_list("article_id", flat=True))
-        result = super().delete()
-        Article.objects.filter(pk__in=article_ids).expire_pages()
+        with transaction.atomic():
+            result = super().delete()
+            self.refresh_threads(article_ids)
         return result
+
+    def refresh_threads(self, article_ids):
+        """After a change of these articles' comments: their pages render afresh, and the
+        counts they show (Article.approved_comment_count, top_level_comment_count) are
+        counted again, as seen_by_readers() counts, and stored.
+
+        The pages expire first: that UPDATE locks the articles' rows until the commit, so
+        two changes at once count one after the other and the later count sees both."""
+        article_ids = sorted({int(pk) for pk in article_ids})
+        if not article_ids:
+            return
+        with transaction.atomic():
+            Article.objects.filter(pk__in=article_ids).expire_pages()
+            counts = dict.fromkeys(article_ids, (0, 0))
+            seen = self.model.objects.seen_by_readers(article_ids).order_by().values("article")
+            counts.update(
+                (pk, (shown, top_level))
+                for pk, shown, top_level in seen.annotate(
+                    shown=models.Count("pk"), top_level=models.Count("pk", filter=Q(parent=None))
+                ).values_list("article", "shown", "top_level")
+            )
+            for pk, (shown, top_level) in counts.items():
+                Article.objects.filter(pk=pk).update(
+                    approved_comment_count=shown, top_level_comment_count=top_level
+                )
 
 
 class Comment(models.Model):
@@ -161,6 +187,13 @@ class Comment(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_page"),
+            # A page of the thread: its top-level comments in order, an OFFSET away in the
+            # index alone however long the thread (comments/threads.py).
+            models.Index(
+                fields=["article", "created_at", "id"],
+                condition=Q(parent=None, status="approved"),
+                name="comment_thread_roots",
+            ),
             models.Index(fields=["status", "created_at"], name="comment_queue"),
             # The queue with urgent comments first, oldest first within each.
             models.Index(fields=["status", "-urgent", "created_at"], name="comment_queue_urgent"),
@@ -260,9 +293,9 @@ class Comment(models.Model):
         return avatar_class(self.avatar_colour, approved=self.is_approved)
 
     def expire_pages(self):
-        """The article's pages show this comment's change: they render afresh (page stamp)
-        and leave the shared cache."""
-        Article.objects.filter(pk=self.article_id).expire_pages()
+        """The article's pages show this comment's change: they render afresh (page stamp),
+        leave the shared cache, and their stored counts are counted again."""
+        Comment.objects.refresh_threads([self.article_id])
 
     def _save_status_change(self):
         """Save a change of status and its effects on readers' pages and on subscribers:

@@ -38,6 +38,8 @@ sub vcl_recv {
 # (the addresses allowed to purge). deploy/stack.py writes it for one machine;
 # write your own for several (README, "Running at scale").
 include "backends.vcl";
+# The query string of a page before its lookup: one cached copy per real page.
+include "query_parameters.vcl";
 
 # ==== [stack] Limits at the edge (vcl_recv) ===================================
 # Refused here, before the cache key or the app servers see them, each with the site's
@@ -145,6 +147,7 @@ sub vcl_recv {
     # cookies come with the request: a signed-in editor is served from the cache too.
     if (req.url ~ "^/media/") {
         unset req.http.Cookie;
+        call query_parameters;
         return (hash);
     }
     # This site's own cookies make a page personal (a signed-in editor, a reader's own
@@ -155,12 +158,8 @@ sub vcl_recv {
     }
     # Any other cookie (analytics, the admin's CSRF cookie) changes nothing on a public page.
     unset req.http.Cookie;
-    # Campaign tags change nothing either: one cached copy serves them all.
-    if (req.url ~ "[?&](utm_[a-z]+|fbclid|gclid)=") {
-        set req.url = regsuball(req.url, "(?<=[?&])(utm_[a-z]+|fbclid|gclid)=[^&]*&?", "");
-        set req.url = regsub(req.url, "[?&]$", "");
-    }
-    set req.url = std.querysort(req.url);
+    # Campaign tags and parameters no page reads change nothing either (query_parameters.vcl).
+    call query_parameters;
     return (hash);
 }
 

@@ -181,6 +181,7 @@ class Command(BaseCommand):
             )
             comment.save()
             saved.append(comment)
+        Comment.objects.refresh_threads([article.pk])  # the counts its pages show
 
     def store_pictures(self, uploaded_by):
         """The demo's pictures in the library (store_image: stripped, renditions made, the
