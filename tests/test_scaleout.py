@@ -364,9 +364,10 @@ def test_two_editors_publishing_at_the_same_moment_get_distinct_version_numbers(
         sql(
             cluster.database_url,
             "INSERT INTO articles_articleversion (article_id, number, title, summary, body, "
-            "body_html, change_note, created_at, is_correction, correction_note, images) "
+            "body_html, change_note, created_at, is_correction, correction_note, images, "
+            "key_takeaways, key_takeaways_html) "
             "SELECT article_id, number, title, summary, body, body_html, change_note, "
-            "CURRENT_TIMESTAMP, FALSE, '', images "
+            "CURRENT_TIMESTAMP, FALSE, '', images, key_takeaways, key_takeaways_html "
             "FROM articles_articleversion WHERE number = 1 AND article_id = "
             "(SELECT id FROM articles_article WHERE slug = %s)",
             SLUG,
