@@ -14,6 +14,7 @@ from django.core import signing
 
 from comments.models import Comment
 from comments.readers import AUTHOR_COOKIE, AUTHOR_SALT
+from deploy.stack import get
 
 from .caches import cached_page, purges_reach, read, read_after_change, varnish_stack
 
@@ -113,6 +114,13 @@ def test_a_forged_cookie_gets_the_shared_page_and_costs_one_small_render(stack, 
     part = f"/comments/you/{article.pk}/"
     assert read(stack, part, cookie=forged)[1]["X-Cache"] == "hit"
     assert read(stack, part, cookie=forged + "2")[1]["X-Cache"] == "miss"
+
+
+def test_a_clients_claim_to_assemble_pages_is_ignored(stack, article):
+    anonymous = cached_page(stack, ARTICLE)
+    claim = {"Surrogate-Capability": 'varnish="ESI/1.0"'}
+    status, headers, page = get(stack.cache_port, ARTICLE, headers=claim)
+    assert headers["X-Cache"] == "hit" and page == anonymous
 
 
 def test_a_signed_in_editor_gets_their_links_and_readers_do_not(stack, article, editor_client):
