@@ -37,6 +37,7 @@ import functools
 import http.client
 import logging
 import math
+import threading
 import urllib.parse
 
 from django.conf import settings
@@ -168,9 +169,10 @@ def shared(keys):
 
 def purge_after_commit(*keys):
     """Purge the pages named by ``keys`` from every shared cache node, once the current
-    transaction commits (so the next reader's page is rendered from committed rows)."""
+    transaction commits (so the next reader's page is rendered from committed rows), and
+    once more a moment later (``repeat_later``)."""
     if settings.HTTP_CACHE_NODES:
-        transaction.on_commit(lambda: purge(*keys))
+        transaction.on_commit(lambda: _purge_now_and_later(keys))
 
 
 def purge_keys_after_commit(find_keys):
@@ -178,7 +180,53 @@ def purge_keys_after_commit(find_keys):
     transaction commits: the keys are found from the committed rows (an article's topics
     after a change), and not looked for at all when there is no shared cache."""
     if settings.HTTP_CACHE_NODES:
-        transaction.on_commit(lambda: purge(*find_keys()))
+        transaction.on_commit(lambda: _purge_now_and_later(find_keys()))
+
+
+def _purge_now_and_later(keys):
+    purge(*keys)
+    repeat_later(keys)
+
+
+class RepeatedPurges:
+    """Keys to purge once more, HTTP_CACHE_REPURGE_SECONDS after their purge.
+
+    A page that Varnish was rendering when the purge came (from rows read before the
+    change committed) is stored after the purge, untouched by it, and would show the old
+    rows until its s-maxage. A second purge, later than any render, drops it. Keys asked
+    for while one is waiting go with it: one repeat per interval, however many changes
+    (a moderator approving five comments a second costs one).
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._keys = set()
+        self._timer = None
+
+    def add(self, keys, seconds):
+        with self._lock:
+            self._keys.update(keys)
+            if self._timer is None:
+                self._timer = threading.Timer(seconds, self._send)
+                self._timer.daemon = True  # a process that stops loses it: s-maxage bounds that
+                self._timer.start()
+
+    def _send(self):
+        with self._lock:
+            keys, self._keys, self._timer = self._keys, set(), None
+        if keys:
+            purge(*sorted(keys))
+
+
+# One per process: the waiting keys of its changes (a queue, not a cache of anything).
+_repeated_purges = RepeatedPurges()
+
+
+def repeat_later(keys):
+    """Purge ``keys`` once more after HTTP_CACHE_REPURGE_SECONDS (none when 0)."""
+    seconds = settings.HTTP_CACHE_REPURGE_SECONDS
+    if seconds > 0 and keys:
+        _repeated_purges.add(keys, seconds)
 
 
 def purge(*keys, soft=True):

@@ -325,6 +325,9 @@ PERSONAL_PART_SECONDS = env_int("PERSONAL_PART_SECONDS", 5 * 60)
 # empty: no shared cache, nothing to purge.
 HTTP_CACHE_NODES = env_list("HTTP_CACHE_NODES")
 HTTP_CACHE_PURGE_TIMEOUT = float(os.environ.get("HTTP_CACHE_PURGE_TIMEOUT", "2"))
+# Each purge is sent again this many seconds later (coalesced): it drops a page that was
+# being rendered from the rows of before the change when the first purge came. 0: never.
+HTTP_CACHE_REPURGE_SECONDS = float(os.environ.get("HTTP_CACHE_REPURGE_SECONDS", "1"))
 # Cookies that make a page personal: with one of them the shared cache passes the request
 # to Django, which renders a private page. deploy/varnish/default.vcl names the same list.
 PERSONAL_COOKIES = frozenset({"sessionid", "messages", "cms_own_comments", "cms_comment_author"})
