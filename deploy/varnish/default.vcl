@@ -4,7 +4,8 @@ vcl 4.1;
 # Django decides what may be kept: a reader's page comes with
 # "Cache-Control: public, s-maxage=N" and a Surrogate-Key naming the article,
 # everything else is passed through untouched. After a change, the app sends
-# PURGE with an "xkey-purge" header naming the keys of the pages that changed.
+# PURGE with an "xkey-softpurge" header naming the keys of the pages that changed
+# ("xkey-purge" to drop them outright).
 
 import cookie;
 import std;
@@ -31,14 +32,15 @@ sub vcl_recv {
         }
         # ---- Soft purges (issue 25): the purged pages go stale, not away. The next
         # reader gets the old copy for the few milliseconds its new one renders
-        # (beresp.grace below), so readers never queue behind that render. ----
+        # (beresp.grace below), so readers never queue behind that render.
         # xkey-softpurge is what the models send (cms/caching.py); xkey-purge drops the
-        # pages at once (purge_http_cache after a deployment, the tests). ----
+        # pages at once (purge_http_cache after a deployment, the tests).
         if (req.http.xkey-softpurge) {
             set req.http.purged = xkey.softpurge(req.http.xkey-softpurge);
         } else {
             set req.http.purged = xkey.purge(req.http.xkey-purge);
         }
+        # ---- end of soft purges ----
         return (synth(200, "Purged " + req.http.purged + " objects."));
     }
     if (req.method != "GET" && req.method != "HEAD") {
@@ -77,10 +79,10 @@ sub vcl_recv {
     if (req.http.Cookie ~ "(^|;\s*)(sessionid|messages|cms_own_comments|cms_comment_author)=") {
         set req.http.Surrogate-Capability = {"varnish="ESI/1.0""};
     } else {
-    # ---- end of the reader's own part ----
         # Any other cookie (analytics, the admin's CSRF cookie) changes nothing on a public page.
         unset req.http.Cookie;
     }
+    # ---- end of the reader's own part ----
     # Campaign tags change nothing either: one cached copy serves them all.
     if (req.url ~ "[?&](utm_[a-z]+|fbclid|gclid)=") {
         set req.url = regsuball(req.url, "(?<=[?&])(utm_[a-z]+|fbclid|gclid)=[^&]*&?", "");
