@@ -325,10 +325,17 @@ REVIEW_REQUIRED_TO_PUBLISH = env_bool("REVIEW_REQUIRED_TO_PUBLISH")
 # this only bounds what a lost purge could leave behind. Also how long a process keeps a
 # rendered piece of a page (CACHES["fragments"]).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 * 60)
+# How long Varnish keeps one reader's part of the article page (their pending comments,
+# saved details, messages), keyed by their cookies: a change purges it with the page, so
+# this bounds a lost purge and the cache's memory spent on readers who do not come back.
+PERSONAL_PART_SECONDS = env_int("PERSONAL_PART_SECONDS", 5 * 60)
 # The cache nodes to purge after a change ("http://10.0.0.5:80,http://10.0.0.6:80");
 # empty: no shared cache, nothing to purge.
 HTTP_CACHE_NODES = env_list("HTTP_CACHE_NODES")
 HTTP_CACHE_PURGE_TIMEOUT = float(os.environ.get("HTTP_CACHE_PURGE_TIMEOUT", "2"))
+# Each purge is sent again this many seconds later (coalesced): it drops a page that was
+# being rendered from the rows of before the change when the first purge came. 0: never.
+HTTP_CACHE_REPURGE_SECONDS = float(os.environ.get("HTTP_CACHE_REPURGE_SECONDS", "1"))
 # Cookies that make a page personal: with one of them the shared cache passes the request
 # to Django, which renders a private page. deploy/varnish/default.vcl names the same list.
 PERSONAL_COOKIES = frozenset({"sessionid", "messages", "cms_own_comments", "cms_comment_author"})

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
@@ -16,16 +16,17 @@ from modern_csrf.decorators import csrf_protect as refuse_cross_site_posts
 
 from articles.models import Article
 from cms.addresses import client_address
-from cms.caching import keep_private
+from cms.caching import article_key, keep_for_this_reader, keep_private
 from cms.rate_limits import limit_exceeded
 
 from . import moderation, resubmission, subscriptions
 from .avatars import initials
 from .editing import can_change, delete_own_comment, status_after_edit
-from .forms import CommentEditForm, CommentForm, PreviewForm, make_form_token
+from .forms import CommentEditForm, CommentForm, PreviewForm, comment_id_from, make_form_token
 from .markup import render_comment
 from .models import Comment, CrisisTexts
 from .notifications import notify_moderators
+from .reader_part import answered_comment, comments_open_on, page_number, render_reader_part
 from .readers import Reader
 from .threads import location_of
 
@@ -202,6 +203,27 @@ def _own_recent_comment(request, pk):
             f"within {settings.COMMENTS_EDIT_MINUTES} minutes of posting it."
         )
     return comment
+
+
+@require_GET
+def reader_part(request, article_id):
+    """This reader's part of the article page (comments/reader_part.py): their messages,
+    own comments, saved details in the form, an editor's links. Varnish puts it into the
+    shared page where that says ``<esi:include>``, and keeps it for this reader alone,
+    keyed by their cookies, until the article's pages are purged (cms/caching.py)."""
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    is_open = comments_open_on(request, article)
+    reply_to = None
+    if is_open:
+        reply_to = answered_comment(article, comment_id_from(request.GET.get("replyto", "")))
+    html = render_reader_part(
+        request,
+        article,
+        comments_open=is_open,
+        reply_to=reply_to,
+        page=page_number(request.GET.get("cpage")),
+    )
+    return keep_for_this_reader(request, HttpResponse(html), [article_key(article.pk)])
 
 
 @require_GET

@@ -199,13 +199,13 @@ def test_article_page_query_count_is_fixed_whatever_the_comments(
         assert Client().get(article.get_absolute_url()).status_code == 200
 
 
-def test_the_authors_pending_reply_costs_no_extra_query(
+def test_the_authors_pending_reply_costs_one_query_whatever_the_thread(
     client, article, make_comment, comment_post, django_assert_num_queries
 ):
     parent = make_comment(article)
     comment_post(article, replyto=parent.pk, body="Pending reply")
-    # The article, its medical review, corrections and comment count (cached after this),
-    # the thread.
+    # The article (its comment counts are stored on it), its medical review, corrections,
+    # the thread (the same for every reader), and the reader's own comments.
     with django_assert_num_queries(5):
         page = client.get(article.get_absolute_url()).content.decode()
     assert "Pending reply" in page

@@ -28,10 +28,13 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from deploy.stack import Stack, find_varnishd, get
+
+from .caches import read_after_change
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -191,7 +194,10 @@ def fetch(port, method, path, body=None, headers=None):
 
 
 def article_page(port):
-    status, _, page = fetch(port, "GET", f"/{SLUG}/")
+    """The article page from ``port``. Through the cache, after a change: purges are soft,
+    so a reader who comes while the new copy renders gets the old one (X-Cache: grace);
+    the new one is there within a second (tests/caches.py, read_after_change)."""
+    status, _, page = read_after_change(SimpleNamespace(cache_port=port), f"/{SLUG}/")
     assert status == 200
     return page
 
