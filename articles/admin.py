@@ -37,7 +37,7 @@ from . import (
     image_admin,  # noqa: F401  (registers the media library's admin)
     topic_admin,  # noqa: F401 - registers TopicAdmin and TagAdmin
 )
-from .forms import ArticleVersionForm
+from .forms import WITHDRAWAL_FIELDS, ArticleVersionForm
 from .models import (
     Article,
     ArticleVersion,
@@ -78,11 +78,21 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
     list_select_related = ("published_version",)
     search_fields = ("slug", "versions__title")
     list_filter = ("comments_open",)
-    autocomplete_fields = ("primary_topic", "topics", "tags")
+    autocomplete_fields = ("primary_topic", "topics", "tags", "replaced_by")
     fieldsets = (
         (
             None,
-            {"fields": ("title", "summary", "lead_image", "body", "change_note", "base_version")},
+            {
+                "fields": (
+                    "title",
+                    "summary",
+                    "key_takeaways",
+                    "lead_image",
+                    "body",
+                    "change_note",
+                    "base_version",
+                )
+            },
         ),
         # The article's own, not a version's: a change is not a new version.
         ("Topics and tags", {"fields": ("primary_topic", "topics", "tags")}),
@@ -91,6 +101,8 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
             "Publishing",
             {"fields": ("publish_at", "comments_open", "review_interval_months", "slug")},
         ),
+        # Issue 21: scheduled withdrawal (articles/schedule.py carries it out at its time).
+        ("Withdrawal", {"fields": WITHDRAWAL_FIELDS, "classes": ("collapse",)}),
     )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -100,14 +112,15 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
         readonly = self.get_readonly_fields(request, obj)
         kwargs["fields"] = [name for name in ArticleVersionForm.Meta.fields if name not in readonly]
         form = super().get_form(request, obj, change, **kwargs)
-        if "publish_at" in form.base_fields:
-            # The time typed is read in the site's time zone: the label says which.
-            # A copy, so the form class shared by every request is left as it is.
-            zone = timezone.get_current_timezone_name()
-            field = copy.deepcopy(form.base_fields["publish_at"])
-            field.label = f"Publish at ({zone})"
-            field.help_text = f"{field.help_text} Times are in the {zone} time zone."
-            form.base_fields["publish_at"] = field
+        for name, label in (("publish_at", "Publish at"), ("withdraw_at", "Withdraw at")):
+            if name in form.base_fields:
+                # The time typed is read in the site's time zone: the label says which.
+                # A copy, so the form class shared by every request is left as it is.
+                zone = timezone.get_current_timezone_name()
+                field = copy.deepcopy(form.base_fields[name])
+                field.label = f"{label} ({zone})"
+                field.help_text = f"{field.help_text} Times are in the {zone} time zone."
+                form.base_fields[name] = field
         if "lead_image" in form.base_fields:
             # A library of thousands: searched as one types (articles/image_admin.py).
             field = copy.deepcopy(form.base_fields["lead_image"])
@@ -170,6 +183,10 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
             state += f"; an update is scheduled for {when}"
         if article.latest_number and article.latest_number > version.number:
             state += f"; version {article.latest_number} is a draft"
+        if article.withdraw_at:
+            when = date_format(timezone.localtime(article.withdraw_at), "j M Y H:i")
+            done = article.is_withdrawn()
+            state = f"Withdrawn {when}" if done else f"{state}; to be withdrawn {when}"
         return state
 
     # Saving: a new version every time the content changes, never an edit of an old one.
@@ -181,9 +198,18 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
             # Only the settings this form edits: publishing state belongs to publish().
             settings_changed = [
                 name
-                for name in ("comments_open", "review_interval_months", "primary_topic")
+                for name in (
+                    "comments_open",
+                    "review_interval_months",
+                    "primary_topic",
+                    *WITHDRAWAL_FIELDS,
+                )
                 if name in form.changed_data
             ]
+            if "withdraw_at" in settings_changed:
+                # A new time (or none): the withdrawal is carried out anew at that time.
+                obj.withdrawn_at = None
+                settings_changed.append("withdrawn_at")
             if settings_changed:
                 obj.save(update_fields=settings_changed)
             if "primary_topic" in form.changed_data:
@@ -341,6 +367,7 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
                     and not article.publishing_refusal(latest)
                     and latest.approving_review()
                 ),
+                "withdrawn": article.is_withdrawn(),
                 **(extra_context or {}),
             }
         return super().change_view(request, object_id, form_url, extra_context)

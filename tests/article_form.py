@@ -15,6 +15,7 @@ def edit(article, button="_save_draft", **changes):
         "title": latest.title,
         "summary": latest.summary,
         "body": latest.body,
+        "key_takeaways": latest.key_takeaways,
         "lead_image": str(latest.lead_image_id or ""),
         "change_note": "",
         "base_version": str(latest.number),

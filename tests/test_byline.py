@@ -121,7 +121,7 @@ def _migrate(targets):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_keeps_the_byline_of_the_first_published_version(django_user_model):
-    apps = _migrate([("articles", "0015_wordpress_media")])
+    apps = _migrate([("articles", "0017_stored_comment_counts")])
     try:
         Article = apps.get_model("articles", "Article")
         Version = apps.get_model("articles", "ArticleVersion")
@@ -145,7 +145,7 @@ def test_the_migration_keeps_the_byline_of_the_first_published_version(django_us
             article=unnamed, number=1, author=nameless, published_at="2026-01-01T00:00Z", **fields
         )
         assert first.pk
-        apps = _migrate([("articles", "0016_writers_and_review_requests")])
+        apps = _migrate([("articles", "0018_writers_and_review_requests")])
         Byline = apps.get_model("articles", "Byline")
         assert [
             (b.article.slug, b.person.name, b.person.user_id) for b in Byline.objects.all()

@@ -205,7 +205,9 @@ class PurgeRecorder(http.server.BaseHTTPRequestHandler):
     keys = []
 
     def do_PURGE(self):  # noqa: N802 (the method's name is the HTTP verb)
-        PurgeRecorder.keys.extend(self.headers["xkey-purge"].split())
+        # The models' purges are soft (cms/caching.py): either header names the keys.
+        keys = self.headers["xkey-softpurge"] or self.headers["xkey-purge"]
+        PurgeRecorder.keys.extend(keys.split())
         self.send_response(200)
         self.end_headers()
 

@@ -22,7 +22,12 @@ from .review import MedicalReview, add_months
 from .topics import Tag, Topic
 
 # A save that changes one of these changes which topic and tag pages list the article.
-LISTED_BY = frozenset({"published_version", "publish_at", "primary_topic"})
+LISTED_BY = frozenset(
+    {"published_version", "publish_at", "primary_topic", "withdraw_at", "withdrawn_at"}
+)
+# Kept by single UPDATE statements (expire_pages, the comments app's stored counts), never
+# by a save of the whole article.
+KEPT_BY_UPDATES = frozenset({"page_stamp", "approved_comment_count", "top_level_comment_count"})
 
 # The heavy columns of a version, left out where only its number and dates are shown.
 VERSION_TEXT = ("version__summary", "version__body", "version__body_html")
@@ -63,8 +68,9 @@ class Article(models.Model):
         help_text="Readers see the published version from this time on. Empty: not published.",
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # An update of a live article, waiting for its time: readers keep published_version
-    # until scheduled_at, when the first reader's request publishes it (promote_if_due).
+    # An update of a live article, waiting for its time: readers see published_version
+    # until scheduled_at and scheduled_version from then on (with_update_shown, no write);
+    # the task worker publishes it then (articles/schedule.py, promote_if_due).
     scheduled_version = models.ForeignKey(
         "ArticleVersion",
         null=True,
@@ -74,6 +80,32 @@ class Article(models.Model):
         editable=False,
     )
     scheduled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Withdrawal: from withdraw_at on readers get 410 Gone (or a 301 to replaced_by), and
+    # the article leaves the lists, feeds and sitemap (ArticleQuerySet.published). The task
+    # worker records it (withdrawn_at) and purges the pages at that time.
+    withdraw_at = models.DateTimeField(
+        "withdraw at",
+        null=True,
+        blank=True,
+        help_text="Readers can no longer read the article from this time on. Empty: it stays.",
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Once withdrawn, readers are sent to this article (a permanent redirect). "
+        "Empty: they are told the page is gone (410).",
+    )
+    withdrawal_note = models.CharField(
+        "note to readers",
+        max_length=300,
+        blank=True,
+        help_text="Public, on the page readers get instead: why the article came down, "
+        "e.g. “This guidance was replaced by the 2026 national guideline.”",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     comments_open = models.BooleanField(default=True)
     review_interval_months = models.PositiveSmallIntegerField(
         "medical review interval (months)",
@@ -83,6 +115,11 @@ class Article(models.Model):
     # Bumped by expire_pages() whenever what readers see on the page changes (a comment, a
     # review, a profile), so the cached fragments and threads keyed by it expire.
     page_stamp = models.PositiveIntegerField(default=0, editable=False)
+    # What readers see of the comment thread, stored by the comments app whenever a comment
+    # changes (CommentQuerySet.refresh_threads), so that no page counts a thread of
+    # thousands: the comments every reader sees, and the top-level ones (the thread's pages).
+    approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
+    top_level_comment_count = models.PositiveIntegerField(default=0, editable=False)
     primary_topic = models.ForeignKey(
         Topic,
         null=True,
@@ -111,6 +148,16 @@ class Article(models.Model):
         return version.title if version else self.slug
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The fields kept by update() elsewhere are not written back from an instance
+            # read before such a change (an editor's form open while comments arrive).
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname not in KEPT_BY_UPDATES
+                and field.attname not in self.get_deferred_fields()
+            ]
         super().save(*args, **kwargs)
         # Every saved change of an article (published, scheduled, unpublished, a new slug,
         # comments closed) shows on its pages and in the lists of articles.
@@ -308,7 +355,8 @@ class Article(models.Model):
 
         An article not yet live goes live at ``when``. A live article with a future
         ``when`` keeps showing its current version until then: the new one is
-        scheduled, and published by the first request after that time (promote_if_due).
+        scheduled: readers see it from that time on, and the task worker publishes it
+        then (promote_if_due).
         """
         if version.article_id != self.pk:
             raise ValueError("a version can only be published on its own article")
@@ -343,6 +391,18 @@ class Article(models.Model):
             )
         return version
 
+    def is_withdrawn(self, now=None):
+        """True when the article's withdrawal time has come: readers get 410 or a redirect."""
+        return bool(self.withdraw_at and self.withdraw_at <= (now or timezone.now()))
+
+    def show_version(self, version):
+        """Show ``version``, the scheduled update whose time has come, as the published one,
+        in memory only: the task worker publishes it (articles/schedule.py), a reader's
+        request never writes."""
+        version.published_at = version.published_at or self.scheduled_at
+        self.published_version = version
+        self.scheduled_version, self.scheduled_at = None, None
+
     @property
     def update_is_due(self):
         """True when a scheduled update's time has come and it is not yet published."""
@@ -351,9 +411,9 @@ class Article(models.Model):
     def promote_if_due(self):
         """Publish the scheduled update once its time has come (no cron job needed).
 
-        Reader requests call this; it costs nothing until the time comes, and one
-        locked transaction then, so two app servers never publish it twice.
-        Returns True when this article changed.
+        The task worker calls this (articles/schedule.py); it costs nothing until the
+        time comes, and one locked transaction then, so two workers never publish it
+        twice. Returns True when this article changed.
         """
         if not self.update_is_due:
             return False
@@ -385,6 +445,7 @@ class Article(models.Model):
             title=version.title,
             summary=version.summary,
             body=version.body,
+            key_takeaways=version.key_takeaways,
             author=author,
             change_note=f"Reverted to version {version.number}.",
             lead_image_id=version.lead_image_id,

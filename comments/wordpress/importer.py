@@ -186,8 +186,8 @@ class WordPressImport:
                 raise UnreadableExport(message) from error
             raise
         if result.new_comments and not self.dry_run:
-            # Bulk rows skip Comment.save: refresh the article's pages the way it would.
-            Article.objects.filter(pk=result.article.pk).expire_pages()
+            # Bulk rows skip Comment.save: refresh the article's pages and counts as it would.
+            Comment.objects.refresh_threads([result.article.pk])
         return result
 
     def _import_in_transaction(self, post):

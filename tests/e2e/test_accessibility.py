@@ -7,8 +7,10 @@ import re
 import pytest
 from django.conf import settings
 from django.core import signing
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from articles.models import Article
 from comments.models import Comment, Subscription
 from comments.subscriptions import CONFIRM_SALT
 
@@ -145,6 +147,17 @@ def test_every_reader_page_has_no_serious_violations_at_both_widths(
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     found += axe_at_both_widths(page, "the 404 page")
+
+    # A withdrawn article (issue 21): 410 Gone, with a note in the site's style.
+    gone = Article.objects.create(slug="withdrawn-guidance")
+    gone.publish(gone.add_version(title="Old guidance", summary="s", body="b"))
+    Article.objects.filter(pk=gone.pk).update(
+        withdraw_at=timezone.now(), withdrawal_note="Replaced by newer advice."
+    )
+    response = page.goto("/withdrawn-guidance/")
+    assert response.status == 410
+    expect(page.get_by_role("heading", level=1)).to_have_text("This article was withdrawn")
+    found += axe_at_both_widths(page, "a withdrawn article (410)")
     assert_none_found(found)
 
 
@@ -258,6 +271,7 @@ def test_our_admin_pages_have_no_serious_violations_at_both_widths(
             "comparing versions",
             "What is Ketamine Used For?",
         ),
+        (f"{article_admin}/revert/1/", "the revert confirmation", "Revert to version 1?"),
         ("/admin/articles/article/review-queue/", "the review queue", ""),
         ("/admin/articles/image/", "the image library", "Ketamine molecule"),
         ("/admin/articles/image/add/", "adding an image", "Alt text"),

@@ -57,7 +57,7 @@ def forget_bylines(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0015_wordpress_media"),
+        ("articles", "0017_stored_comment_counts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
