@@ -22,8 +22,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from deploy.stack import Stack, find_varnishd, get
-from tests.caches import closed_port
-from tests.test_varnish import cache_required, database_url_of_this_session
+from tests.caches import cache_required, closed_port, database_url_of_this_session
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.cache]
 
