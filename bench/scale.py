@@ -130,6 +130,79 @@ def topic_pages():
     ]  # fmt: skip
 
 
+LONG_ARTICLE_SLUG = "bench-a-long-article"
+LONG_ARTICLE_WORDS = 5_000
+
+
+def long_article(author):
+    """An article of 5,000 words (10 sections of 10 paragraphs, 9 references) with a second
+    version that changes one sentence and one reference: what Compare and the review page
+    show of a long article (issue 21). Made once; kept with the data set."""
+    from articles.models import Article
+
+    article = Article.objects.filter(slug=LONG_ARTICLE_SLUG).first()
+    if article is not None:
+        return article
+    sentence = "Sleep restores the body and helps the mind sort what the day brought in. "
+    paragraph = sentence * 4  # 52 words
+    sections = [
+        f"## Section {number}\n\n" + "\n\n".join([paragraph] * 10) for number in range(1, 11)
+    ]
+    notes = [
+        f"[^{number}]: Author {number}. A study of sleep, {2000 + number}."
+        for number in range(1, 10)
+    ]
+    body = (
+        "\n\n".join(sections) + "\n\nA claim with sources.[^1][^2][^3][^4][^5][^6][^7][^8][^9]\n\n"
+    )
+    body += "\n\n".join(notes)
+    assert len(body.split()) >= LONG_ARTICLE_WORDS
+    article = Article.objects.create(slug=LONG_ARTICLE_SLUG)
+    first = article.add_version(
+        title="A long article",
+        summary="Five thousand words.",
+        body=body,
+        author=author,
+        key_takeaways="Sleep restores the body.\nSleep helps the mind.",
+    )
+    article.publish(first)
+    changed = body.replace("## Section 6\n\n" + sentence, "## Section 6\n\nSleep mends. ", 1)
+    changed = changed.replace("A study of sleep, 2005.", "A study of sleep, 2006 update.")
+    second = article.add_version(
+        title=first.title,
+        summary=first.summary,
+        body=changed,
+        author=author,
+        key_takeaways=first.key_takeaways,
+        change_note="One sentence and one reference.",
+    )
+    article.publish(second)
+    return article
+
+
+def comparison_pages(reader, moderator, author):
+    """Compare and the medical review page of the long article, and its change log, each a
+    first render: (label, client, address, before)."""
+    from django.urls import NoReverseMatch, reverse
+
+    article = long_article(author)
+    pages = [
+        ("admin Compare, a 5,000-word article, first render", moderator,
+         reverse("admin:articles_article_compare", args=[article.pk]) + "?from=1&to=2",
+         first_render),
+        ("change log of the 5,000-word article, first render", reader,
+         f"/{article.slug}/changes/", first_render),
+    ]  # fmt: skip
+    try:  # the review page is rebuilt in another branch; measured while its address holds
+        review = reverse("admin:articles_article_review", args=[article.pk, 2])
+    except NoReverseMatch:
+        return pages
+    return [
+        *pages,
+        ("admin review page, a 5,000-word article, first render", moderator, review, first_render),
+    ]
+
+
 def measure_pages(demo, only=""):
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
@@ -180,6 +253,8 @@ def measure_pages(demo, only=""):
         ("article page with 20,000 comments, first render after a change", reader, busy,
          changed(demo)),
         ("the same page again (thread and article from the fragment cache)", reader, busy, None),
+        ("its page 200 of the thread, first render after a change", reader,
+         f"{busy}?cpage=200", changed(demo)),
         ("article page with 18 comments, first render after a change", reader,
          f"/{some_article.slug}/", changed(some_article)),
         *((label, reader, address, before) for label, address, before in topic_pages()),
@@ -187,6 +262,7 @@ def measure_pages(demo, only=""):
         ("feed `/feed/rss/`", reader, "/feed/rss/", None),
         ("feed `/feed/atom/`", reader, "/feed/atom/", None),
         ("change log of the busy article", reader, f"/{demo.slug}/changes/", None),
+        *comparison_pages(reader, moderator, user),
     ]  # fmt: skip
     rows = [
         (label, *measure(client, address, before))

@@ -2,7 +2,7 @@
 so that one set of migrations serves both."""
 
 from django.contrib.postgres.operations import AddIndexConcurrently, TrigramExtension
-from django.db import models
+from django.db import migrations, models
 
 
 class AddIndexConcurrentlyOnPostgreSQL(AddIndexConcurrently):
@@ -41,3 +41,23 @@ class TrigramExtensionOnPostgreSQL(TrigramExtension):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class AddFieldWithoutRebuildOnSQLite(migrations.AddField):
+    """AddField that, on SQLite, adds the column with ALTER TABLE ... ADD COLUMN (its
+    default left in the table) instead of Django's rebuild of the whole table: the rebuild
+    makes every index of the model's state, and a PostgreSQL-only one (a trigram GIN
+    index, as on comments) is not valid SQLite. Elsewhere it is Django's AddField."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "sqlite":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        field = model._meta.get_field(self.name)
+        definition, params = schema_editor.column_sql(model, field, include_default=True)
+        schema_editor.execute(
+            f"ALTER TABLE {schema_editor.quote_name(model._meta.db_table)} "
+            f"ADD COLUMN {schema_editor.quote_name(field.column)} {definition}",
+            params,
+        )
+        return None

@@ -6,10 +6,10 @@ from django.views.generic import TemplateView
 from articles.media_views import serve_media
 from articles.sitemaps import sitemap_index, sitemap_page
 from articles.views import shared_article_list
-from cms.admin_login import RateLimitedAdminLoginForm
+from cms.admin_login import RateLimitedAdminLoginForm, remember_this_device
 from cms.admin_site import brand
 from cms.caching import shared
-from cms.health import healthz
+from cms.health import healthz, status
 from comments.views import PrivacyView
 
 # Refusals in the site's style, saying why (cms/refusals.py).
@@ -17,12 +17,15 @@ handler400 = "cms.refusals.bad_request"
 
 # Guessing an admin password fails after a few tries (cms/admin_login.py).
 admin.site.login_form = RateLimitedAdminLoginForm
+# A browser that signed in is not locked out by a stranger's failures for its username.
+admin.site.login = remember_this_device(admin.site.login)
 # The admin carries the site's name (cms/admin_site.py).
 brand(admin.site)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("healthz/status", status, name="health-status"),
     path(
         "robots.txt",
         shared(keys=[])(

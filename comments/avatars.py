@@ -2,6 +2,10 @@
 
 No Gravatar and no hash of the email ever leaves the server: the colour comes
 from an HMAC keyed with SECRET_KEY, so it cannot be matched against other sites.
+
+A comment shows its colour only once a moderator approved it: until then its avatar is
+neutral (``avatar_class``), so nobody can post with someone's address and compare the
+colour of their own pending comment with that person's published one.
 """
 
 import hashlib
@@ -20,6 +24,12 @@ def avatar_colour(email):
         settings.SECRET_KEY.encode(), email.strip().lower().encode(), hashlib.sha256
     ).digest()
     return int.from_bytes(digest[:4], "big") % PALETTE_SIZE
+
+
+def avatar_class(colour, *, approved):
+    """The avatar's CSS classes: "avatar avatar-N" for an approved comment, else the neutral
+    "avatar" (the preview's too), which tells nothing of the email."""
+    return f"avatar avatar-{colour}" if approved else "avatar"
 
 
 def initials(name):

@@ -12,26 +12,27 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from cms.addresses import parse_address
+
+from .identity import mailbox_key
 from .models import BlockedSender
 
 NETWORK_PREFIX = {4: 24, 6: 64}
 
 
 def is_blocked(email, ip_address, now=None):
-    """True when the address or the IP (in any blocked network) is on the list, in force.
+    """True when the mailbox or the IP (in any blocked network) is on the list, in force.
 
-    One query; the networks are matched here, so keep the list to what moderators add.
+    Both sides normalised: the email as the key of its mailbox (comments/identity.py: any
+    spelling of a blocked mailbox is blocked), the IP with IPv4-mapped IPv6 as IPv4
+    (cms/addresses.py). One query; the networks are matched here, so keep the list to
+    what moderators add.
     """
     entries = BlockedSender.objects.active(now).filter(
-        Q(kind=BlockedSender.Kind.EMAIL, value=(email or "").strip().lower())
+        Q(kind=BlockedSender.Kind.EMAIL, value=mailbox_key(email))
         | Q(kind=BlockedSender.Kind.NETWORK)
     )
-    address = None
-    if ip_address:
-        try:
-            address = ipaddress.ip_address(ip_address)
-        except ValueError:
-            address = None
+    address = parse_address(ip_address) if ip_address else None
     for kind, value in entries.values_list("kind", "value"):
         if kind == BlockedSender.Kind.EMAIL:
             return True

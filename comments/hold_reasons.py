@@ -1,7 +1,8 @@
 """Why a comment waits in the queue: the short codes stored in ``Comment.hold_reasons``.
 
-The moderation rules record a code when they hold a comment; the queue shows each code as
-a marker (its label) and filters by it. A code is stored, so it never changes once in use:
+The moderation rules (comments/moderation.py) record a reason when they hold or reject a
+comment, as {"code": CODE, "detail": "3 links"}; the queue shows each as a marker (its
+label and detail) and filters by its code. A code is stored, so it never changes once in use:
 add new ones, keep old ones. Codes only, no behaviour: models, rules and admin all read it.
 """
 
@@ -13,6 +14,9 @@ CRISIS = "crisis"
 REPORTED = "reported"
 FAST_POST = "fast_post"
 NO_JS = "no_js"
+BANNED_WORD = "banned_word"
+ALWAYS_HOLD = "always_hold"
+OFTEN_REJECTED = "often_rejected"
 
 # code -> what moderators read on the marker and in the filter, in the queue's order.
 LABELS = {
@@ -24,6 +28,9 @@ LABELS = {
     NEW_COMMENTER: "New commenter",
     FAST_POST: "Posted very quickly",
     NO_JS: "No JavaScript",
+    BANNED_WORD: "Banned word",
+    ALWAYS_HOLD: "Always held (commenter's flag)",
+    OFTEN_REJECTED: "Often rejected",
 }
 
 CHOICES = list(LABELS.items())

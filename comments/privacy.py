@@ -3,6 +3,8 @@
 The management commands (export_commenter_data, erase_commenter_data,
 clear_commenter_ips) and the admin's actions (comments/admin/privacy.py) all call
 these functions.
+A request names an email address; every spelling of its mailbox is the same person's
+(comments/identity.py: ``"ada"@example.org``, ``Ada@EXAMPLE.org``, Gmail's dots...).
 The log names how many comments were touched and their ids, never the email
 address asked about: the log must not become another copy of personal data.
 """
@@ -19,8 +21,9 @@ from django.utils import timezone
 
 from articles.models import Article
 
+from .identity import mailbox_key
 from .markup import render_comment
-from .models import Comment, OutgoingEmail, Report, Subscription, normalise
+from .models import Comment, Commenter, OutgoingEmail, Report, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +32,24 @@ REMOVED_TEXT = "This comment was removed at its author's request."
 
 
 def comments_of(email):
-    """Every comment posted with ``email``, whatever its case, oldest first."""
-    return Comment.objects.filter(email__iexact=email.strip()).order_by("created_at", "pk")
+    """Every comment posted with any spelling of ``email``'s mailbox, oldest first (one
+    indexed lookup of Comment.mailbox)."""
+    key = mailbox_key(email)
+    if not key:
+        return Comment.objects.none()
+    return Comment.objects.filter(mailbox=key).order_by("created_at", "pk")
+
+
+def reports_by(email):
+    """The reports whose reporter left any spelling of ``email``'s mailbox. Few reports carry
+    an email, so they are matched here rather than through a column of their own."""
+    key = mailbox_key(email)
+    ids = [
+        pk
+        for pk, given in Report.objects.exclude(email="").values_list("pk", "email")
+        if key and mailbox_key(given) == key
+    ]
+    return Report.objects.filter(pk__in=ids)
 
 
 def export_commenter_data(email):
@@ -78,7 +97,12 @@ def export_commenter_data(email):
                 "ip_address": report.reporter_ip,
                 "created_at": report.created_at,
             }
-            for report in Report.objects.filter(email__iexact=email.strip())
+            for report in reports_by(email)
+        ],
+        # What moderators decided about the address, and their notes (comments/commenters.py).
+        "moderators_standing_and_notes": [
+            {"standing": each.standing, "notes": each.notes, "updated_at": each.updated_at}
+            for each in Commenter.objects.filter(email=mailbox_key(email))
         ],
         "emails_sent_to_you": [
             {
@@ -93,8 +117,13 @@ def export_commenter_data(email):
 
 
 def _emails_to(email):
-    """The site's own copies of the emails sent (or queued) to ``email``, alone."""
-    return OutgoingEmail.objects.filter(recipients=[normalise(email)])
+    """The site's own copies of the emails sent (or queued) to ``email``'s mailbox, alone:
+    sent to its key (how subscriptions store it), or, before keys, to its lower case."""
+    spellings = {mailbox_key(email), (email or "").strip().lower()} - {""}
+    sent_to = Q(pk__in=[])
+    for spelling in spellings:
+        sent_to |= Q(recipients=[spelling])
+    return OutgoingEmail.objects.filter(sent_to)
 
 
 def export_commenter_data_json(email):
@@ -113,20 +142,24 @@ def erase_commenter_data(email, *, remove_text=False, requested_by=""):
 
     The name becomes "Anonymous"; the email, website, IP address and user agent
     are cleared. The text stays (replies may quote it) unless ``remove_text``,
-    which replaces it with a short note. Their email subscriptions and the site's
-    copies of emails to them are deleted; reports they made lose their email and IP
-    address. All in one transaction: either everything is erased or nothing is.
+    which replaces it with a short note. Their email subscriptions, the site's copies of
+    emails to them and the moderators' standing and notes of the address are deleted;
+    reports they made lose their email and IP address. All in one transaction: either
+    everything is erased or nothing is.
     """
     changes = {
         "name": ANONYMOUS_NAME,
         "email": "",
+        "mailbox": None,
         "website": "",
         "ip_address": None,
         "user_agent": "",
         "avatar_colour": 0,
+        "posting_key": None,  # an HMAC of, among others, the mailbox
     }
     if remove_text:
-        changes.update(body=REMOVED_TEXT, body_html=render_comment(REMOVED_TEXT))
+        # The reasons go too: a crisis reason quotes the text.
+        changes.update(body=REMOVED_TEXT, body_html=render_comment(REMOVED_TEXT), hold_reasons=[])
     with transaction.atomic():
         comments = comments_of(email).select_for_update()
         ids = list(comments.values_list("pk", flat=True))
@@ -135,7 +168,8 @@ def erase_commenter_data(email, *, remove_text=False, requested_by=""):
         # No more email to them, no copy of what was sent, no name on their reports.
         Subscription.objects.of(email).delete()
         _emails_to(email).delete()
-        Report.objects.filter(email__iexact=email.strip()).update(email="", reporter_ip=None)
+        reports_by(email).update(email="", reporter_ip=None, reporter_network=None)
+        Commenter.objects.filter(email=mailbox_key(email)).delete()  # standing and notes
         _expire_cached_threads(article_ids)
     logger.info(
         "Privacy request%s: erased the personal data of %d comment(s) %s (text %s).",
@@ -157,11 +191,14 @@ def clear_old_ip_addresses(days=None, now=None):
     cutoff = (now or timezone.now()) - timedelta(days=days)
     count = (
         Comment.objects.filter(created_at__lt=cutoff)
-        .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
-        .update(ip_address=None, user_agent="")
+        .filter(Q(ip_address__isnull=False) | ~Q(user_agent="") | Q(posting_key__isnull=False))
+        # The posting key (comments/resubmission.py) is an HMAC of, among others, the address.
+        .update(ip_address=None, user_agent="", posting_key=None)
     )
     # Reporters' addresses go after the same time; so do the copies of sent emails.
-    Report.objects.filter(created_at__lt=cutoff, reporter_ip__isnull=False).update(reporter_ip=None)
+    Report.objects.filter(created_at__lt=cutoff, reporter_ip__isnull=False).update(
+        reporter_ip=None, reporter_network=None
+    )
     OutgoingEmail.objects.filter(created_at__lt=cutoff, status=OutgoingEmail.Status.SENT).delete()
     # A subscription nobody confirmed while its link worked never will be.
     confirm_cutoff = (now or timezone.now()) - timedelta(days=settings.COMMENTS_CONFIRM_LINK_DAYS)

@@ -64,7 +64,7 @@ class Reader:
     address: str | None = None  # the client's IP address (cms/addresses.py)
     user_agent: str = ""
     own_comment_ids: tuple = ()  # comments posted from this browser, oldest first
-    confirmed_email: str = ""  # the address this browser confirmed by email, lower case
+    confirmed_email: str = ""  # the mailbox this browser confirmed by email, as its key
     saved_details: dict = field(default_factory=dict)  # name, email, website, or {}
     has_saved_details: bool = False  # the author cookie was there (to forget it)
 

@@ -7,11 +7,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
-from cms.addresses import client_address
 
 from . import reports
 from .forms import ReportForm
 from .models import Comment
+from .readers import Reader
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_comment(request, pk):
-    """Show the report form; on POST file the report (once per reader) and say so."""
+    """Show the report form; on POST file the report (once per network) and say so."""
     comment = get_object_or_404(
         Comment.objects.approved()
         .select_related("article__published_version")
@@ -30,7 +30,8 @@ def report_comment(request, pk):
     context = {"comment": comment, "article": comment.article, "form": form}
     if request.method != "POST":
         return render(request, "comments/report.html", context)
-    ip_address = client_address(request)
+    reader = Reader.from_request(request)
+    ip_address = reader.address
     if reports.rate_limit_exceeded(ip_address):
         context["refused"] = (
             "You have sent several reports in a short time. "
@@ -45,10 +46,11 @@ def report_comment(request, pk):
         note=form.cleaned_data["note"],
         email=form.cleaned_data["email"],
         reporter_ip=ip_address,
+        weight=reports.reporter_weight(reader),
     )
     if report is None:
         context["done"] = (
-            "You have reported this comment already, thank you: "
+            "This comment was reported from your network already, thank you: "
             "a moderator will look at it. Nothing was changed."
         )
     else:

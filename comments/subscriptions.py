@@ -54,9 +54,10 @@ def subscribe(comment, *, replies, article, browser_confirmed_address=""):
     """Record what the commenter asked for; send a confirmation unless this browser proved
     the address already. Returns the new unconfirmed subscriptions.
 
-    Spam gets nothing: a bot must not be able to make the site email an address.
+    Spam and a rejected comment get nothing: a bot must not be able to make the site email
+    an address.
     """
-    if comment.status == comment.Status.SPAM or not (replies or article):
+    if comment.status in (comment.Status.SPAM, comment.Status.REMOVED) or not (replies or article):
         return []
     email = normalise(comment.email)
     trusted = email == normalise(browser_confirmed_address)

@@ -27,6 +27,16 @@ def test_migration_creates_moderators_who_moderate_comments_and_keep_the_block_l
         "comments.add_blockedsender",
         "comments.change_blockedsender",
         "comments.delete_blockedsender",
+        # The word lists, commenters' standing and notes, the crisis texts (0009).
+        "comments.view_moderationword",
+        "comments.add_moderationword",
+        "comments.change_moderationword",
+        "comments.delete_moderationword",
+        "comments.view_commenter",
+        "comments.add_commenter",
+        "comments.change_commenter",
+        "comments.view_crisistexts",
+        "comments.change_crisistexts",
     }
 
 

@@ -86,3 +86,21 @@ def test_no_hash_of_the_email_reaches_the_page(client, article, comment_post):
     for algorithm in ("md5", "sha1", "sha256"):
         assert hashlib.new(algorithm, normalised).hexdigest() not in page
     assert not re.search(r"gravatar|libravatar", page, re.IGNORECASE)
+
+
+def test_a_pending_comments_avatar_tells_nothing_of_its_email(
+    client, article, make_comment, comment_post, settings
+):
+    """Posting with someone's address once gave one's own pending comment the colour of that
+    person's published comments: a test of whether the address is theirs."""
+    settings.COMMENTS_APPROVE_KNOWN_EMAILS = False
+    maria = make_comment(article, name="Maria Demo", email="maria.demo@example.org")
+    colour = f"avatar-{maria.avatar_colour}"
+    comment_post(article, name="Prober", email="MARIA.DEMO@EXAMPLE.ORG", body="Probing.")
+    probe = Comment.objects.get(name="Prober")
+    assert probe.status == Comment.Status.PENDING
+    page = client.get(article.get_absolute_url()).content.decode()
+    own = page[page.index(f'id="comment-{probe.pk}"') :]
+    own = own[: own.index("</div>")]
+    assert 'class="avatar"' in own and "avatar-" not in own
+    assert page.count(colour) == 1  # Maria's own comment, not the probe

@@ -289,9 +289,13 @@ def test_rows_show_why_a_comment_is_held_and_the_queue_filters_by_it(
     moderator_client, article, make_comment
 ):
     crisis = make_comment(
-        article, status=Comment.Status.PENDING, hold_reasons=["crisis", "new_commenter"]
+        article,
+        status=Comment.Status.PENDING,
+        hold_reasons=[{"code": "crisis", "detail": ""}, {"code": "new_commenter", "detail": ""}],
     )
-    links = make_comment(article, status=Comment.Status.PENDING, hold_reasons=["links"])
+    links = make_comment(
+        article, status=Comment.Status.PENDING, hold_reasons=[{"code": "links", "detail": ""}]
+    )
     make_comment(article, status=Comment.Status.PENDING)
 
     page = moderator_client.get(CHANGELIST).content.decode()

@@ -28,6 +28,9 @@ def path_of(link, settings):
     return link.removeprefix(settings.SITE_URL)
 
 
+SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+
+
 @pytest.fixture
 def confirm_link(client, settings, run_mail_queue):
     """Open the confirmation link of the last email to ``address`` and press Confirm."""
@@ -36,7 +39,7 @@ def confirm_link(client, settings, run_mail_queue):
         run_mail_queue()
         [message] = [each for each in mail.outbox if address in each.to][-1:]
         [link] = [each for each in links_in(message) if "/confirm/" in each]
-        response = (browser or client).post(path_of(link, settings))
+        response = (browser or client).post(path_of(link, settings), **SAME_ORIGIN)
         assert response.status_code == 200
         return response
 
@@ -115,10 +118,34 @@ def test_the_confirmation_page_confirms_only_on_its_button(
     assert page.status_code == 200
     assert "Sleep and Health" in page.content.decode()
     assert not Subscription.objects.get().is_confirmed  # a mail scanner's GET confirms nothing
-    done = Client().post(path_of(link, settings))  # no session, no CSRF token needed
+    # No session, no CSRF token needed: the browser says it comes from the page itself.
+    done = Client().post(path_of(link, settings), **SAME_ORIGIN)
     assert done.status_code == 200 and "confirmed" in done.content.decode()
     assert Subscription.objects.get().is_confirmed
     assert "cms_confirmed_email" in done.cookies
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "null"},  # a sandboxed page
+        {"HTTP_SEC_FETCH_SITE": "same-site", "HTTP_ORIGIN": "http://other.127.0.0.1"},
+        {"HTTP_ORIGIN": "https://evil.example"},  # a browser without Fetch Metadata
+        {},  # no word of where it comes from
+    ],
+)
+def test_another_site_cannot_confirm_a_link_or_plant_the_confirmed_cookie(
+    article, comment_post, run_mail_queue, settings, headers
+):
+    comment_post(article, notify_article="on")
+    run_mail_queue()
+    [link] = [each for each in links_in(mail.outbox[0]) if "/confirm/" in each]
+    forged = Client().post(path_of(link, settings), **headers)
+    assert forged.status_code == 403
+    assert "please press the button" in forged.content.decode()
+    assert "cms_confirmed_email" not in forged.cookies
+    assert not Subscription.objects.get().is_confirmed
 
 
 @pytest.mark.parametrize("kind", ["confirm", "unsubscribe"])
@@ -264,6 +291,12 @@ def test_a_confirmed_address_is_trusted_only_in_the_browser_that_confirmed_it(
 ):
     comment_post(article, notify_replies="on")
     confirm_link("ada@example.org")  # with `client`: it now holds the signed cookie
+    # The trust ladder: published at once after COMMENTS_TRUST_AFTER_APPROVED (1) approved.
+    comment_post(article, body="Not yet", email="ada@example.org")
+    assert Comment.objects.get(body="Not yet").hold_reasons == [
+        {"code": "new_commenter", "detail": "0 of 1 approved comments"}
+    ]
+    Comment.objects.get(body="Very clear, thank you.").approve()
     # Another browser typing the same address is not trusted: an address is no proof.
     stranger = Client()
     stranger.post(

@@ -188,3 +188,15 @@ def test_privacy_page_says_what_is_stored_why_and_for_how_long(client, settings,
 def test_privacy_page_needs_no_database(client, django_assert_num_queries, db):
     with django_assert_num_queries(0):
         assert client.get("/privacy/").status_code == 200
+
+
+def test_moderators_notes_on_the_address_are_exported_and_erased(commenter_comments):
+    from comments.models import Commenter
+
+    Commenter.objects.create(email=EMAIL.lower(), standing="always_hold", notes="Rude twice.")
+    Commenter.objects.create(email="other@example.org", notes="Someone else's note.")
+    data = _export(EMAIL)
+    assert data["moderators_standing_and_notes"][0]["notes"] == "Rude twice."
+    assert "Someone else's note." not in json.dumps(data)
+    call_command("erase_commenter_data", EMAIL, stdout=StringIO())
+    assert list(Commenter.objects.values_list("email", flat=True)) == ["other@example.org"]

@@ -59,14 +59,14 @@ def test_the_same_reader_reporting_twice_changes_nothing_and_says_so_politely(
     comment = make_comment(article)
     report(comment)
     again = report(comment, reason="spam")
-    assert "You have reported this comment already" in again.content.decode()
+    assert "reported from your network already" in again.content.decode()
     assert list(Report.objects.values_list("reason", flat=True)) == ["misinformation"]
 
 
-def test_reports_from_several_addresses_hold_the_comment_for_a_moderator(
+def test_reports_from_several_networks_hide_the_comment_for_a_moderator(
     client, article, make_comment, settings, run_mail_queue
 ):
-    settings.COMMENTS_HIDE_AFTER_REPORTS = 2
+    settings.COMMENTS_HIDE_REPORT_WEIGHT = 2
     settings.COMMENTS_MODERATORS = ["moira@example.org"]
     comment = make_comment(article, body="A dubious claim.")
     report(comment, ip="198.51.100.1")
@@ -76,30 +76,45 @@ def test_reports_from_several_addresses_hold_the_comment_for_a_moderator(
     report(comment, ip="203.0.113.7")
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
-    assert "A dubious claim." not in client.get(article.get_absolute_url()).content.decode()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "A dubious claim." not in page
+    assert "hidden while a moderator looks at readers’ reports" in page
     run_mail_queue()
     [notice] = mail.outbox
     assert "reported by several readers" in notice.body
 
 
-def test_a_comment_a_moderator_approved_again_needs_new_reports_to_be_held(
-    article, make_comment, settings, moderator
+def test_a_comment_a_moderator_approved_after_reports_is_never_hidden_again(
+    article, make_comment, settings, moderator, run_mail_queue
 ):
-    settings.COMMENTS_HIDE_AFTER_REPORTS = 2
+    settings.COMMENTS_HIDE_REPORT_WEIGHT = 2
+    settings.COMMENTS_MODERATORS = ["moira@example.org"]
     comment = make_comment(article)
     report(comment, ip="198.51.100.1")
-    report(comment, ip="198.51.100.2")
+    report(comment, ip="198.51.101.2")
     comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
     comment.approve(by=moderator)
-    report(comment, ip="198.51.100.3")
+    for number in range(3, 7):  # fresh networks, as in the attack
+        report(comment, ip=f"198.51.{100 + number}.3")
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
+    assert comment.hidden_after_reports_at is None
+    assert Report.objects.filter(comment=comment).count() == 6  # flagged all the same
+    run_mail_queue()
+    assert ["reported it again after your approval" in each.body for each in mail.outbox] == [
+        False,
+        True,
+    ]
 
 
-def test_reports_are_rate_limited_per_address(article, make_comment, settings):
+def test_reports_are_rate_limited_per_network(article, make_comment, settings):
     settings.COMMENTS_REPORT_RATE_LIMIT = 2
     comments = [make_comment(article) for _ in range(3)]
-    statuses = [report(each).status_code for each in comments]
+    # Three addresses of one /24: one reporter's network.
+    statuses = [
+        report(each, ip=f"198.51.100.{n}").status_code for n, each in enumerate(comments, 1)
+    ]
     assert statuses == [200, 200, 429]
     assert Report.objects.count() == 2
     assert report(comments[2], ip="203.0.113.9").status_code == 200

@@ -16,10 +16,15 @@ The package: comment_admin.py (the queue's ModelAdmin), columns.py (what it show
 filters.py, changelist.py (History entries, the way back to the queue, the order),
 decisions.py (the one-comment decisions, the staff reply, the rejection email), undo.py
 (the signed Undo of a decision), report.py (the monthly report), privacy.py (its export
-and erasure actions), lists.py (outgoing emails, subscriptions, reports, the block list).
+and erasure actions), lists.py (outgoing emails, subscriptions, reports, the block list),
+rules.py (the word lists and "Test a text", commenters' standing and notes, the crisis
+texts and reply).
 """
 
-from . import lists  # noqa: F401 (registers the lists around the queue)
+from . import (
+    lists,  # noqa: F401 (registers the lists around the queue)
+    rules,  # noqa: F401 (registers the word lists, commenters and crisis texts)
+)
 from .comment_admin import CommentAdmin
 
 __all__ = ["CommentAdmin"]

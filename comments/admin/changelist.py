@@ -28,6 +28,11 @@ class QueueChangeList(ChangeList):
             comment.queue_back = back
             comment.may_decide = may_decide
 
+    def get_ordering(self, request, queryset):
+        """Urgent comments (a possible crisis, comments/moderation.py) first, whatever order
+        the moderator chose for the rest; the queue's index leads with the same columns."""
+        return ["-urgent", *super().get_ordering(request, queryset)]
+
     def order_choices(self):
         """[(label, address, chosen)] for "Newest first" and "Oldest first", by date written
         (the date column's sort), each from the first page."""

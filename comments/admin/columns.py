@@ -41,11 +41,19 @@ def address_breaking_at_dots(email):
 
 
 def hold_markers(comment):
-    """The reasons the rules held the comment, as markers ("" when there are none)."""
+    """The reasons the rules held the comment, as markers with their detail ("3 links", the
+    word matched), "" when there are none."""
     return format_html_join(
         "",
-        '<span class="hold-reason hold-{}">{}</span>',
-        ((code, hold_reasons.label(code)) for code in comment.hold_reasons or ()),
+        '<span class="hold-reason hold-{}">{}{}</span>',
+        (
+            (
+                each.get("code", ""),
+                hold_reasons.label(each.get("code", "")),
+                f": {each['detail']}" if each.get("detail") else "",
+            )
+            for each in comment.hold_reasons or ()
+        ),
     )
 
 

@@ -135,6 +135,6 @@ class HoldReasonFilter(admin.SimpleListFilter):
             return queryset
         if connection.features.supports_json_field_contains:
             # PostgreSQL: jsonb containment (@>).
-            return queryset.filter(hold_reasons__contains=[code])
-        # SQLite has no JSON containment; the stored list's text names the code in quotes.
-        return queryset.filter(hold_reasons__icontains=f'"{code}"')
+            return queryset.filter(hold_reasons__contains=[{"code": code}])
+        # SQLite has no JSON containment; the stored list's text (json.dumps) names the code.
+        return queryset.filter(hold_reasons__icontains=f'"code": "{code}"')

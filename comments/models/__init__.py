@@ -5,8 +5,9 @@ modules above them."""
 from .block import BlockedSender
 from .comment import Comment, CommentQuerySet
 from .decision import RejectionReason, moderation_state
-from .outgoing_email import OutgoingEmail
+from .outgoing_email import MailWorker, OutgoingEmail
 from .report import Report
+from .rules import Commenter, CrisisTexts, ModerationWord
 from .subscription import Subscription, normalise
 from .thread_sql import LONGEST_CHAIN, hidden_subtrees_sql, shown_condition
 
@@ -15,6 +16,10 @@ __all__ = [
     "BlockedSender",
     "Comment",
     "CommentQuerySet",
+    "Commenter",
+    "CrisisTexts",
+    "ModerationWord",
+    "MailWorker",
     "OutgoingEmail",
     "RejectionReason",
     "Report",

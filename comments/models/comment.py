@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleVersion
 
-from ..avatars import avatar_colour, initials
+from ..avatars import avatar_class, avatar_colour, initials
+from ..identity import mailbox_key
 from ..markup import render_comment
 from ..signals import comment_published
 from .decision import RejectionReason, put_back
@@ -61,6 +62,7 @@ class CommentQuerySet(models.QuerySet):
                 "status",
                 "created_at",
                 "edited_at",
+                "hidden_after_reports_at",
             )
             .select_related("led_to_version")
             .order_by("created_at", "pk")
@@ -69,9 +71,35 @@ class CommentQuerySet(models.QuerySet):
     def delete(self):
         """Delete these comments; the pages of their articles change with them."""
         article_ids = set(self.values_list("article_id", flat=True))
-        result = super().delete()
-        Article.objects.filter(pk__in=article_ids).expire_pages()
+        with transaction.atomic():
+            result = super().delete()
+            self.refresh_threads(article_ids)
         return result
+
+    def refresh_threads(self, article_ids):
+        """After a change of these articles' comments: their pages render afresh, and the
+        counts they show (Article.approved_comment_count, top_level_comment_count) are
+        counted again, as seen_by_readers() counts, and stored.
+
+        The pages expire first: that UPDATE locks the articles' rows until the commit, so
+        two changes at once count one after the other and the later count sees both."""
+        article_ids = sorted({int(pk) for pk in article_ids})
+        if not article_ids:
+            return
+        with transaction.atomic():
+            Article.objects.filter(pk__in=article_ids).expire_pages()
+            counts = dict.fromkeys(article_ids, (0, 0))
+            seen = self.model.objects.seen_by_readers(article_ids).order_by().values("article")
+            counts.update(
+                (pk, (shown, top_level))
+                for pk, shown, top_level in seen.annotate(
+                    shown=models.Count("pk"), top_level=models.Count("pk", filter=Q(parent=None))
+                ).values_list("article", "shown", "top_level")
+            )
+            for pk, (shown, top_level) in counts.items():
+                Article.objects.filter(pk=pk).update(
+                    approved_comment_count=shown, top_level_comment_count=top_level
+                )
 
 
 class Comment(models.Model):
@@ -112,6 +140,10 @@ class Comment(models.Model):
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
     name = models.CharField(max_length=100)
     email = models.EmailField(max_length=254)
+    # The mailbox the email reaches (comments/identity.py): privacy requests and other
+    # lookups by address find every spelling of it through one index.
+    # (Nullable: SQLite then adds the column without rebuilding the table.)
+    mailbox = models.CharField(max_length=254, null=True, blank=True, editable=False)  # noqa: DJ001
     website = models.URLField(max_length=200, blank=True)
     body = models.TextField(max_length=5000)
     body_html = models.TextField(editable=False)
@@ -121,6 +153,9 @@ class Comment(models.Model):
     is_pingback = models.BooleanField(default=False, editable=False)
     # The comment's id on the WordPress site it was imported from: a second import skips it.
     wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    # The same post sent again (a timeout, Back) finds the first by this key and saves
+    # nothing (comments/resubmission.py). An HMAC, never shown; null for imports and staff.
+    posting_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
@@ -128,6 +163,10 @@ class Comment(models.Model):
     # When the author last changed the text (comments/editing.py); readers see "(edited)".
     # A moderator's decision is not an edit and leaves it as it is.
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set while readers' reports keep it off the page (comments/reports.py): readers see a
+    # placeholder in its place, and its approved replies under it. A moderator's decision
+    # clears it.
+    hidden_after_reports_at = models.DateTimeField(null=True, blank=True, editable=False)
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -137,12 +176,15 @@ class Comment(models.Model):
         related_name="+",
         editable=False,
     )
-    # Why it was rejected (status "removed" only), and why the rules held it (codes of
-    # comments/hold_reasons.py, filled in by the moderation rules).
+    # Why it was rejected (status "removed" only).
     rejection_reason = models.CharField(
         max_length=20, blank=True, choices=RejectionReason.choices, editable=False
     )
+    # Why the moderation policy held (or rejected) it: [{"code": "links", "detail": "3 links"}]
+    # with the codes of comments/hold_reasons.py. Empty when nothing held it.
     hold_reasons = models.JSONField(default=list, blank=True, editable=False)
+    # Possible crisis (self-harm, suicidal intent, an overdose): first in the queue.
+    urgent = models.BooleanField(default=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -150,8 +192,18 @@ class Comment(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_page"),
+            # A page of the thread: its top-level comments in order, an OFFSET away in the
+            # index alone however long the thread (comments/threads.py).
+            models.Index(
+                fields=["article", "created_at", "id"],
+                condition=Q(parent=None, status="approved"),
+                name="comment_thread_roots",
+            ),
             models.Index(fields=["status", "created_at"], name="comment_queue"),
+            # The queue with urgent comments first, oldest first within each.
+            models.Index(fields=["status", "-urgent", "created_at"], name="comment_queue_urgent"),
             models.Index(fields=["email", "status"], name="comment_by_email"),
+            models.Index(fields=["mailbox"], name="comment_by_mailbox"),
             # The queue's "All", newest first, a page at a time.
             models.Index(fields=["created_at", "id"], name="comment_newest"),
             # The queue's search (icontains, which is UPPER(column) LIKE '%...%' on
@@ -169,7 +221,14 @@ class Comment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "wordpress_id"], name="unique_wordpress_comment"
-            )
+            ),
+            # Also the index that finds an earlier posting (migration 0010 builds it
+            # CONCURRENTLY on PostgreSQL).
+            models.UniqueConstraint(
+                fields=["article", "posting_key"],
+                condition=Q(posting_key__isnull=False),
+                name="unique_posting_key",
+            ),
         ]
 
     def __str__(self):
@@ -206,6 +265,7 @@ class Comment(models.Model):
         the avatar's colour. ``save()`` calls it; so does a bulk insert (the WordPress import)."""
         self.body_html = render_comment(self.body)
         self.avatar_colour = avatar_colour(self.email)
+        self.mailbox = mailbox_key(self.email) or None
 
     def reply_to(self, parent):
         """Make this new comment a reply to ``parent`` (None: a top-level comment), by the rule
@@ -232,10 +292,15 @@ class Comment(models.Model):
     def is_approved(self):
         return self.status == self.Status.APPROVED
 
+    @property
+    def avatar_class(self):
+        """The avatar's CSS class: its colour once approved, a neutral one until then."""
+        return avatar_class(self.avatar_colour, approved=self.is_approved)
+
     def expire_pages(self):
-        """The article's pages show this comment's change: they render afresh (page stamp)
-        and leave the shared cache."""
-        Article.objects.filter(pk=self.article_id).expire_pages()
+        """The article's pages show this comment's change: they render afresh (page stamp),
+        leave the shared cache, and their stored counts are counted again."""
+        Comment.objects.refresh_threads([self.article_id])
 
     def _save_status_change(self, announce=True):
         """Save a change of status and its effects on readers' pages and on subscribers:
@@ -279,6 +344,7 @@ class Comment(models.Model):
         self.rejection_reason = reason if status == self.Status.REMOVED else ""
         self.moderated_at = timezone.now()
         self.moderated_by = by
+        self.hidden_after_reports_at = None
         self._save_status_change()
 
     def approve(self, by=None):
@@ -309,6 +375,12 @@ class Comment(models.Model):
         reports): no moderator decided this, so the moderation record stays as it was."""
         self.status = self.Status.PENDING
         self._save_status_change()
+
+    def hide_after_reports(self):
+        """Take the comment off readers' pages after readers' reports, until a moderator
+        decides: readers see a placeholder in its place, and its approved replies stay."""
+        self.hidden_after_reports_at = timezone.now()
+        self.hold()
 
     def reply_as_staff(self, *, by, name, body):
         """Publish a staff reply to this comment, signed ``name``, approving this comment (and

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 
 class Report(models.Model):
-    """A reader's report about a comment: why, and from which address."""
+    """A reader's report about a comment: why, from which address, and how much it counts."""
 
     class Reason(models.TextChoices):
         SPAM = "spam", "Spam or advertising"
@@ -23,13 +23,20 @@ class Report(models.Model):
         max_length=254, blank=True, help_text="Given by the reporter, for a reply; optional."
     )
     reporter_ip = models.GenericIPAddressField(null=True, blank=True)
+    # The reporter's /24 (IPv4) or /64 (IPv6): one reader may hold many addresses of one
+    # network, so reports are limited and weighed per network (comments/reports.py). Null
+    # once erased: erased reports never clash in the one-per-network constraint.
+    reporter_network = models.CharField(max_length=50, null=True, blank=True, editable=False)  # noqa: DJ001
+    # How much the report counts towards hiding the comment: more from a reader the site
+    # knows (a confirmed address, approved comments) than from a new address.
+    weight = models.PositiveSmallIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["comment", "reporter_ip"], name="one_report_per_comment_and_address"
+                fields=["comment", "reporter_network"], name="one_report_per_comment_and_network"
             )
         ]
 

@@ -8,13 +8,17 @@ from django.utils import timezone
 
 from articles.models import Article
 
+from ..identity import mailbox_key
+
 # The unsubscribe link's signature; comments/subscriptions.py reads the links back.
 UNSUBSCRIBE_SALT = "comments.subscription.unsubscribe"
 
 
 def normalise(email):
-    """An email address as subscriptions store and compare it: trimmed, in lower case."""
-    return (email or "").strip().lower()
+    """An email address as subscriptions store and compare it: the key of its mailbox
+    (comments/identity.py), so that one mailbox has one set of subscriptions whatever
+    the spelling. Confirmations and notifications are sent to it: it is deliverable."""
+    return mailbox_key(email) or (email or "").strip().lower()
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -22,7 +26,7 @@ class SubscriptionQuerySet(models.QuerySet):
         return self.filter(confirmed_at__isnull=False)
 
     def of(self, email):
-        """The subscriptions of ``email``, whatever its case."""
+        """The subscriptions of ``email``, whatever its spelling (comments/identity.py)."""
         return self.filter(email=normalise(email))
 
 
@@ -38,7 +42,9 @@ class Subscription(models.Model):
         REPLIES = "replies", "Replies to a comment"
         ARTICLE = "article", "New comments on an article"
 
-    email = models.EmailField(max_length=254, help_text="Stored in lower case.")
+    email = models.EmailField(
+        max_length=254, help_text="Stored as the key of its mailbox (comments/identity.py)."
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(

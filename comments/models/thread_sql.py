@@ -15,23 +15,27 @@ LONGEST_CHAIN = 10_000
 
 
 def shown_condition(alias, own_ids):
-    """SQL (and parameters) for "a reader sees this row": approved, or one of their own
-    pending comments (ids from their signed cookie)."""
+    """SQL (and parameters) for "a reader sees this row": approved, one of their own
+    pending comments (ids from their signed cookie), or a comment hidden after readers'
+    reports, which shows as a placeholder above its approved replies."""
     own_ids = [int(pk) for pk in own_ids]
+    placeholder = f"{alias}.hidden_after_reports_at IS NOT NULL"
     if not own_ids:
-        return f"{alias}.status = %s", [APPROVED]
+        return f"({alias}.status = %s OR {placeholder})", [APPROVED]
     marks = ", ".join(["%s"] * len(own_ids))
     return (
-        f"({alias}.status = %s OR ({alias}.status = %s AND {alias}.id IN ({marks})))",
+        f"({alias}.status = %s OR {placeholder}"
+        f" OR ({alias}.status = %s AND {alias}.id IN ({marks})))",
         [APPROVED, PENDING, *own_ids],
     )
 
 
 def hidden_subtrees_sql(article_ids, own_ids=()):
-    """A ``WITH RECURSIVE under_hidden (id, status, level)`` clause: every comment of the article
-    (an id, or a list of ids for several articles at once) below a comment this reader cannot
-    see (pending, spam or removed, but for their own pending ones). Readers see a comment
-    when it is shown itself and not in this set.
+    """A ``WITH RECURSIVE under_hidden (id, status, hidden_after_reports_at, level)`` clause:
+    every comment of the article (an id, or a list of ids for several articles at once)
+    below a comment this reader cannot see (pending, spam or removed, but for their own
+    pending ones, and for one hidden after readers' reports: reports never hide the
+    replies). Readers see a comment when it is shown itself and not in this set.
 
     The walk starts from the hidden comments that have replies, found through the
     (article, status) index, so it costs little however long the approved thread is.
@@ -49,13 +53,15 @@ def hidden_subtrees_sql(article_ids, own_ids=()):
         own_params = [PENDING, *own_ids]
     walked_on, walked_params = shown_condition("under_hidden", own_ids)
     sql = (
-        "WITH RECURSIVE under_hidden (id, status, level) AS ("  # noqa: S608 (names from the model, values as parameters)
-        f" SELECT reply.id, reply.status, 1 FROM {table} hidden"
+        "WITH RECURSIVE under_hidden (id, status, hidden_after_reports_at, level) AS ("  # noqa: S608 (names from the model, values as parameters)
+        f" SELECT reply.id, reply.status, reply.hidden_after_reports_at, 1 FROM {table} hidden"
         f" JOIN {table} reply ON reply.parent_id = hidden.id"
         f" WHERE hidden.article_id IN ({articles}) AND hidden.status IN (%s, %s, %s)"
         f"{own_exception}"
+        " AND hidden.hidden_after_reports_at IS NULL"
         " UNION ALL"
-        f" SELECT below.id, below.status, under_hidden.level + 1 FROM {table} below"
+        f" SELECT below.id, below.status, below.hidden_after_reports_at, under_hidden.level + 1"
+        f" FROM {table} below"
         " JOIN under_hidden ON below.parent_id = under_hidden.id"
         # A hidden comment down there starts a walk of its own: each comment is reached
         # once, from the nearest hidden comment above it.

@@ -7,8 +7,10 @@ import re
 import pytest
 from django.conf import settings
 from django.core import signing
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from articles.models import Article
 from comments.models import Comment, Subscription
 from comments.subscriptions import CONFIRM_SALT
 
@@ -60,7 +62,7 @@ def test_admin_comment_queue_with_markers_menus_and_undo_has_no_serious_violatio
         demo_article,
         status=Comment.Status.PENDING,
         name="Waiting Reader",
-        hold_reasons=["crisis", "personal_data"],
+        hold_reasons=[{"code": "crisis", "detail": ""}, {"code": "personal_data", "detail": ""}],
         body="Call me on 0161 496 0000. " * 20,
     )
     make_comment(demo_article, status=Comment.Status.PENDING, name="Decided Reader")
@@ -166,6 +168,17 @@ def test_every_reader_page_has_no_serious_violations_at_both_widths(
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     found += axe_at_both_widths(page, "the 404 page")
+
+    # A withdrawn article (issue 21): 410 Gone, with a note in the site's style.
+    gone = Article.objects.create(slug="withdrawn-guidance")
+    gone.publish(gone.add_version(title="Old guidance", summary="s", body="b"))
+    Article.objects.filter(pk=gone.pk).update(
+        withdraw_at=timezone.now(), withdrawal_note="Replaced by newer advice."
+    )
+    response = page.goto("/withdrawn-guidance/")
+    assert response.status == 410
+    expect(page.get_by_role("heading", level=1)).to_have_text("This article was withdrawn")
+    found += axe_at_both_widths(page, "a withdrawn article (410)")
     assert_none_found(found)
 
 
@@ -279,10 +292,13 @@ def test_our_admin_pages_have_no_serious_violations_at_both_widths(
             "comparing versions",
             "What is Ketamine Used For?",
         ),
+        (f"{article_admin}/revert/1/", "the revert confirmation", "Revert to version 1?"),
         ("/admin/articles/article/review-queue/", "the review queue", ""),
         ("/admin/articles/image/", "the image library", "Ketamine molecule"),
         ("/admin/articles/image/add/", "adding an image", "Alt text"),
         ("/admin/articles/article/review-schedule/", "the review schedule", ""),
+        ("/admin/", "the admin index's Waiting for you", "Waiting for you"),
+        (f"{article_admin}/review/2/", "the review page", "Your decision on version 2"),
     ]:
         response = page.goto(path)
         assert response.status == 200, f"{name}: {response.status}"

@@ -88,7 +88,7 @@ def test_moderator_clears_the_oldest_of_the_queue_in_eight_keys_or_clicks(
             name=name,
             email=f"{name.lower()}@example.org",
             body=body,
-            hold_reasons=reasons,
+            hold_reasons=[{"code": code, "detail": ""} for code in reasons],
             created_at=demo_article.publish_at + timedelta(hours=hours),
         )
         for name, body, reasons, hours in (

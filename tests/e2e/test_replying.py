@@ -149,8 +149,8 @@ def test_reply_is_indented_under_its_parent_once_approved(new_context, article_u
 def test_the_forms_script_fetches_its_token_when_the_reader_starts_typing(
     new_context, article_url, settings
 ):
-    # A token makes the post timed: sent at once, it is "too fast" (silently spam). Without
-    # the script there is no token, and the post would be held instead, never spam.
+    # A token makes the post timed: sent at once, it is "too fast", held with the reason
+    # fast_post (never spam). Without the script there is no token: held as no_js.
     settings.COMMENTS_MIN_SECONDS = 60
     reader = new_context().new_page()
     reader.goto(article_url)
@@ -161,7 +161,7 @@ def test_the_forms_script_fetches_its_token_when_the_reader_starts_typing(
     name_field(reader).fill("Script Reader")
     email_field(reader).fill("script.e2e@example.org")
     reader.get_by_role("button", name="Post Comment").click()
-    expect(reader.get_by_role("status")).to_contain_text(
-        "awaiting moderation"
-    )  # a bot learns nothing
-    assert Comment.objects.get(email="script.e2e@example.org").status == Comment.Status.SPAM
+    expect(reader.get_by_role("status")).to_contain_text("awaiting moderation")
+    comment = Comment.objects.get(email="script.e2e@example.org")
+    assert comment.status == Comment.Status.PENDING
+    assert [reason["code"] for reason in comment.hold_reasons] == ["fast_post"]
