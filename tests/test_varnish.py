@@ -107,12 +107,12 @@ def test_a_withdrawal_answers_410_or_301_at_its_time(stack, article, make_articl
 
     # No worker runs here: the cache lets the pages go at their time, Django answers anew.
     time.sleep(max(0, (when - timezone.now()).total_seconds()) + 1)
-    status, _, page = read(stack, "/sleep-and-health/")
+    status, _, page = read_after_change(stack, "/sleep-and-health/")
     assert status == 410 and "Superseded by newer advice." in page
-    status, headers, _ = read(stack, "/old-guidance/")
+    status, headers, _ = read_after_change(stack, "/old-guidance/")
     assert status == 301 and headers["Location"].endswith("/new-guidance/")
     for address in ("/", "/feed/rss/"):
-        assert "/sleep-and-health/" not in read(stack, address)[2], address
+        assert "/sleep-and-health/" not in read_after_change(stack, address)[2], address
 
 
 def test_comment_changes_show_at_once(stack, article, make_comment):
