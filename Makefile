@@ -9,7 +9,7 @@ DEV := DEBUG=1
 BIND ?= 127.0.0.1:8000
 
 .PHONY: install install-dev run test lint format migrations-check ci clean serve servers \
-	bench bench-import bench-scale bench-images worker lighthouse lock
+	bench bench-import bench-scale bench-images worker lighthouse lock drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,7 @@ run: install  ## the development site with the demo article on SQLite, and the m
 	$(DEV) $(BIN)/python manage.py migrate --no-input
 	$(DEV) $(BIN)/python manage.py load_demo --with-admin
 	@echo "The mail worker runs beside the site: the emails it sends are printed here."
-	@$(DEV) $(BIN)/python manage.py db_worker --queue-name mail --no-reload & worker=$$!; \
+	@$(DEV) $(BIN)/python manage.py mail_worker --queue-name mail,schedule --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
 	$(DEV) $(BIN)/python manage.py runserver $(BIND)
 
@@ -73,10 +73,12 @@ serve: install servers  ## the production stack on http://127.0.0.1:8000
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0 && \
 	BIND=$(BIND) exec $(BIN)/python deploy/stack.py serve
 
-# The mail queue's worker (comments/mail.py): sends every queued email, retries failures.
+# The task worker: sends every queued email and retries failures (comments/mail.py),
+# carries out scheduled updates and withdrawals at their time (articles/schedule.py),
+# takes up a task a killed worker left running, and writes its heartbeat (mail_worker).
 # Development settings unless DEBUG=0 (then set SECRET_KEY and the EMAIL_* settings).
-worker: install  ## send the queued emails (docs/emails-and-reports.md)
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py db_worker --queue-name mail --no-reload
+worker: install  ## send the queued emails, carry out scheduled changes (docs/operations.md)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py mail_worker --queue-name mail,schedule --no-reload
 
 bench: install servers  ## the article page under load: Varnish, gunicorn, PostgreSQL, Redis, nginx, wrk (docs/benchmarks.md)
 	@deploy/install-servers.sh bench || { echo "make bench: could not install wrk and nginx;" \
@@ -101,6 +103,12 @@ bench-images: install  ## a 24-megapixel upload: time until its renditions are r
 # throwaway SQLite database): prints the four scores for desktop and mobile, fails under 100.
 lighthouse: install  ## Lighthouse's four scores on the article page (docs/testing.md, "Checks")
 	$(BIN)/python -m tests.e2e.lighthouse
+
+# The fault drill (bench/drill.py): the production stack on loopback, on a throwaway SQLite
+# database with Redis and SMTP servers of its own; each fault in turn, then a table of
+# what readers saw and what was lost (docs/operations.md, "Fault drill"). About 2 minutes.
+drill: install-dev servers  ## kill and cut each part of the stack in turn; print what readers saw
+	$(BIN)/python bench/drill.py
 
 test: install-dev  ## the whole suite (browser tests included when Chromium is there)
 	$(BIN)/pytest

@@ -2,8 +2,13 @@
 
 The change form edits a new version, starting from the latest one: "Save
 draft" adds it, "Save and publish" adds and publishes it (at "Publish at" if
-set). Old versions are never changed. A save from a stale base shows a
-conflict page (409) instead of overwriting a colleague.
+set), "Send for review" adds it and asks for its medical review (with a note,
+optionally naming the reviewer: articles/reviewing.py emails them). With
+REVIEW_REQUIRED_TO_PUBLISH on (the default), "Send for review" is the primary
+button and an approved version is published with "Publish version N". Old
+versions are never changed. A save from a stale base shows a conflict page
+(409) instead of overwriting a colleague. The article's writers (the byline,
+in order) are edited in the form too; saving a version never changes them.
 
 ArticleAdmin's other pages come from two mixins it inherits. The version
 history, the comparison of any two versions, "revert" (after a confirmation
@@ -17,6 +22,7 @@ in articles/review_admin.py.
 
 import copy
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
@@ -31,7 +37,7 @@ from . import (
     image_admin,  # noqa: F401  (registers the media library's admin)
     topic_admin,  # noqa: F401 - registers TopicAdmin and TagAdmin
 )
-from .forms import ArticleVersionForm
+from .forms import WITHDRAWAL_FIELDS, ArticleVersionForm
 from .models import (
     Article,
     ArticleVersion,
@@ -42,8 +48,8 @@ from .models import (
     purge_topic_pages,
 )
 from .models.images import snapshot
-from .people_admin import PersonAdmin  # noqa: F401 (registers the people in the admin)
-from .review_admin import MedicalReviewViewsMixin
+from .people_admin import BylineInline, PersonAdmin  # noqa: F401 (PersonAdmin: registered)
+from .review_admin import MedicalReviewViewsMixin, ReviewRequestForm
 from .version_admin import VersionViewsMixin, compare_versions
 
 # The library's newest images, listed beside the text for the editor to insert.
@@ -52,13 +58,14 @@ PICKER_LENGTH = 12
 REVIEW_LABELS = {
     None: "Awaits review",
     MedicalReview.Decision.APPROVE: "Approved",
-    MedicalReview.Decision.SEND_BACK: "Sent back",
+    MedicalReview.Decision.SEND_BACK: "Changes requested",
 }
 
 
 @admin.register(Article)
 class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin):
     form = ArticleVersionForm
+    inlines = [BylineInline]
     list_display = (
         "title",
         "slug",
@@ -71,11 +78,21 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
     list_select_related = ("published_version",)
     search_fields = ("slug", "versions__title")
     list_filter = ("comments_open",)
-    autocomplete_fields = ("primary_topic", "topics", "tags")
+    autocomplete_fields = ("primary_topic", "topics", "tags", "replaced_by")
     fieldsets = (
         (
             None,
-            {"fields": ("title", "summary", "lead_image", "body", "change_note", "base_version")},
+            {
+                "fields": (
+                    "title",
+                    "summary",
+                    "key_takeaways",
+                    "lead_image",
+                    "body",
+                    "change_note",
+                    "base_version",
+                )
+            },
         ),
         # The article's own, not a version's: a change is not a new version.
         ("Topics and tags", {"fields": ("primary_topic", "topics", "tags")}),
@@ -84,6 +101,8 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
             "Publishing",
             {"fields": ("publish_at", "comments_open", "review_interval_months", "slug")},
         ),
+        # Issue 21: scheduled withdrawal (articles/schedule.py carries it out at its time).
+        ("Withdrawal", {"fields": WITHDRAWAL_FIELDS, "classes": ("collapse",)}),
     )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -93,14 +112,15 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
         readonly = self.get_readonly_fields(request, obj)
         kwargs["fields"] = [name for name in ArticleVersionForm.Meta.fields if name not in readonly]
         form = super().get_form(request, obj, change, **kwargs)
-        if "publish_at" in form.base_fields:
-            # The time typed is read in the site's time zone: the label says which.
-            # A copy, so the form class shared by every request is left as it is.
-            zone = timezone.get_current_timezone_name()
-            field = copy.deepcopy(form.base_fields["publish_at"])
-            field.label = f"Publish at ({zone})"
-            field.help_text = f"{field.help_text} Times are in the {zone} time zone."
-            form.base_fields["publish_at"] = field
+        for name, label in (("publish_at", "Publish at"), ("withdraw_at", "Withdraw at")):
+            if name in form.base_fields:
+                # The time typed is read in the site's time zone: the label says which.
+                # A copy, so the form class shared by every request is left as it is.
+                zone = timezone.get_current_timezone_name()
+                field = copy.deepcopy(form.base_fields[name])
+                field.label = f"{label} ({zone})"
+                field.help_text = f"{field.help_text} Times are in the {zone} time zone."
+                form.base_fields[name] = field
         if "lead_image" in form.base_fields:
             # A library of thousands: searched as one types (articles/image_admin.py).
             field = copy.deepcopy(form.base_fields["lead_image"])
@@ -163,6 +183,10 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
             state += f"; an update is scheduled for {when}"
         if article.latest_number and article.latest_number > version.number:
             state += f"; version {article.latest_number} is a draft"
+        if article.withdraw_at:
+            when = date_format(timezone.localtime(article.withdraw_at), "j M Y H:i")
+            done = article.is_withdrawn()
+            state = f"Withdrawn {when}" if done else f"{state}; to be withdrawn {when}"
         return state
 
     # Saving: a new version every time the content changes, never an edit of an old one.
@@ -174,9 +198,18 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
             # Only the settings this form edits: publishing state belongs to publish().
             settings_changed = [
                 name
-                for name in ("comments_open", "review_interval_months", "primary_topic")
+                for name in (
+                    "comments_open",
+                    "review_interval_months",
+                    "primary_topic",
+                    *WITHDRAWAL_FIELDS,
+                )
                 if name in form.changed_data
             ]
+            if "withdraw_at" in settings_changed:
+                # A new time (or none): the withdrawal is carried out anew at that time.
+                obj.withdrawn_at = None
+                settings_changed.append("withdrawn_at")
             if settings_changed:
                 obj.save(update_fields=settings_changed)
             if "primary_topic" in form.changed_data:
@@ -187,6 +220,9 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
                 obj.expire_pages()
         publish = "_publish" in request.POST
         version, created = form.save_version(obj, author=request.user, publish=publish)
+        if "_send_for_review" in request.POST:
+            self._send_for_review(request, obj, version, created)
+            return
         if form.publishing_refused:
             saved = "is saved as a draft" if created else "stays a draft"
             self.message_user(
@@ -213,6 +249,12 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
             message = "Settings saved; the text did not change, so there is no new version."
         self.message_user(request, message, messages.SUCCESS)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):
+            # A new byline: the pages that show it render afresh.
+            form.instance.expire_pages()
+
     def _back_to_editing(self, request, obj):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
 
@@ -228,6 +270,8 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
         extra_context = {
             "is_nav_sidebar_enabled": False,
             "library_images": library_picker(),
+            "review_form": ReviewRequestForm(),
+            "review_required": settings.REVIEW_REQUIRED_TO_PUBLISH,
             **(extra_context or {}),
         }
         try:
@@ -312,6 +356,18 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
                 "latest_review": latest.latest_review() if latest else None,
                 "dead_links": list(article.dead_links.all()),
                 "may_review": request.user.has_perm("articles.add_medicalreview"),
+                "open_request": (
+                    latest.review_requests.undecided().select_related("reviewer").last()
+                    if latest
+                    else None
+                ),
+                "may_publish_latest": bool(
+                    latest
+                    and latest.pk != article.published_version_id
+                    and not article.publishing_refusal(latest)
+                    and latest.approving_review()
+                ),
+                "withdrawn": article.is_withdrawn(),
                 **(extra_context or {}),
             }
         return super().change_view(request, object_id, form_url, extra_context)

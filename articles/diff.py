@@ -43,9 +43,17 @@ PAIRING_RATIO = 0.5
 
 
 def word_diff(old, new):
-    """HTML of ``new`` with the words added since ``old`` in <ins> and those removed in <del>."""
+    """HTML of ``new`` with the words added since ``old`` in <ins> and those removed in <del>.
+
+    Words are compared without the whitespace after them, which is kept only for showing:
+    "risks." at the end of one text and "risks.\n" at the end of another are the same word
+    (a browser's form drops a text's last line break)."""
     old_words, new_words = TOKEN.findall(old or ""), TOKEN.findall(new or "")
-    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        a=[word.strip() for word in old_words],
+        b=[word.strip() for word in new_words],
+        autojunk=False,
+    )
     marked = _mark(matcher.get_opcodes(), old_words, new_words, "")
     return mark_safe(marked)  # noqa: S308 - _mark escapes every piece of text
 

@@ -76,7 +76,9 @@ def fixed_page_at(slug):
 
 # What a version holds; a save that changes none of these (nor what the library says of
 # its images) adds no version.
-CONTENT_FIELDS = ("title", "summary", "body", "lead_image")
+CONTENT_FIELDS = ("title", "summary", "body", "lead_image", "key_takeaways")
+# The article's own, not a version's: when it comes down and where readers go then.
+WITHDRAWAL_FIELDS = ("withdraw_at", "replaced_by", "withdrawal_note")
 # Said of the new version only: never copied from the version before.
 CORRECTION_FIELDS = ("is_correction", "correction_note")
 
@@ -126,6 +128,7 @@ class ArticleVersionForm(forms.ModelForm):
         help_text="Shown at the top of the article, on lists and when the page is shared. "
         "The images of the library are listed beside the text, with their ids.",
     )
+    key_takeaways = _version_field("key_takeaways", rows=4)
     change_note = _version_field("change_note", size=80)
     publish_at = forms.DateTimeField(
         label="Publish at",
@@ -133,6 +136,14 @@ class ArticleVersionForm(forms.ModelForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="Used by “Save and publish”: readers see the new version from this time on. "
         "Empty: at once.",
+    )
+    # The article's own (Meta.fields), typed like publish_at rather than in the admin's
+    # split date and time boxes.
+    withdraw_at = forms.DateTimeField(
+        label="Withdraw at",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=Article._meta.get_field("withdraw_at").help_text,
     )
     is_correction = ArticleVersion._meta.get_field("is_correction").formfield()
     correction_note = _version_field("correction_note", rows=2)
@@ -147,6 +158,7 @@ class ArticleVersionForm(forms.ModelForm):
             "primary_topic",
             "topics",
             "tags",
+            *WITHDRAWAL_FIELDS,
         ]
         help_texts = {"slug": "The address of the article. Empty: made from the title."}
 
@@ -216,6 +228,15 @@ class ArticleVersionForm(forms.ModelForm):
             self.add_error(
                 "is_correction",
                 "Tick this box to publish the correction note, or empty the note.",
+            )
+        replacement = cleaned_data.get("replaced_by")
+        if replacement is not None and replacement.pk == self.instance.pk:
+            self.add_error("replaced_by", "An article cannot replace itself: choose another.")
+        if (replacement or cleaned_data.get("withdrawal_note")) and not cleaned_data.get(
+            "withdraw_at"
+        ):
+            self.add_error(
+                "withdraw_at", "Say when the article comes down, or empty the fields below."
             )
         slug = cleaned_data.get("slug")
         if "slug" in self.fields and slug and "slug" not in self.errors:

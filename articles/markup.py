@@ -300,6 +300,27 @@ def render_markdown(source, images=None):
     return _cleaner.clean(html)
 
 
+def takeaway_lines(source):
+    """The points of a "Key takeaways" text: its non-empty lines, a leading list marker
+    ("-", "*", "•" or "1.") taken off."""
+    points = []
+    for line in (source or "").splitlines():
+        point = re.sub(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])\s+", "", line).strip()
+        if point:
+            points.append(point)
+    return points
+
+
+def render_key_takeaways(source):
+    """A "Key takeaways" text (one point a line) as a sanitised <ul>, or "" when it has none.
+    Each point is inline Markdown (emphasis, links), rendered and cleaned like a body."""
+    points = takeaway_lines(source)
+    if not points:
+        return ""
+    items = "".join(f"<li>{_markdown.renderInline(point)}</li>\n" for point in points)
+    return _cleaner.clean(f"<ul>\n{items}</ul>\n")
+
+
 def sections(source):
     """The top-level H2 headings of Markdown ``source``, for "In this article": a list of
     (anchor, plain text) pairs, the anchors being the ids the rendered headings carry."""

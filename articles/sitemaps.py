@@ -1,8 +1,8 @@
 """The sitemap: an index at /sitemap.xml and sections of at most 10,000 addresses.
 
-Every article readers can see, with the date its content last changed. Drafts and
-scheduled articles are left out by Article.objects.published(), the same rule the pages
-follow. Addresses use settings.SITE_URL, as the canonical links of the pages do, rather
+Every article readers can see, with the date its content last changed. Drafts, scheduled
+and withdrawn articles are left out by Article.objects.published(), the same rule the
+pages follow. Addresses use settings.SITE_URL, as the canonical links of the pages do, rather
 than the host name of whoever asked (Django's own index view would use the latter).
 
 Each page is read from the database in SQL pages (a count and one page of slugs and
@@ -46,15 +46,13 @@ class ArticleSitemap(Sitemap):
 
     def entries(self, rows):
         """(address, lastmod) of each row of items(). A scheduled update whose time has come
-        is published here, as on the front page and in the feeds (Article.promote_if_due):
-        no query until then."""
+        counts from its time, as the pages show it (the task worker publishes it: no query,
+        no write here)."""
         pattern = settings.SITE_URL + reverse("articles:detail", kwargs={"slug": SLUG_MARK})
         now = timezone.now()
-        for pk, slug, published_at, scheduled_at in rows:
+        for _pk, slug, published_at, scheduled_at in rows:
             if scheduled_at and scheduled_at <= now:
-                article = Article.objects.select_related("published_version").get(pk=pk)
-                article.promote_if_due()
-                published_at = article.published_version.published_at
+                published_at = scheduled_at
             yield pattern.replace(SLUG_MARK, slug), published_at
 
     def get_latest_lastmod(self):

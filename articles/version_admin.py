@@ -17,34 +17,21 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
-from .diff import has_changes, image_changes, word_diff
+from .comparison import differences
 from .forms import MARKER_RUN, MAX_BODY_CHARACTERS, MAX_NESTING, nesting_depth
 from .markup import render_markdown
 from .models import ArticleVersion
 
 
-def compare_versions(old, new):
-    """The word-level differences between two versions: (label, HTML, changed) per part,
-    and last, when either shows images, their changes in words (a lead image replaced,
-    an alt text changed)."""
-    parts = [
-        (
-            label,
-            word_diff(getattr(old, name), getattr(new, name)),
-            has_changes(getattr(old, name), getattr(new, name)),
-        )
-        for label, name in (("Title", "title"), ("Summary", "summary"), ("Body", "body"))
-    ]
-    if not (old.images or new.images):
-        return parts  # an article without images: nothing to say of them
-    sentences = image_changes(old.images, new.images)
-    listed = format_html_join("", "<li>{}</li>", ((sentence,) for sentence in sentences))
-    parts.append(("Images", format_html("<ul>{}</ul>", listed), bool(sentences)))
-    return parts
+def compare_versions(old, new, blocks=None):
+    """What a reader would see change from version ``old`` to ``new``: the dict of
+    articles.comparison.differences (title, summary, key takeaways, the changed blocks of
+    the body and its references, images), which templates/admin/articles/article/_diffs.html
+    shows. The admin's pages and the public change log show the one comparison."""
+    return differences(old, new, blocks)
 
 
 class ArticleViewsMixin:
@@ -150,6 +137,8 @@ class VersionViewsMixin(ArticleViewsMixin):
         if request.method == "GET" and not settings.REVIEW_REQUIRED_TO_PUBLISH:
             published = article.published_version
             latest = article.latest_version()
+            # The live page's "Medically reviewed by" line: the copy has no review of its own.
+            review, current = article.review_status(published) if article.is_live else (None, False)
             context = self._context(
                 request,
                 article,
@@ -157,6 +146,7 @@ class VersionViewsMixin(ArticleViewsMixin):
                 version=version,
                 published=published,
                 new_number=latest.number + 1,
+                loses_review=review if current else None,
                 diffs=compare_versions(published, version) if published else None,
             )
             return TemplateResponse(

@@ -7,15 +7,18 @@ from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Case, F, IntegerField, When, Window
 from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from cms.caching import ARTICLE_LISTS, article_key, share, valid_until
 
-from .diff import before_after, block_diff, blocks_of, has_changes, image_changes
+from .comparison import BodyBlocks, differences
 from .legacy_addresses import redirect_for_old_id
 from .models import Article, ArticleVersion, MedicalReview, Topic
+from .page_parameters import redirect_to_canonical
 
 
 def shared_article_list(view):
@@ -31,27 +34,57 @@ def shared_article_list(view):
 
 
 class ReaderArticleMixin:
-    """Readers see published articles whose publish time has come, nothing else."""
+    """Readers see published articles whose publish time has come and that are not
+    withdrawn, nothing else; a scheduled update whose time has come is shown, not written
+    (the task worker publishes it: articles/schedule.py)."""
 
     def get_queryset(self):
         return Article.objects.published()
 
     def get_object(self, queryset=None):
-        article = super().get_object(queryset)
-        if article.promote_if_due():  # a scheduled update's time has come: show it
-            article = super().get_object(queryset)
-        return article
+        return with_update_shown(super().get_object(queryset))
+
+
+def with_update_shown(article):
+    """``article`` showing its scheduled update when the update's time has come: one query
+    then, none before, and no write (Article.show_version)."""
+    if article.scheduled_version_id and article.update_is_due:
+        version = ArticleVersion.objects.select_related("author", "author__person").get(
+            pk=article.scheduled_version_id
+        )
+        article.show_version(version)
+    return article
 
 
 class SharedArticlePageMixin:
     """One article's page, the same for every reader: the shared HTTP cache keeps it under
     the article's key (cms/caching.py) until a change purges it, and never past the time
-    a scheduled update goes live."""
+    a scheduled update goes live or the article is withdrawn."""
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         valid_until(self.request, self.object.scheduled_at)
+        if not self.object.is_withdrawn():
+            valid_until(self.request, self.object.withdraw_at)
         return share(self.request, response, [article_key(self.object.pk)])
+
+
+def withdrawn_response(request, slug):
+    """What readers get at the address of a withdrawn article: a permanent redirect to the
+    article the editor chose to replace it, when readers can read that one, else 410 Gone
+    with a short note. None when no withdrawn article has this address."""
+    article = (
+        Article.objects.withdrawn()
+        .filter(slug=slug)
+        .select_related("published_version", "replaced_by")
+        .first()
+    )
+    if article is None:
+        return None
+    replacement = article.replaced_by
+    if replacement is not None and Article.objects.published().filter(pk=replacement.pk).exists():
+        return HttpResponsePermanentRedirect(replacement.get_absolute_url())
+    return TemplateResponse(request, "articles/withdrawn.html", {"article": article}, status=410)
 
 
 # How many of its newest articles each top-level topic shows on the front page, and how
@@ -143,10 +176,6 @@ class ArticleListView(ReaderArticleMixin, ListView):
             context["sections"] = front_page_sections(exclude=[articles[0]])
         else:
             context["latest"], context["sections"] = articles, []
-        # Every article on the page, for one count of their comments.
-        context["every_article"] = articles + [
-            article for _topic, shown in context["sections"] for article in shown
-        ]
         return context
 
 
@@ -155,6 +184,21 @@ class ArticleDetailView(SharedArticlePageMixin, ReaderArticleMixin, DetailView):
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            # Gone on purpose is not "not found": 410, or 301 to its replacement.
+            response = withdrawn_response(request, kwargs["slug"])
+            if response is None:
+                raise
+            return response
+        # One cached copy per real page: any other address of it leads there.
+        moved = redirect_to_canonical(request, self.object)
+        if moved is not None:
+            return moved
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -194,31 +238,6 @@ class VersionPreviewView(PermissionRequiredMixin, DetailView):
 CHANGES_COMPARED = 20
 
 
-class BodyBlocks(dict):
-    """The blocks of text of each version's body (articles/diff.py), read once per request
-    however many comparisons use them: ``blocks[version]``."""
-
-    def __missing__(self, version):
-        self[version] = blocks = blocks_of(version.body_html)
-        return blocks
-
-
-def differences(old, new, blocks):
-    """What a reader sees change from version ``old`` to ``new``: the ``title`` and
-    ``summary`` as (before, after) HTML, None when their words did not change; the
-    ``body`` as the changed blocks with their context (a list of diff Rows, empty when
-    it reads the same); the ``images`` as sentences (diff.image_changes: a lead image
-    replaced, an alt text or caption changed), empty when they are the same."""
-    found = {}
-    for field in ("title", "summary"):
-        before, after = getattr(old, field), getattr(new, field)
-        found[field] = before_after(before, after) if has_changes(before, after) else None
-    same_body = old.body_html == new.body_html
-    found["body"] = [] if same_body else block_diff(blocks[old], blocks[new])
-    found["images"] = image_changes(old.images, new.images)
-    return found
-
-
 def published_changes(article, now=None, blocks=None):
     """Every version readers have seen of ``article``, newest first, each with what changed.
 
@@ -232,6 +251,7 @@ def published_changes(article, now=None, blocks=None):
     shown = article.versions.filter(
         published_at__isnull=False, published_at__lte=now or timezone.now()
     ).defer("body", "search_vector")  # the page compares body_html, never the Markdown
+    shown = shown.select_related("author__person")  # "Updated by … on …"
     versions = list(shown.order_by("published_at", "number"))
     latest_reviews = {}
     reviews = MedicalReview.objects.filter(version__in=versions).select_related("reviewer__person")
@@ -273,9 +293,14 @@ class ArticleChangesView(SharedArticlePageMixin, ReaderArticleMixin, DetailView)
     template_name = "articles/changes.html"
     context_object_name = "article"
 
+    def get_queryset(self):
+        # The record stays readable once the article is withdrawn: it says so, and when.
+        return Article.objects.published(withdrawn_too=True)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["version"] = self.object.published_version
+        context["withdrawn"] = self.object.is_withdrawn()
         blocks = BodyBlocks()  # shared by the change log and the comparison
         context["changes"] = published_changes(self.object, blocks=blocks)
         # "Not medically reviewed" is news only on an article that has reviews at all.

@@ -17,7 +17,10 @@ What it does, all on this machine (127.0.0.1 only):
    the shared one) before each fetch; the test client has no HTTP cache in front.
 
 `--reuse` skips steps 1 and 2 when the database already holds the data set;
-`--articles` and `--comments` load a smaller one on a slow machine.
+`--articles` and `--comments` load a smaller one on a slow machine; `--only queue` measures
+only the pages whose label holds "queue" (a small data set has no 40th page of search
+results). Issue 22's queue figure: `--articles 1000 --comments 10000 --only queue`, which
+holds 1,000 pending comments.
 """
 
 import argparse
@@ -56,6 +59,9 @@ def parse_arguments():
     parser.add_argument("--reuse", action="store_true", help="keep a database loaded before")
     parser.add_argument("--articles", type=int, default=ARTICLES, help="besides the demo one")
     parser.add_argument("--comments", type=int, default=COMMENTS)
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose label holds this text (queue)"
+    )
     return parser.parse_args()
 
 
@@ -124,7 +130,80 @@ def topic_pages():
     ]  # fmt: skip
 
 
-def measure_pages(demo):
+LONG_ARTICLE_SLUG = "bench-a-long-article"
+LONG_ARTICLE_WORDS = 5_000
+
+
+def long_article(author):
+    """An article of 5,000 words (10 sections of 10 paragraphs, 9 references) with a second
+    version that changes one sentence and one reference: what Compare and the review page
+    show of a long article (issue 21). Made once; kept with the data set."""
+    from articles.models import Article
+
+    article = Article.objects.filter(slug=LONG_ARTICLE_SLUG).first()
+    if article is not None:
+        return article
+    sentence = "Sleep restores the body and helps the mind sort what the day brought in. "
+    paragraph = sentence * 4  # 52 words
+    sections = [
+        f"## Section {number}\n\n" + "\n\n".join([paragraph] * 10) for number in range(1, 11)
+    ]
+    notes = [
+        f"[^{number}]: Author {number}. A study of sleep, {2000 + number}."
+        for number in range(1, 10)
+    ]
+    body = (
+        "\n\n".join(sections) + "\n\nA claim with sources.[^1][^2][^3][^4][^5][^6][^7][^8][^9]\n\n"
+    )
+    body += "\n\n".join(notes)
+    assert len(body.split()) >= LONG_ARTICLE_WORDS
+    article = Article.objects.create(slug=LONG_ARTICLE_SLUG)
+    first = article.add_version(
+        title="A long article",
+        summary="Five thousand words.",
+        body=body,
+        author=author,
+        key_takeaways="Sleep restores the body.\nSleep helps the mind.",
+    )
+    article.publish(first)
+    changed = body.replace("## Section 6\n\n" + sentence, "## Section 6\n\nSleep mends. ", 1)
+    changed = changed.replace("A study of sleep, 2005.", "A study of sleep, 2006 update.")
+    second = article.add_version(
+        title=first.title,
+        summary=first.summary,
+        body=changed,
+        author=author,
+        key_takeaways=first.key_takeaways,
+        change_note="One sentence and one reference.",
+    )
+    article.publish(second)
+    return article
+
+
+def comparison_pages(reader, moderator, author):
+    """Compare and the medical review page of the long article, and its change log, each a
+    first render: (label, client, address, before)."""
+    from django.urls import NoReverseMatch, reverse
+
+    article = long_article(author)
+    pages = [
+        ("admin Compare, a 5,000-word article, first render", moderator,
+         reverse("admin:articles_article_compare", args=[article.pk]) + "?from=1&to=2",
+         first_render),
+        ("change log of the 5,000-word article, first render", reader,
+         f"/{article.slug}/changes/", first_render),
+    ]  # fmt: skip
+    try:  # the review page is rebuilt in another branch; measured while its address holds
+        review = reverse("admin:articles_article_review", args=[article.pk, 2])
+    except NoReverseMatch:
+        return pages
+    return [
+        *pages,
+        ("admin review page, a 5,000-word article, first render", moderator, review, first_render),
+    ]
+
+
+def measure_pages(demo, only=""):
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.test import Client
@@ -158,6 +237,11 @@ def measure_pages(demo):
         ("`/sitemap.xml` (the index)", reader, "/sitemap.xml", None),
         ("`/sitemap-articles.xml` (10,000 addresses)", reader, "/sitemap-articles.xml", None),
         ("admin comment queue (pending)", moderator, queue, None),
+        ("admin comment queue, pending, oldest first", moderator, f"{queue}?o=4", None),
+        ("admin comment queue, held for a possible crisis", moderator,
+         f"{queue}?reason=crisis", None),
+        ("admin comment queue, held as a new commenter, oldest first", moderator,
+         f"{queue}?reason=new_commenter&o=4", None),
         ("admin comment queue, All", moderator, f"{queue}?status=all", None),
         ("admin comment queue, All, page 100", moderator, f"{queue}?status=all&p=100", None),
         ("admin comment queue, search for an email", moderator,
@@ -169,6 +253,8 @@ def measure_pages(demo):
         ("article page with 20,000 comments, first render after a change", reader, busy,
          changed(demo)),
         ("the same page again (thread and article from the fragment cache)", reader, busy, None),
+        ("its page 200 of the thread, first render after a change", reader,
+         f"{busy}?cpage=200", changed(demo)),
         ("article page with 18 comments, first render after a change", reader,
          f"/{some_article.slug}/", changed(some_article)),
         *((label, reader, address, before) for label, address, before in topic_pages()),
@@ -176,8 +262,13 @@ def measure_pages(demo):
         ("feed `/feed/rss/`", reader, "/feed/rss/", None),
         ("feed `/feed/atom/`", reader, "/feed/atom/", None),
         ("change log of the busy article", reader, f"/{demo.slug}/changes/", None),
+        *comparison_pages(reader, moderator, user),
     ]  # fmt: skip
-    rows = [(label, *measure(client, address, before)) for label, client, address, before in pages]
+    rows = [
+        (label, *measure(client, address, before))
+        for label, client, address, before in pages
+        if only in label
+    ]
     return rows
 
 
@@ -227,7 +318,7 @@ def main():
     from comments.management.commands.load_demo import DEMO_SLUG
 
     demo = Article.objects.get(slug=DEMO_SLUG)
-    rows = measure_pages(demo)
+    rows = measure_pages(demo, arguments.only)
     print_table(rows, load_seconds)
 
 

@@ -9,7 +9,7 @@ from articles.views import shared_article_list
 from cms.admin_login import RateLimitedAdminLoginForm, remember_this_device
 from cms.admin_site import brand
 from cms.caching import shared
-from cms.health import healthz
+from cms.health import healthz, status
 from comments.views import PrivacyView
 
 # Refusals in the site's style, saying why (cms/refusals.py).
@@ -25,6 +25,7 @@ brand(admin.site)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("healthz/status", status, name="health-status"),
     path(
         "robots.txt",
         shared(keys=[])(

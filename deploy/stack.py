@@ -12,6 +12,12 @@ tests/test_scaleout.py).
 
 The app servers are told where the cache is (HTTP_CACHE_NODES, for purges) and
 that they stand behind a proxy (BEHIND_PROXY, for the readers' addresses).
+
+A part that dies is started again (``revive``, called by ``make serve`` twice a second
+and by the tests' ``supervise``): each part on its own, after a back-off that doubles
+from 1 s to 30 s while it keeps dying, and never by stopping the others. Varnish goes on
+serving the last good copy of each page meanwhile (deploy/varnish/default.vcl, grace),
+and knows from its probe of /healthz which app servers to send readers to.
 Varnish comes from Debian's packages varnish and varnish-modules (for xkey).
 This module never installs them: ``deploy/install-servers.sh`` does (``make servers``,
 called by ``make serve`` and ``make bench``); ``find_varnishd()`` says whether they are
@@ -30,6 +36,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -99,6 +106,10 @@ class Stack:
         }
         self.app_ports = []
         self.processes = []
+        # name -> (command, environment) to start it again; name -> back-off state.
+        self.commands = {}
+        self.backoff = {}
+        self.restarts = {}
 
     def __enter__(self):
         return self
@@ -106,18 +117,75 @@ class Stack:
     def __exit__(self, *exception):
         self.stop()
 
-    def _start(self, name, command):
-        log = open(self.workdir / f"{name}.log", "w")  # noqa: SIM115 (closed in stop)
+    def _start(self, name, command, environment=None):
+        log = open(self.workdir / f"{name}.log", "a")  # noqa: SIM115 (closed in stop)
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=self.environment,
+            env={**self.environment, **(environment or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        self.processes = [entry for entry in self.processes if entry[0] != name]
         self.processes.append((name, process, log))
+        self.commands[name] = (command, environment)
         return process
+
+    def process(self, name):
+        """The running process of the part ``name`` (e.g. "worker", "gunicorn-8001")."""
+        return next(process for each, process, _log in self.processes if each == name)
+
+    def revive(self, now=None):
+        """Start again each part that died, once its back-off has passed; what was started.
+
+        The dead part's process group is killed first (gunicorn's workers outlive a
+        master killed with SIGKILL, and hold its port). The back-off doubles from 1 s to
+        30 s while a part keeps dying, and starts from 1 s again after a minute of life.
+        """
+        now = time.monotonic() if now is None else now
+        revived = []
+        for name, process, log in list(self.processes):
+            if process.poll() is None:
+                continue
+            delay, due, started = self.backoff.get(name, (0.0, None, 0.0))
+            if due is None:
+                delay = 1.0 if now - started > 60 else min(max(delay * 2, 1.0), 30.0)
+                self.backoff[name] = (delay, now + delay, started)
+                print(
+                    f"{name} stopped (exit {process.returncode}); again in {delay:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                continue
+            if now < due:
+                continue
+            log.close()
+            command, environment = self.commands[name]
+            self._start(name, command, environment)
+            self.backoff[name] = (delay, None, now)
+            self.restarts[name] = self.restarts.get(name, 0) + 1
+            revived.append(name)
+        return revived
+
+    @contextlib.contextmanager
+    def supervise(self, every=0.2):
+        """Revive dead parts in a background thread while the block runs (tests, the drill)."""
+        stopping = threading.Event()
+
+        def watch():
+            while not stopping.wait(every):
+                self.revive()
+
+        watcher = threading.Thread(target=watch, name="stack-supervisor", daemon=True)
+        watcher.start()
+        try:
+            yield self
+        finally:
+            stopping.set()
+            watcher.join()
 
     def manage(self, *command):
         """Run a manage.py command with the app servers' environment."""
@@ -134,7 +202,7 @@ class Stack:
         path = self.workdir / f"{name}.log"
         return path.read_text() if path.exists() else ""
 
-    def _wait_for(self, name, process, port, path="/healthz", seconds=30):
+    def _wait_for(self, name, process, port, path="/healthz", seconds=60):
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -145,21 +213,32 @@ class Stack:
             time.sleep(0.2)
         raise RuntimeError(f"{name} did not answer {path} on port {port}:\n{self.log(name)}")
 
-    def start_app_server(self, port=None, workers=None):
-        """Start one gunicorn (the production configuration) and wait for /healthz."""
+    def start_app_server(self, port=None, workers=None, environment=None):
+        """Start one gunicorn (the production configuration) and wait for /healthz.
+
+        ``environment`` adds to the stack's (e.g. another DATABASE_URL for one server)."""
         port = port or free_port()
         command = [GUNICORN, "cms.wsgi", "--bind", f"127.0.0.1:{port}"]
         if workers:
             command += ["--workers", str(workers)]
         name = f"gunicorn-{port}"
-        self._wait_for(name, self._start(name, command), port)
+        self._wait_for(name, self._start(name, command, environment), port)
         self.app_ports.append(port)
         return port
 
-    def start_worker(self):
-        """Start the mail queue's worker (comments/mail.py), as `make worker` runs it."""
-        command = [sys.executable, "manage.py", "db_worker", "--queue-name", "mail", "--no-reload"]
-        return self._start("worker", command)
+    def start_worker(self, environment=None):
+        """Start the task worker, as `make worker` runs it: the mail queue (comments/mail.py)
+        and the schedule queue (articles/schedule.py: scheduled updates and withdrawals)."""
+        queues = "mail,schedule"
+        command = [
+            sys.executable,
+            "manage.py",
+            "mail_worker",
+            "--queue-name",
+            queues,
+            "--no-reload",
+        ]
+        return self._start("worker", command, environment)
 
     def write_backends(self):
         """backends.vcl for the app servers started so far: round robin, purges from here."""
@@ -167,7 +246,7 @@ class Stack:
         for number, port in enumerate(self.app_ports):
             lines.append(
                 f'backend app{number} {{ .host = "127.0.0.1"; .port = "{port}"; '
-                ".first_byte_timeout = 35s; }"
+                ".first_byte_timeout = 35s; .probe = app_health; }"
             )
         lines += ["", 'acl purgers { "127.0.0.1"; "::1"; }', "", "sub vcl_init {"]
         lines.append("    new app_servers = directors.round_robin();")
@@ -233,19 +312,18 @@ def serve():
         stack.start_worker()
         print(
             f"Serving http://127.0.0.1:{port}/ through Varnish; gunicorn on 127.0.0.1:{app_port};"
-            f" the mail worker beside them.\nLogs in {workdir}/. Ctrl-C stops them all.",
+            f" the mail worker beside them.\nLogs in {workdir}/. A part that dies is started"
+            " again; Ctrl-C stops them all.",
             flush=True,
         )
         stopping = []
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         try:
-            while not stopping and all(p.poll() is None for _, p, _ in stack.processes):
+            while not stopping:
+                stack.revive()
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
-        for name, process, _ in stack.processes:
-            if process.poll() is not None:
-                print(f"{name} stopped:\n{stack.log(name)[-2000:]}", file=sys.stderr)
 
 
 if __name__ == "__main__":

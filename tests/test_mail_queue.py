@@ -146,7 +146,7 @@ def test_a_message_that_keeps_failing_is_shown_to_staff_and_can_be_sent_again(
         {"action": "send_again", "_selected_action": [email.pk]},
         follow=True,
     )
-    assert "1 failed email(s) queued again." in response.content.decode()
+    assert "1 unsent email(s) queued again." in response.content.decode()
     smtp_server.refusing = False
     run_worker(smtp_server.port)
     assert [message["Subject"] for message in smtp_server.messages] == ["A reply to your comment"]

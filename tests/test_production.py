@@ -145,14 +145,14 @@ def test_plain_http_is_redirected_to_https_except_the_health_check(client, db, s
     assert client.get("/healthz").status_code == 200
 
 
-def test_healthz_answers_ok_when_the_database_and_cache_answer(client, db):
+def test_healthz_answers_ok_when_the_database_answers(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "cache": "ok", "status": "ok"}
+    assert response.json() == {"database": "ok", "status": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_healthz_answers_503_without_naming_the_cache_host_or_password(client, db, settings):
+def test_healthz_stays_200_without_the_cache_and_the_status_names_it_degraded(client, db, settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -160,9 +160,16 @@ def test_healthz_answers_503_without_naming_the_cache_host_or_password(client, d
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json() == {"database": "ok", "cache": "unavailable", "status": "unavailable"}
+    settings.HTTP_CACHE_NODES = ["http://127.0.0.1:1"]
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/healthz/status")
+    assert response.status_code == 200
+    report = response.json()
+    assert report["status"] == "degraded"
+    assert report["parts"]["database"] == {"state": "ok"}
+    assert report["parts"]["cache"]["state"] == "degraded"
+    assert report["parts"]["HTTP cache node 1"]["state"] == "degraded"
+    assert report["parts"]["mail worker"]["state"] == "degraded"  # never started here
     body = response.content.decode()
     assert "127.0.0.1" not in body and "cache-secret-password" not in body
 
@@ -183,7 +190,7 @@ def test_healthz_answers_503_without_naming_the_database_host_or_password():
     )
     status, body = result.stdout.strip().split("\n", 1)
     assert status == "503", result.stderr
-    assert json.loads(body) == {"database": "unavailable", "cache": "ok", "status": "unavailable"}
+    assert json.loads(body) == {"database": "unavailable", "status": "unavailable"}
     assert "127.0.0.1" not in body and "database-secret-password" not in body
     assert "cms" not in body
 

@@ -8,7 +8,7 @@ Article are its queryset (article_queryset.py) and the medical reviews (review.p
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
+from django.db.models import Max, prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -16,13 +16,18 @@ from django.utils import timezone
 
 from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit, purge_keys_after_commit
 
-from .article_queryset import ArticleQuerySet
+from .article_queryset import ArticleQuerySet, writers_prefetch
 from .people import Person
 from .review import MedicalReview, add_months
 from .topics import Tag, Topic
 
 # A save that changes one of these changes which topic and tag pages list the article.
-LISTED_BY = frozenset({"published_version", "publish_at", "primary_topic"})
+LISTED_BY = frozenset(
+    {"published_version", "publish_at", "primary_topic", "withdraw_at", "withdrawn_at"}
+)
+# Kept by single UPDATE statements (expire_pages, the comments app's stored counts), never
+# by a save of the whole article.
+KEPT_BY_UPDATES = frozenset({"page_stamp", "approved_comment_count", "top_level_comment_count"})
 
 # The heavy columns of a version, left out where only its number and dates are shown.
 VERSION_TEXT = ("version__summary", "version__body", "version__body_html")
@@ -63,8 +68,9 @@ class Article(models.Model):
         help_text="Readers see the published version from this time on. Empty: not published.",
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # An update of a live article, waiting for its time: readers keep published_version
-    # until scheduled_at, when the first reader's request publishes it (promote_if_due).
+    # An update of a live article, waiting for its time: readers see published_version
+    # until scheduled_at and scheduled_version from then on (with_update_shown, no write);
+    # the task worker publishes it then (articles/schedule.py, promote_if_due).
     scheduled_version = models.ForeignKey(
         "ArticleVersion",
         null=True,
@@ -74,6 +80,32 @@ class Article(models.Model):
         editable=False,
     )
     scheduled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Withdrawal: from withdraw_at on readers get 410 Gone (or a 301 to replaced_by), and
+    # the article leaves the lists, feeds and sitemap (ArticleQuerySet.published). The task
+    # worker records it (withdrawn_at) and purges the pages at that time.
+    withdraw_at = models.DateTimeField(
+        "withdraw at",
+        null=True,
+        blank=True,
+        help_text="Readers can no longer read the article from this time on. Empty: it stays.",
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Once withdrawn, readers are sent to this article (a permanent redirect). "
+        "Empty: they are told the page is gone (410).",
+    )
+    withdrawal_note = models.CharField(
+        "note to readers",
+        max_length=300,
+        blank=True,
+        help_text="Public, on the page readers get instead: why the article came down, "
+        "e.g. “This guidance was replaced by the 2026 national guideline.”",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     comments_open = models.BooleanField(default=True)
     review_interval_months = models.PositiveSmallIntegerField(
         "medical review interval (months)",
@@ -83,6 +115,11 @@ class Article(models.Model):
     # Bumped by expire_pages() whenever what readers see on the page changes (a comment, a
     # review, a profile), so the cached fragments and threads keyed by it expire.
     page_stamp = models.PositiveIntegerField(default=0, editable=False)
+    # What readers see of the comment thread, stored by the comments app whenever a comment
+    # changes (CommentQuerySet.refresh_threads), so that no page counts a thread of
+    # thousands: the comments every reader sees, and the top-level ones (the thread's pages).
+    approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
+    top_level_comment_count = models.PositiveIntegerField(default=0, editable=False)
     primary_topic = models.ForeignKey(
         Topic,
         null=True,
@@ -95,6 +132,11 @@ class Article(models.Model):
         Topic, blank=True, related_name="articles", help_text="Other topics it is listed under."
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    # The byline: the article's writers, in order. The article's own, never a version's,
+    # so an editor's fix (a new version) leaves the byline as it was.
+    writers = models.ManyToManyField(
+        Person, through="Byline", blank=True, related_name="articles_written"
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -106,6 +148,16 @@ class Article(models.Model):
         return version.title if version else self.slug
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The fields kept by update() elsewhere are not written back from an instance
+            # read before such a change (an editor's form open while comments arrive).
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname not in KEPT_BY_UPDATES
+                and field.attname not in self.get_deferred_fields()
+            ]
         super().save(*args, **kwargs)
         # Every saved change of an article (published, scheduled, unpublished, a new slug,
         # comments closed) shows on its pages and in the lists of articles.
@@ -144,6 +196,25 @@ class Article(models.Model):
             and self.first_published_at
             and version.published_at > self.first_published_at
         )
+
+    def writer_list(self):
+        """The article's writers (Person), in byline order: the prefetched ``bylines`` when
+        read with ArticleQuerySet.with_writers(), else read once and kept on
+        the article for the page's other places (byline, structured data): one query."""
+        prefetch_related_objects([self], writers_prefetch(Article))
+        return [byline.person for byline in self.bylines.all()]
+
+    def set_writers(self, people):
+        """Make ``people`` (Person objects, in order) the article's writers, the byline of
+        every version readers see, and render its pages afresh."""
+        getattr(self, "_prefetched_objects_cache", {}).pop("bylines", None)
+        with transaction.atomic():
+            self.bylines.all().delete()
+            Byline.objects.bulk_create(
+                Byline(article=self, person=person, position=position)
+                for position, person in enumerate(people, start=1)
+            )
+            self.expire_pages()
 
     def versions_with_other_words(self, among):
         """The versions among the ids ``among`` whose words (title, summary and body) differ
@@ -284,7 +355,8 @@ class Article(models.Model):
 
         An article not yet live goes live at ``when``. A live article with a future
         ``when`` keeps showing its current version until then: the new one is
-        scheduled, and published by the first request after that time (promote_if_due).
+        scheduled: readers see it from that time on, and the task worker publishes it
+        then (promote_if_due).
         """
         if version.article_id != self.pk:
             raise ValueError("a version can only be published on its own article")
@@ -319,6 +391,18 @@ class Article(models.Model):
             )
         return version
 
+    def is_withdrawn(self, now=None):
+        """True when the article's withdrawal time has come: readers get 410 or a redirect."""
+        return bool(self.withdraw_at and self.withdraw_at <= (now or timezone.now()))
+
+    def show_version(self, version):
+        """Show ``version``, the scheduled update whose time has come, as the published one,
+        in memory only: the task worker publishes it (articles/schedule.py), a reader's
+        request never writes."""
+        version.published_at = version.published_at or self.scheduled_at
+        self.published_version = version
+        self.scheduled_version, self.scheduled_at = None, None
+
     @property
     def update_is_due(self):
         """True when a scheduled update's time has come and it is not yet published."""
@@ -327,9 +411,9 @@ class Article(models.Model):
     def promote_if_due(self):
         """Publish the scheduled update once its time has come (no cron job needed).
 
-        Reader requests call this; it costs nothing until the time comes, and one
-        locked transaction then, so two app servers never publish it twice.
-        Returns True when this article changed.
+        The task worker calls this (articles/schedule.py); it costs nothing until the
+        time comes, and one locked transaction then, so two workers never publish it
+        twice. Returns True when this article changed.
         """
         if not self.update_is_due:
             return False
@@ -361,12 +445,30 @@ class Article(models.Model):
             title=version.title,
             summary=version.summary,
             body=version.body,
+            key_takeaways=version.key_takeaways,
             author=author,
             change_note=f"Reverted to version {version.number}.",
             lead_image_id=version.lead_image_id,
             images=version.images,
         )
         return self.publish(copy)
+
+
+class Byline(models.Model):
+    """One writer of an article, at their place in the byline (1 first)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="one_byline_per_writer")
+        ]
+
+    def __str__(self):
+        return self.person.name
 
 
 # A person's name, bio and page are printed in the bylines and review lines of article
@@ -378,15 +480,12 @@ class Article(models.Model):
 @receiver(post_delete, sender=Person)
 def person_saved(sender, instance, raw=False, **kwargs):
     """The pages whose byline or review line shows the person render afresh: those of the
-    articles their account wrote or reviewed (and, when the person moved to another
-    account, those of the account they left)."""
+    articles they write, and those their account reviewed (and, when the person moved to
+    another account, those the account they left reviewed)."""
     if raw:
         return  # a fixture being loaded (loaddata), which never ran the person's save()
     accounts = {instance.user_id, getattr(instance, "loaded_user_id", None)} - {None}
-    if not accounts:
-        return
+    written = Byline.objects.filter(person=instance.pk).values("article")
     reviewed = MedicalReview.objects.filter(reviewer__in=accounts).values("version__article")
-    Article.objects.filter(
-        models.Q(published_version__author__in=accounts) | models.Q(pk__in=reviewed)
-    ).expire_pages()
+    Article.objects.filter(models.Q(pk__in=written) | models.Q(pk__in=reviewed)).expire_pages()
     instance.loaded_user_id = instance.user_id

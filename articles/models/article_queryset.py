@@ -17,18 +17,34 @@ from .review import MedicalReview
 from .topics import Topic
 
 
+def writers_prefetch(article_model):
+    """The Prefetch of an article's bylines with their people, in one query (the Byline
+    model is Article's, above this module: reached through the relation)."""
+    byline_model = article_model._meta.get_field("bylines").related_model
+    return models.Prefetch("bylines", queryset=byline_model.objects.select_related("person"))
+
+
 class ArticleQuerySet(models.QuerySet):
-    def published(self, now=None):
-        """Articles a reader may see: a published version whose publish_at has passed."""
+    def published(self, now=None, withdrawn_too=False):
+        """Articles a reader may see: a published version whose publish_at has passed, and
+        not withdrawn (withdraw_at empty or to come). ``withdrawn_too``: the withdrawn ones
+        as well (their public change log stays)."""
+        now = now or timezone.now()
+        published = self.filter(published_version__isnull=False, publish_at__lte=now)
+        if not withdrawn_too:
+            published = published.filter(Q(withdraw_at__isnull=True) | Q(withdraw_at__gt=now))
         return (
-            self.filter(published_version__isnull=False, publish_at__lte=now or timezone.now())
-            .select_related(
-                "published_version",
-                "published_version__author",
-                "published_version__author__person",
-            )
+            published.select_related("published_version")
             # Only search reads the vector, in SQL; no page needs it in Python.
             .defer("published_version__search_vector")
+        )
+
+    def withdrawn(self, now=None):
+        """Articles readers saw and that are withdrawn now: their address answers 410, or
+        301 to the article that replaced them."""
+        now = now or timezone.now()
+        return self.filter(
+            published_version__isnull=False, publish_at__lte=now, withdraw_at__lte=now
         )
 
     def expire_pages(self):
@@ -53,21 +69,35 @@ class ArticleQuerySet(models.QuerySet):
         purge_after_commit(*keys, ARTICLE_LISTS)
         return result
 
-    def with_due_updates(self):
-        """These articles as a list, each scheduled update whose time has come published
-        first (Article.promote_if_due). No query unless one is due."""
+    def with_due_updates(self, now=None):
+        """These articles as a list, each showing its scheduled update once its time has
+        come (Article.show_version), in memory: a reader's request never writes, the task
+        worker publishes it (articles/schedule.py). No query unless one is due, then one."""
+        now = now or timezone.now()
         articles = list(self)
-        for article in articles:
-            article.promote_if_due()
+        due = {
+            article.scheduled_version_id: article
+            for article in articles
+            if article.scheduled_version_id and article.scheduled_at <= now
+        }
+        if due:
+            versions = (
+                self.model._meta.get_field("published_version")
+                .related_model.objects.filter(pk__in=list(due))
+                .select_related("author", "author__person")
+            )
+            for version in versions.defer("search_vector"):
+                due[version.pk].show_version(version)
         return articles
 
     def next_scheduled_change(self, now=None):
-        """The next moment a page changes by itself: an article going live, or a scheduled
-        update of a live one. None when nothing is scheduled."""
+        """The next moment a page changes by itself: an article going live, a scheduled
+        update of a live one, or a withdrawal. None when nothing is scheduled."""
         now = now or timezone.now()
         moments = self.aggregate(
             going_live=Min("publish_at", filter=Q(publish_at__gt=now)),
             update=Min("scheduled_at", filter=Q(scheduled_at__gt=now)),
+            withdrawal=Min("withdraw_at", filter=Q(withdraw_at__gt=now)),
         )
         return min((moment for moment in moments.values() if moment), default=None)
 
@@ -113,12 +143,14 @@ class ArticleQuerySet(models.QuerySet):
         )
         return keys
 
-    def written_by(self, user_id):
-        """The articles whose published version ``user_id`` wrote: the ones whose byline
-        names them. None when there is no user."""
-        if user_id is None:
-            return self.none()
-        return self.filter(published_version__author=user_id)
+    def written_by(self, person_id):
+        """The articles whose byline names the Person ``person_id``."""
+        return self.filter(bylines__person=person_id)
+
+    def with_writers(self):
+        """Read each article's writers (Person, in byline order: Article.writer_list) with
+        them: one query for the whole list, none per article."""
+        return self.prefetch_related(writers_prefetch(self.model))
 
     def reviewed_by(self, user_id):
         """The articles ``user_id`` approved as a medical reviewer: an approval of the

@@ -12,7 +12,13 @@ from django.db import connection, models
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from ..markup import library_image_ids, reading_minutes, render_markdown, sections
+from ..markup import (
+    library_image_ids,
+    reading_minutes,
+    render_key_takeaways,
+    render_markdown,
+    sections,
+)
 from .article import Article
 from .images import Image, snapshot
 
@@ -44,9 +50,24 @@ class ArticleVersion(models.Model):
     summary = models.TextField(help_text="The lede, also the page's meta description.")
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(editable=False)
+    # "Key takeaways": a few short points shown in a box under the lede, one a line;
+    # rendered and sanitised once, at save time, like the body.
+    key_takeaways = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="A few short points readers should remember, one a line. Shown in a box "
+        "under the lede. Empty: no box.",
+    )
+    key_takeaways_html = models.TextField(blank=True, editable=False)
     change_note = models.CharField(max_length=300, blank=True)
+    # Who saved the version ("Updated by … on …" in the history and the change log), never
+    # the byline: that is the article's writers (Article.writers).
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name="saved by",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     published_at = models.DateTimeField(
@@ -105,6 +126,7 @@ class ArticleVersion(models.Model):
             # A copy of an older version (a revert) brings the snapshots it was shown with.
             self.images = self.snapshot_images(self.lead_image_id, self.body)
         self.body_html = render_markdown(self.body, self.images)
+        self.key_takeaways_html = render_key_takeaways(self.key_takeaways)
         super().save(*args, **kwargs)
 
     @staticmethod

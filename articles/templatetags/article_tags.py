@@ -2,9 +2,10 @@
 page tells readers of a version's medical review and corrections."""
 
 from django import template
+from django.utils import timezone
 
 from ..jsonld import article_structured_data, breadcrumb_list, json_ld_script
-from ..models import Topic
+from ..models import Topic, add_months
 from ..topic_views import topic_crumbs
 
 register = template.Library()
@@ -15,6 +16,17 @@ def article_trust(article, version):
     """``version``'s medical review and corrections (Article.reader_trust): any view that
     renders the article page gets them, the second call on a page costs nothing."""
     return article.reader_trust(version)
+
+
+@register.simple_tag
+def review_dates(article, review):
+    """The page's footer line from its review records: ``last`` (the day of ``review``, the
+    latest approval of this version or an earlier one, from article_trust) and ``next_due``
+    (that day plus the article's review interval); None without a review."""
+    if review is None:
+        return None
+    last = timezone.localdate(review.created_at)
+    return {"last": last, "next_due": add_months(last, article.review_interval_months)}
 
 
 @register.simple_tag

@@ -4,7 +4,7 @@ and the block list."""
 from django.contrib import admin, messages
 from django.utils.text import Truncator
 
-from ..mail import send_again
+from ..mail import last_heartbeat, send_again, unsent_emails, worker_is_late
 from ..models import BlockedSender, OutgoingEmail, Report, Subscription
 
 
@@ -18,6 +18,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     actions = ("send_again",)
     readonly_fields = [field.name for field in OutgoingEmail._meta.fields]
     list_per_page = 50
+    change_list_template = "admin/comments/outgoingemail/change_list.html"
 
     def has_add_permission(self, request):
         return False
@@ -29,12 +30,29 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def error(self, email):
         return Truncator(email.last_error).chars(80)
 
-    @admin.action(description="Send the selected failed emails again", permissions=["view"])
+    @admin.action(description="Send the selected unsent emails again", permissions=["view"])
     def send_again(self, request, queryset):
-        failed = list(queryset.filter(status=OutgoingEmail.Status.FAILED))
-        for email in failed:
+        unsent = list(unsent_emails(queryset))
+        for email in unsent:
             send_again(email)
-        self.message_user(request, f"{len(failed)} failed email(s) queued again.", messages.SUCCESS)
+        self.message_user(request, f"{len(unsent)} unsent email(s) queued again.", messages.SUCCESS)
+        skipped = queryset.count() - len(unsent)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} left as they are: sent already, or being sent by a worker right now.",
+                messages.WARNING,
+            )
+
+    def changelist_view(self, request, extra_context=None):
+        """The list, headed by the mail worker's last heartbeat: is anyone sending?"""
+        worker = last_heartbeat()
+        extra_context = {
+            **(extra_context or {}),
+            "mail_worker": worker,
+            "mail_worker_late": worker_is_late(worker),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
 
 
 @admin.register(Subscription)

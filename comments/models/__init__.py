@@ -4,7 +4,8 @@ modules above them."""
 
 from .block import BlockedSender
 from .comment import Comment, CommentQuerySet
-from .outgoing_email import OutgoingEmail
+from .decision import RejectionReason, moderation_state
+from .outgoing_email import MailWorker, OutgoingEmail
 from .report import Report
 from .rules import Commenter, CrisisTexts, ModerationWord
 from .subscription import Subscription, normalise
@@ -18,10 +19,13 @@ __all__ = [
     "Commenter",
     "CrisisTexts",
     "ModerationWord",
+    "MailWorker",
     "OutgoingEmail",
+    "RejectionReason",
     "Report",
     "Subscription",
     "hidden_subtrees_sql",
+    "moderation_state",
     "normalise",
     "shown_condition",
 ]

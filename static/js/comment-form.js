@@ -4,6 +4,10 @@
 //   keeps it), so it carries no token: when the reader first starts on the form, this
 //   fetches a fresh signed token and puts it into the hidden field. Without this script a
 //   comment is still accepted, and waits for a moderator.
+// - The nonce. A random value, kept for the browser tab, in the hidden "nonce" field: a
+//   comment sent again (the first answer never came, the reader pressed Back) is then
+//   recognised and shown instead of being posted twice (comments/resubmission.py).
+//   Without this script the server recognises the same text from the same reader.
 // - "Reply" moves the one form under the comment answered (without a reload), quoting it;
 //   "Cancel reply" moves it back. Without the script the link opens ?replyto=, which the
 //   server renders the same way (comments/templatetags/comment_tags.py).
@@ -11,6 +15,8 @@
 //   paste without a word; this script lifts it and says how much is too much instead.
 // - "Preview": the comment as the site will show it, rendered by the server
 //   (comments/views.py, preview_comment), so it is exactly what readers will see.
+// - The draft: the text is kept in this tab at each send and put back into an empty form,
+//   for a post the site could not answer (Varnish's "may not have been saved" page).
 //
 // Only same-origin requests, and no inline style or script (the Content-Security-Policy).
 (function () {
@@ -73,6 +79,46 @@
 
   form.addEventListener("focusin", fetchToken);
   form.addEventListener("input", fetchToken);
+
+  // --- The nonce ---------------------------------------------------------------------------
+  // Kept in sessionStorage, so that Back, or a reload, gives the form the same one however
+  // the browser brings the page back. The server keys a post by nonce, article, parent and
+  // text, so one nonce serves every comment of the tab.
+  var nonceField = form.elements.nonce;
+  var NONCE_KEY = "comment-form-nonce";
+
+  function newNonce() {
+    if (!window.crypto || !window.crypto.getRandomValues) {
+      return ""; // the server then keys the post by its reader
+    }
+    return Array.from(window.crypto.getRandomValues(new Uint8Array(16)), function (byte) {
+      return byte.toString(16).padStart(2, "0");
+    }).join("");
+  }
+
+  function tabNonce() {
+    var nonce = "";
+    try {
+      nonce = window.sessionStorage.getItem(NONCE_KEY) || "";
+      if (!/^[0-9a-f]{32}$/.test(nonce)) {
+        nonce = newNonce();
+        window.sessionStorage.setItem(NONCE_KEY, nonce);
+      }
+    } catch (error) {
+      nonce = nonce || newNonce(); // storage refused: this page's own
+    }
+    return nonce;
+  }
+
+  function fillNonce() {
+    if (nonceField && !nonceField.value) {
+      nonceField.value = tabNonce();
+    }
+  }
+
+  form.addEventListener("focusin", fillNonce);
+  form.addEventListener("input", fillNonce);
+  form.addEventListener("submit", fillNonce);
 
   // --- Reply under the comment ------------------------------------------------------------
   var section = document.getElementById("respond");
@@ -262,6 +308,35 @@
       textarea.focus();
     }
   });
+
+  // --- The draft kept in this tab (issue 24: a post the site could not answer) ------------
+  // If the app servers do not answer a post, Varnish's page says the comment may not have
+  // been saved and sends the reader back to the article to check. The text is kept here
+  // at each send, in this tab only (sessionStorage), and put back into an empty form when
+  // the reader returns; a page that confirms the post (a success message) forgets it.
+  var draftKey = "cms-comment-draft:" + window.location.pathname;
+  var drafts = null;
+  try {
+    drafts = window.sessionStorage;
+  } catch (error) {
+    drafts = null; // storage refused (private mode, a policy): the form works without it
+  }
+  if (drafts) {
+    if (document.querySelector(".message-success")) {
+      drafts.removeItem(draftKey);
+    } else if (!textarea.value && drafts.getItem(draftKey)) {
+      textarea.value = drafts.getItem(draftKey);
+      announce(
+        "Your text from before is back in the form. If your comment shows above as awaiting " +
+          "moderation, it was saved: do not send it again."
+      );
+    }
+    form.addEventListener("submit", function () {
+      if (textarea.value) {
+        drafts.setItem(draftKey, textarea.value);
+      }
+    });
+  }
 
   // --- Preview ----------------------------------------------------------------------------
   var previewUrl = form.getAttribute("data-preview-url");

@@ -16,6 +16,8 @@ from ..demo_pictures import demo_pictures
 
 DEMO_SLUG = "what-is-ketamine-used-for"
 DEMO_BODY = Path(__file__).resolve().parents[3] / "articles" / "demo" / "ketamine.md"
+# The "Key takeaways" box of both versions, one point a line.
+DEMO_TAKEAWAYS = DEMO_BODY.with_name("ketamine-takeaways.txt")
 ADDED_IN_VERSION_2 = "## Questions to Ask Before Treatment"
 
 # A small topic tree: (slug, name, parent's slug, description).
@@ -122,6 +124,7 @@ class Command(BaseCommand):
                 for slug, name in DEMO_TAGS
             ]
         )
+        article.set_writers([writer.person])  # the byline, whoever saves a version
         a_week_ago = timezone.now() - timedelta(days=7)
         first = article.add_version(
             title="What is Ketamine Used For?",
@@ -130,6 +133,7 @@ class Command(BaseCommand):
                 "depression, PTSD and chronic pain. What it does, how well it works, and its risks."
             ),
             body=first_body,
+            key_takeaways=DEMO_TAKEAWAYS.read_text(encoding="utf-8"),
             author=writer,
             change_note="First published.",
             lead_image=lead,
@@ -139,6 +143,7 @@ class Command(BaseCommand):
             title=first.title,
             summary=first.summary,
             body=body,
+            key_takeaways=DEMO_TAKEAWAYS.read_text(encoding="utf-8"),
             author=writer,
             change_note="Added questions to ask a doctor before treatment.",
             lead_image=lead,
@@ -177,6 +182,7 @@ class Command(BaseCommand):
             )
             comment.save()
             saved.append(comment)
+        Comment.objects.refresh_threads([article.pk])  # the counts its pages show
 
     def store_pictures(self, uploaded_by):
         """The demo's pictures in the library (store_image: stripped, renditions made, the

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0010_hold_reasons_word_lists_commenters'),
+        ('comments', '0014_rejection_reasons'),
     ]
 
     operations = [
