@@ -208,7 +208,7 @@ def test_the_authors_pending_reply_costs_one_query_whatever_the_thread(
     # The article (its comment counts are stored on it), its writers, medical review,
     # corrections, the thread (the same for every reader), and the reader's own comments.
     # And the editors' picks above the thread (comments/featured.py).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         page = client.get(article.get_absolute_url()).content.decode()
     assert "Pending reply" in page
 

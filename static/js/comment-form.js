@@ -18,9 +18,21 @@
 // - The draft: the text is kept in this tab at each send and put back into an empty form,
 //   for a post the site could not answer (Varnish's "may not have been saved" page).
 //
+// - No "Report" on one's own comment: the thread is the same for every reader, so it has
+//   the link; the reader's own part names their comments (data-own-comments) and this
+//   removes it there. Without the script the report page says it is their own comment.
+//
 // Only same-origin requests, and no inline style or script (the Content-Security-Policy).
 (function () {
   "use strict";
+  document.querySelectorAll("[data-own-comments]").forEach(function (mark) {
+    mark.getAttribute("data-own-comments").split(" ").forEach(function (id) {
+      var selector = "#comment-" + id + ' a[href$="/comments/' + id + '/report/"]';
+      document.querySelectorAll(selector).forEach(function (link) {
+        link.remove();
+      });
+    });
+  });
   var form = document.getElementById("commentform");
   if (!form || !form.elements.body) {
     return;

@@ -45,3 +45,17 @@ def test_an_error_takes_the_focus_then_the_confirmation_is_in_the_held_comment(
     expect(note).to_contain_text("Moderators usually review comments within a day.")
     screenshots(reader, "held-comment-confirmation")
     assert_no_serious_violations(run_axe(reader), "the article page with a held comment")
+    # Approved, it joins the thread every reader shares: its author sees no Report on it,
+    # another reader does.
+    comment.approve()
+    reader.reload()
+    own = reader.locator(f"#comment-{comment.pk} > .comment-actions")
+    expect(own).to_be_attached()
+    expect(own.get_by_role("link", name="Report")).to_have_count(0)
+    stranger = new_context().new_page()
+    stranger.goto(article_url)
+    expect(
+        stranger.locator(f"#comment-{comment.pk} > .comment-actions").get_by_role(
+            "link", name="Report"
+        )
+    ).to_have_count(1)
