@@ -2,8 +2,13 @@
 
 The change form edits a new version, starting from the latest one: "Save
 draft" adds it, "Save and publish" adds and publishes it (at "Publish at" if
-set). Old versions are never changed. A save from a stale base shows a
-conflict page (409) instead of overwriting a colleague.
+set), "Send for review" adds it and asks for its medical review (with a note,
+optionally naming the reviewer: articles/reviewing.py emails them). With
+REVIEW_REQUIRED_TO_PUBLISH on (the default), "Send for review" is the primary
+button and an approved version is published with "Publish version N". Old
+versions are never changed. A save from a stale base shows a conflict page
+(409) instead of overwriting a colleague. The article's writers (the byline,
+in order) are edited in the form too; saving a version never changes them.
 
 ArticleAdmin's other pages come from two mixins it inherits. The version
 history, the comparison of any two versions, "revert" (after a confirmation
@@ -17,6 +22,7 @@ in articles/review_admin.py.
 
 import copy
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
@@ -42,8 +48,8 @@ from .models import (
     purge_topic_pages,
 )
 from .models.images import snapshot
-from .people_admin import PersonAdmin  # noqa: F401 (registers the people in the admin)
-from .review_admin import MedicalReviewViewsMixin
+from .people_admin import BylineInline, PersonAdmin  # noqa: F401 (PersonAdmin: registered)
+from .review_admin import MedicalReviewViewsMixin, ReviewRequestForm
 from .version_admin import VersionViewsMixin, compare_versions
 
 # The library's newest images, listed beside the text for the editor to insert.
@@ -52,13 +58,14 @@ PICKER_LENGTH = 12
 REVIEW_LABELS = {
     None: "Awaits review",
     MedicalReview.Decision.APPROVE: "Approved",
-    MedicalReview.Decision.SEND_BACK: "Sent back",
+    MedicalReview.Decision.SEND_BACK: "Changes requested",
 }
 
 
 @admin.register(Article)
 class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin):
     form = ArticleVersionForm
+    inlines = [BylineInline]
     list_display = (
         "title",
         "slug",
@@ -213,6 +220,9 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
                 obj.expire_pages()
         publish = "_publish" in request.POST
         version, created = form.save_version(obj, author=request.user, publish=publish)
+        if "_send_for_review" in request.POST:
+            self._send_for_review(request, obj, version, created)
+            return
         if form.publishing_refused:
             saved = "is saved as a draft" if created else "stays a draft"
             self.message_user(
@@ -239,6 +249,12 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
             message = "Settings saved; the text did not change, so there is no new version."
         self.message_user(request, message, messages.SUCCESS)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):
+            # A new byline: the pages that show it render afresh.
+            form.instance.expire_pages()
+
     def _back_to_editing(self, request, obj):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
 
@@ -254,6 +270,8 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
         extra_context = {
             "is_nav_sidebar_enabled": False,
             "library_images": library_picker(),
+            "review_form": ReviewRequestForm(),
+            "review_required": settings.REVIEW_REQUIRED_TO_PUBLISH,
             **(extra_context or {}),
         }
         try:
@@ -338,6 +356,17 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
                 "latest_review": latest.latest_review() if latest else None,
                 "dead_links": list(article.dead_links.all()),
                 "may_review": request.user.has_perm("articles.add_medicalreview"),
+                "open_request": (
+                    latest.review_requests.undecided().select_related("reviewer").last()
+                    if latest
+                    else None
+                ),
+                "may_publish_latest": bool(
+                    latest
+                    and latest.pk != article.published_version_id
+                    and not article.publishing_refusal(latest)
+                    and latest.approving_review()
+                ),
                 "withdrawn": article.is_withdrawn(),
                 **(extra_context or {}),
             }

@@ -73,7 +73,12 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_URL + reverse("articles:rss")
 
     def items(self):
-        return Article.objects.published().newest_first()[:FEED_LENGTH].with_due_updates()
+        articles = Article.objects.published().with_writers().newest_first()
+        return articles[:FEED_LENGTH].with_due_updates()
+
+    def item_author_name(self, article):
+        """The byline's writers, as the page names them (read with the items)."""
+        return ", ".join(person.name for person in article.writer_list()) or None
 
     def item_title(self, article):
         return article.published_version.title
@@ -143,5 +148,5 @@ class TopicFeed(LatestArticlesFeed):
         return settings.SITE_URL + reverse("articles:topic-feed", kwargs={"slug": topic.slug})
 
     def items(self, topic):
-        articles = Article.objects.published().in_topics(topic.listed_ids)
+        articles = Article.objects.published().with_writers().in_topics(topic.listed_ids)
         return articles.newest_first()[:FEED_LENGTH].with_due_updates()

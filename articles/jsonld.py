@@ -32,8 +32,7 @@ def article_structured_data(article, version, review=None, corrections=()):
     """
     url = settings.SITE_URL + article.get_absolute_url()
     publisher = {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL}
-    author = Person.of(version.author) if version.author_id else None
-    author_name = version.author.get_full_name() if version.author_id else ""
+    writers = [_person_named(person, person.name) for person in article.writer_list()]
     data = {
         "@context": "https://schema.org",
         "@type": ["Article", "MedicalWebPage"],
@@ -44,8 +43,8 @@ def article_structured_data(article, version, review=None, corrections=()):
         "description": version.summary,
         "datePublished": article.first_published_at or version.published_at,
         "dateModified": version.published_at or article.first_published_at,
-        # Usernames are not public: without a full name the publisher is the author.
-        "author": _person_named(author, author_name) or publisher,
+        # The byline's writers; without any, the publisher is the author.
+        "author": writers or publisher,
         "publisher": publisher,
     }
     shared = version.shared_image

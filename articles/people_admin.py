@@ -2,7 +2,8 @@
 
 Registered from articles/admin.py. The photo is chosen from the media library (the
 lookup opens the library's list); the account links a person to the bylines and review
-lines of what that account wrote and reviewed.
+lines of what that account wrote and reviewed. BylineInline, on the article form, makes
+people an article's writers: its byline.
 """
 
 from django import forms
@@ -10,7 +11,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.html import format_html
 
-from .models import Person
+from .models import Byline, Person
 
 
 class AccountChoiceField(forms.ModelChoiceField):
@@ -57,3 +58,35 @@ class PersonAdmin(admin.ModelAdmin):
     def page(self, person):
         url = person.get_absolute_url()
         return format_html('<a href="{}">{}</a>', url, url)
+
+
+class BylineInline(admin.StackedInline):
+    """The article's writers, in order: its byline. Whoever may change the article may
+    change them (a Byline has no permissions of its own)."""
+
+    model = Byline
+    fields = ("person", "position")
+    autocomplete_fields = ("person",)
+    extra = 0
+    min_num = 0
+    verbose_name = "writer"
+    verbose_name_plural = "Writers (the byline, in order: 1 first)"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj is not None and obj.bylines.exists() else 1
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_article") or self.has_change_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_article") or (
+            obj is None and request.user.has_perm("articles.add_article")
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)

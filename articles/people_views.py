@@ -36,7 +36,7 @@ class PersonDetailView(DetailView):
         person = self.object
         photo = snapshot(person.photo) if person.photo else None
         published = Article.objects.published()
-        written, written_total = newest_of(published.written_by(person.user_id))
+        written, written_total = newest_of(published.written_by(person.pk))
         reviewed, reviewed_total = newest_of(published.reviewed_by(person.user_id))
         context.update(
             photo=photo,

@@ -42,6 +42,9 @@ HEADING_LINE = r"^[ \t]{0,3}#{1,6}[ \t]+([^\n]*[^ \t#\n])[ \t#]*$"
 HEADING_END = " —"
 # How many topics and latest articles a search without results suggests.
 SUGGESTED_ARTICLES = 5
+# At most this many matches, the newest, are ranked and shown (50 pages of 10): a common
+# word then costs a search no more than a rare one.
+RANKED_CANDIDATES = 500
 
 
 def uses_full_text_search():
@@ -68,12 +71,21 @@ def _search_query(query):
 
 
 def _full_text_search(articles, query):
+    """The newest RANKED_CANDIDATES matches, ranked: ts_rank reads each vector it ranks, and
+    a word found in nearly every article would otherwise have it read all of them (and the
+    count too). What this gives up is in docs/search.md: an older article past that many
+    newer matches is not shown, however well it ranks."""
     from django.contrib.postgres.search import SearchRank
 
     search_query = _search_query(query)
     # The stored vector, GIN-indexed: no text is parsed to find or rank the matches.
-    return (
+    candidates = (
         articles.filter(published_version__search_vector=search_query)
+        .order_by("-publish_at", "-pk")
+        .values("pk")[:RANKED_CANDIDATES]
+    )
+    return (
+        articles.filter(pk__in=candidates)
         .annotate(rank=SearchRank(F("published_version__search_vector"), search_query))
         .order_by("-rank", "-publish_at", "-pk")
     )
@@ -124,7 +136,9 @@ def _word_match(articles, query):
             | Q(published_version__summary__icontains=word)
             | Q(published_version__body__icontains=word)
         )
-    return articles.newest_first()
+    # The same bound as full-text search's, so that both show the same results.
+    newest = articles.newest_first()
+    return newest.filter(pk__in=newest.values("pk")[:RANKED_CANDIDATES])
 
 
 def plain_text(version_text):

@@ -18,6 +18,7 @@ from cms.caching import ARTICLE_LISTS, article_key, share, valid_until
 from .comparison import BodyBlocks, differences
 from .legacy_addresses import redirect_for_old_id
 from .models import Article, ArticleVersion, MedicalReview, Topic
+from .page_parameters import redirect_to_canonical
 
 
 def shared_article_list(view):
@@ -175,10 +176,6 @@ class ArticleListView(ReaderArticleMixin, ListView):
             context["sections"] = front_page_sections(exclude=[articles[0]])
         else:
             context["latest"], context["sections"] = articles, []
-        # Every article on the page, for one count of their comments.
-        context["every_article"] = articles + [
-            article for _topic, shown in context["sections"] for article in shown
-        ]
         return context
 
 
@@ -190,13 +187,18 @@ class ArticleDetailView(SharedArticlePageMixin, ReaderArticleMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         try:
-            return super().get(request, *args, **kwargs)
+            self.object = self.get_object()
         except Http404:
             # Gone on purpose is not "not found": 410, or 301 to its replacement.
             response = withdrawn_response(request, kwargs["slug"])
             if response is None:
                 raise
             return response
+        # One cached copy per real page: any other address of it leads there.
+        moved = redirect_to_canonical(request, self.object)
+        if moved is not None:
+            return moved
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -249,6 +251,7 @@ def published_changes(article, now=None, blocks=None):
     shown = article.versions.filter(
         published_at__isnull=False, published_at__lte=now or timezone.now()
     ).defer("body", "search_vector")  # the page compares body_html, never the Markdown
+    shown = shown.select_related("author__person")  # "Updated by … on …"
     versions = list(shown.order_by("published_at", "number"))
     latest_reviews = {}
     reviews = MedicalReview.objects.filter(version__in=versions).select_related("reviewer__person")

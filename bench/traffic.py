@@ -111,6 +111,11 @@ def run_wrk(wrk, port, path, save_as, *, connections, duration, headers=()):
         [*command, *options, url], check=True, capture_output=True, text=True
     ).stdout
     save_as.write_text(output)
+    return parse_wrk(output)
+
+
+def parse_wrk(output):
+    """Requests per second, p50/p99 latency (ms) and non-2xx/3xx answers from wrk's report."""
 
     def latency(percent):
         value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()

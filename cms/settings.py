@@ -190,6 +190,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One way of showing dates on the site and in the admin (cms/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["cms.formats"]
 
 STATIC_URL = "static/"
 # Where collectstatic puts the files whitenoise serves (and a CDN fetches).
@@ -318,17 +320,25 @@ IMAGES_MAX_BYTES = env_int("IMAGES_MAX_BYTES", 30 * 1024 * 1024)
 IMAGES_MAX_PIXELS = env_int("IMAGES_MAX_PIXELS", 50_000_000)
 IMAGES_WIDTHS = [int(width) for width in env_list("IMAGES_WIDTHS", "320,640,960,1280,1600")]
 IMAGES_FORMATS = env_list("IMAGES_FORMATS", "avif,webp")
-# On: an editor can publish only a version a medical reviewer has approved.
-REVIEW_REQUIRED_TO_PUBLISH = env_bool("REVIEW_REQUIRED_TO_PUBLISH")
+# On (the default for a new site): an editor can publish only a version a medical reviewer
+# has approved, and the editor's primary button is "Send for review". 0 turns it off.
+REVIEW_REQUIRED_TO_PUBLISH = env_bool("REVIEW_REQUIRED_TO_PUBLISH", True)
 # The shared HTTP cache in front of the app servers (deploy/varnish, cms/caching.py).
 # How long it keeps a reader's page, at most: every change purges the page at once, so
 # this only bounds what a lost purge could leave behind. Also how long a process keeps a
 # rendered piece of a page (CACHES["fragments"]).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 * 60)
+# How long Varnish keeps one reader's part of the article page (their pending comments,
+# saved details, messages), keyed by their cookies: a change purges it with the page, so
+# this bounds a lost purge and the cache's memory spent on readers who do not come back.
+PERSONAL_PART_SECONDS = env_int("PERSONAL_PART_SECONDS", 5 * 60)
 # The cache nodes to purge after a change ("http://10.0.0.5:80,http://10.0.0.6:80");
 # empty: no shared cache, nothing to purge.
 HTTP_CACHE_NODES = env_list("HTTP_CACHE_NODES")
 HTTP_CACHE_PURGE_TIMEOUT = float(os.environ.get("HTTP_CACHE_PURGE_TIMEOUT", "2"))
+# Each purge is sent again this many seconds later (coalesced): it drops a page that was
+# being rendered from the rows of before the change when the first purge came. 0: never.
+HTTP_CACHE_REPURGE_SECONDS = float(os.environ.get("HTTP_CACHE_REPURGE_SECONDS", "1"))
 # Cookies that make a page personal: with one of them the shared cache passes the request
 # to Django, which renders a private page. deploy/varnish/default.vcl names the same list.
 PERSONAL_COOKIES = frozenset({"sessionid", "messages", "cms_own_comments", "cms_comment_author"})
@@ -351,6 +361,16 @@ COMMENTS_REJECTED_WINDOW = env_int("COMMENTS_REJECTED_WINDOW", 5)
 COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)  # per IP address
 COMMENTS_RATE_PERIOD = env_int("COMMENTS_RATE_PERIOD", 60)  # seconds
 COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)
+# What a reader with a held comment is told about the wait: "Moderators usually review
+# comments within a day." Words, not a number: the desk's own promise.
+COMMENTS_USUAL_REVIEW_TIME = os.environ.get("COMMENTS_USUAL_REVIEW_TIME", "within a day")
+# Edits after approval (comments/editing.py): a substantive change of an approved comment
+# (more than COMMENTS_EDIT_MINOR_CHARACTERS characters changed, or a link added) waits for
+# a moderator; and each address may save at most COMMENTS_EDIT_RATE_LIMIT edits a period.
+COMMENTS_EDITS_WAIT_FOR_MODERATOR = env_bool("COMMENTS_EDITS_WAIT_FOR_MODERATOR", True)
+COMMENTS_EDIT_MINOR_CHARACTERS = env_int("COMMENTS_EDIT_MINOR_CHARACTERS", 20)
+COMMENTS_EDIT_RATE_LIMIT = env_int("COMMENTS_EDIT_RATE_LIMIT", 5)  # per IP address
+COMMENTS_EDIT_RATE_PERIOD = env_int("COMMENTS_EDIT_RATE_PERIOD", 300)  # seconds
 COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 90)
 # Who is emailed about a new pending comment; the site MANAGERS when empty.
 COMMENTS_MODERATORS = env_list("COMMENTS_MODERATORS") or [address for _, address in MANAGERS]

@@ -14,12 +14,15 @@ from django.core.validators import URLValidator
 from django.urls import reverse
 from django.utils import timezone
 
+from .markup import formatting_help
 from .models import Comment, Report
 
 # The longest comment, as the model says: every form, widget and message takes it from here.
 BODY_MAX_LENGTH = Comment._meta.get_field("body").max_length
 
 TOKEN_SALT = "comments.form-token"
+# What the form's script puts in the hidden "nonce" field: 32 hex digits (128 random bits).
+NONCE_PATTERN = re.compile(r"[0-9a-f]{32}")
 # Line breaks and tabs are part of what a reader types; other control characters are not.
 KEPT_CONTROL_CHARACTERS = {"\n", "\r", "\t"}
 
@@ -107,6 +110,10 @@ class CommentForm(forms.ModelForm):
     # The page is the same for every reader, so it holds no token: the form's script
     # (static/js/comment-form.js) fetches a fresh one when the reader starts typing.
     token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A random value the form's script keeps for the tab: a post sent again with it (after a
+    # timeout, Back) shows the first comment instead of saving a second
+    # (comments/resubmission.py). Empty in the shared page, and without the script.
+    nonce = forms.CharField(required=False, widget=forms.HiddenInput)
     # Text, not IntegerField: a damaged value must be dropped with a message the reader
     # sees (a hidden field's own error would be invisible), see clean_replyto().
     replyto = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -115,6 +122,7 @@ class CommentForm(forms.ModelForm):
         model = Comment
         fields = ["body", "name", "email", "website"]
         labels = {"body": "Comment", "name": "Name", "email": "Email", "website": "Website"}
+        help_texts = {"body": formatting_help()}
         widgets = {
             "body": forms.Textarea(attrs={"rows": 8, "maxlength": BODY_MAX_LENGTH}),
             "name": forms.TextInput(attrs={"autocomplete": "name", "maxlength": 100}),
@@ -170,6 +178,12 @@ class CommentForm(forms.ModelForm):
                 "new comment, or use “Reply” under the comment you mean.",
             )
         return comment_id
+
+    def clean_nonce(self):
+        """The form's nonce, or "" when there is none or it is not one the script makes:
+        never an error (the field is hidden), the post is then keyed by its reader."""
+        value = self.cleaned_data.get("nonce") or ""
+        return value if NONCE_PATTERN.fullmatch(value) else ""
 
     def clean(self):
         """Resolve "replyto" to its parent: an approved comment of this same article."""
@@ -249,6 +263,7 @@ class CommentEditForm(forms.ModelForm):
         model = Comment
         fields = ["body"]
         labels = {"body": "Comment"}
+        help_texts = {"body": formatting_help()}
         widgets = {"body": forms.Textarea(attrs={"rows": 8, "maxlength": BODY_MAX_LENGTH})}
         error_messages = {"body": {"required": "Please write a comment."}}
 

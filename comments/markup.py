@@ -4,10 +4,14 @@ import html
 import re
 
 import bleach
-from django.utils.html import linebreaks, strip_tags
+from django.utils.html import format_html, format_html_join, linebreaks, strip_tags
 from django.utils.text import Truncator
 
-ALLOWED_TAGS = frozenset({"a", "em", "strong", "code", "blockquote", "p", "br"})
+# The HTML a reader may type and see work; the paragraphs and line breaks come from the
+# blank lines and newlines they type. Anything else (<b>, <i>, Markdown's *stars*) is shown
+# exactly as typed.
+FORMATTING_TAGS = ("em", "strong", "code", "blockquote", "a")
+ALLOWED_TAGS = frozenset({*FORMATTING_TAGS, "p", "br"})
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
@@ -28,6 +32,17 @@ def render_comment(text):
     )
     paragraphs = linebreaks(cleaned, autoescape=False)
     return bleach.linkify(paragraphs, callbacks=[_ugc], skip_tags={"code"}, parse_email=False)
+
+
+def formatting_help():
+    """What the comment box accepts, in a reader's words, as safe HTML (the line under it):
+    what render_comment really does, from the same list of tags."""
+    tags = format_html_join(", ", "<code>&lt;{}&gt;</code>", ((tag,) for tag in FORMATTING_TAGS))
+    return format_html(
+        "Plain text: web addresses become links, and a blank line starts a new paragraph. "
+        "Of HTML only {} work; other HTML and Markdown (such as *stars*) are shown as typed.",
+        tags,
+    )
 
 
 # The words a reply form quotes of the comment it answers (static/js/comment-form.js quotes

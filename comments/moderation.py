@@ -20,7 +20,7 @@ from functools import cached_property
 from django.conf import settings
 from django.utils import timezone
 
-from . import blocklist, commenters, subscriptions
+from . import blocklist, commenters, hold_reasons, subscriptions
 from .identity import mailbox_key
 from .models import Comment, Commenter, ModerationWord
 from .rules.crisis import find_crisis
@@ -32,20 +32,8 @@ from .rules.words import find_phrase
 # bleach would not make into links (an unknown top-level domain) still count.
 LINK_PATTERN = re.compile(r"""<a\s[^>]*>|(?:https?://|www\.)[^\s<>"']+""", re.IGNORECASE)
 
-# Every reason a comment can be held (or rejected) for, as recorded on it.
-REASONS = {
-    "new_commenter": "New commenter",
-    "links": "Links over the limit",
-    "suspect_word": "Suspect word",
-    "banned_word": "Banned word",
-    "personal_data": "Personal data",
-    "crisis": "Possible crisis",
-    "reported": "Reported",
-    "fast_post": "Posted very quickly",
-    "no_js": "No JavaScript",
-    "always_hold": "Always held (commenter's flag)",
-    "often_rejected": "Often rejected",
-}
+# Every reason a comment can be held (or rejected) for, as recorded on it, and its label.
+REASONS = hold_reasons.LABELS
 
 
 @dataclass(frozen=True)

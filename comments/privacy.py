@@ -155,6 +155,7 @@ def erase_commenter_data(email, *, remove_text=False, requested_by=""):
         "ip_address": None,
         "user_agent": "",
         "avatar_colour": 0,
+        "posting_key": None,  # an HMAC of, among others, the mailbox
     }
     if remove_text:
         # The reasons go too: a crisis reason quotes the text.
@@ -190,8 +191,9 @@ def clear_old_ip_addresses(days=None, now=None):
     cutoff = (now or timezone.now()) - timedelta(days=days)
     count = (
         Comment.objects.filter(created_at__lt=cutoff)
-        .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
-        .update(ip_address=None, user_agent="")
+        .filter(Q(ip_address__isnull=False) | ~Q(user_agent="") | Q(posting_key__isnull=False))
+        # The posting key (comments/resubmission.py) is an HMAC of, among others, the address.
+        .update(ip_address=None, user_agent="", posting_key=None)
     )
     # Reporters' addresses go after the same time; so do the copies of sent emails.
     Report.objects.filter(created_at__lt=cutoff, reporter_ip__isnull=False).update(

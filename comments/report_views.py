@@ -28,9 +28,13 @@ def report_comment(request, pk):
     )
     form = ReportForm(request.POST or None)
     context = {"comment": comment, "article": comment.article, "form": form}
+    reader = Reader.from_request(request)
+    if comment.pk in reader.own_comment_ids:
+        # Its page offers no Report to its author; a link from elsewhere gets this answer.
+        context["own"] = True
+        return render(request, "comments/report.html", context)
     if request.method != "POST":
         return render(request, "comments/report.html", context)
-    reader = Reader.from_request(request)
     ip_address = reader.address
     if reports.rate_limit_exceeded(ip_address):
         context["refused"] = (

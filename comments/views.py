@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
@@ -16,16 +16,17 @@ from modern_csrf.decorators import csrf_protect as refuse_cross_site_posts
 
 from articles.models import Article
 from cms.addresses import client_address
-from cms.caching import keep_private
+from cms.caching import article_key, keep_for_this_reader, keep_private
 from cms.rate_limits import limit_exceeded
 
-from . import moderation, subscriptions
+from . import after_posting, moderation, resubmission, subscriptions
 from .avatars import initials
-from .editing import can_change, delete_own_comment, status_after_edit
-from .forms import CommentEditForm, CommentForm, PreviewForm, make_form_token
+from .editing import can_change, delete_own_comment, minutes_left, status_after_edit
+from .forms import CommentEditForm, CommentForm, PreviewForm, comment_id_from, make_form_token
 from .markup import render_comment
 from .models import Comment, CrisisTexts
 from .notifications import notify_moderators
+from .reader_part import answered_comment, comments_open_on, page_number, render_reader_part
 from .readers import Reader
 from .threads import location_of
 
@@ -98,9 +99,15 @@ def _post_comment(request, slug):
         return _article_page(request, article, form, status=200)
 
     comment = form.get_comment_object(reader)
+    earlier = resubmission.earlier_posting(comment, form.cleaned_data["nonce"], reader)
+    if earlier is not None:  # the same post sent again: show the first, save nothing
+        return _already_posted(request, earlier, form, reader)
     decision = moderation.decide(moderation.Submission.of(form, comment, reader))
     decision.apply_to(comment)
-    comment.submit()  # a purge that fails is logged, never raised (cms/caching.py)
+    # A purge that fails is logged, never raised (cms/caching.py).
+    earlier = resubmission.submit_once(comment)
+    if earlier is not None:  # a twin of this post was saved first
+        return _already_posted(request, earlier, form, reader)
     logger.info("Comment %s on %s is %s: %s", comment.pk, slug, decision.status, decision.reason)
     subscriptions.subscribe(
         comment,
@@ -115,7 +122,12 @@ def _post_comment(request, slug):
         # The reader lands on the safety message, first above the thread.
         messages.warning(request, CrisisTexts.current().safety_message, extra_tags="safety")
         location = _messages_above(location)
-    _thank(request, comment, form)
+    after_posting.thank(
+        request,
+        comment,
+        notify_replies=form.cleaned_data["notify_replies"],
+        notify_article=form.cleaned_data["notify_article"],
+    )
     response = HttpResponseRedirect(location, status=303)
     reader.remember_comment(response, comment.pk)
     if form.cleaned_data.get("save_details"):
@@ -137,20 +149,28 @@ def _posting_too_fast(request, article, form):
     return _article_page(request, article, form, status=429)
 
 
-def _thank(request, comment, form):
-    """The confirmation the reader sees above the thread once the comment is saved."""
+def _already_posted(request, comment, form, reader):
+    """The answer to a post that was saved already (comments/resubmission.py): the first
+    answer may never have reached the reader, so this one says what it said (the comment's
+    status now, spam answered as held) and remembers a comment readers cannot see in this
+    browser, so that its author sees it. A published one everyone sees: it is not handed
+    over (with its Edit link) to whoever copies its words with its author's address."""
     if comment.status == Comment.Status.APPROVED:
-        messages.success(request, "Thank you: your comment is published.")
+        state = "it is published"
     else:
-        # Spam gets the same answer as a held comment: a bot learns nothing.
-        messages.success(request, "Thank you: your comment is awaiting moderation.")
-    if form.cleaned_data["notify_replies"] or form.cleaned_data["notify_article"]:
-        # The same words whether or not the address is subscribed or confirmed already.
-        messages.info(
-            request,
-            "If this address has not confirmed our emails yet, "
-            "we have sent it a link to confirm them.",
-        )
+        state = "it is awaiting moderation"
+    messages.success(
+        request, f"You had sent this comment already, so it was not posted twice: {state}."
+    )
+    logger.info("Comment %s on %s was sent again: not saved twice", comment.pk, comment.article)
+    response = HttpResponseRedirect(location_of(comment), status=303)
+    if comment.status != Comment.Status.APPROVED and comment.pk not in reader.own_comment_ids:
+        reader.remember_comment(response, comment.pk)
+    if form.cleaned_data.get("save_details"):
+        reader.save_details(response, form.cleaned_data)
+    else:
+        reader.forget_details(response)
+    return response
 
 
 def _messages_above(location):
@@ -172,6 +192,27 @@ def _own_recent_comment(request, pk):
             f"within {settings.COMMENTS_EDIT_MINUTES} minutes of posting it."
         )
     return comment
+
+
+@require_GET
+def reader_part(request, article_id):
+    """This reader's part of the article page (comments/reader_part.py): their messages,
+    own comments, saved details in the form, an editor's links. Varnish puts it into the
+    shared page where that says ``<esi:include>``, and keeps it for this reader alone,
+    keyed by their cookies, until the article's pages are purged (cms/caching.py)."""
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    is_open = comments_open_on(request, article)
+    reply_to = None
+    if is_open:
+        reply_to = answered_comment(article, comment_id_from(request.GET.get("replyto", "")))
+    html = render_reader_part(
+        request,
+        article,
+        comments_open=is_open,
+        reply_to=reply_to,
+        page=page_number(request.GET.get("cpage")),
+    )
+    return keep_for_this_reader(request, HttpResponse(html), [article_key(article.pk)])
 
 
 @require_GET
@@ -231,11 +272,22 @@ def preview_comment(request, article_id):
 def edit_comment(request, pk):
     """The author changes the text of their own recent comment."""
     comment = _own_recent_comment(request, pk)
+    earlier_body = comment.body
     form = CommentEditForm(request.POST or None, instance=comment)
+    reader = Reader.from_request(request)
+    if request.method == "POST" and _editing_too_fast(reader):
+        form.is_valid()  # keeps the text in the box; the errors are not the point here
+        form.errors.clear()
+        form.add_error(
+            None,
+            "You have changed your comments several times in a short time. "
+            "Please wait a few minutes and save this again: your text is still here.",
+        )
+        return _edit_page(request, comment, form, status=429)
     if request.method == "POST" and form.is_valid():
         was_approved = comment.status == Comment.Status.APPROVED
         comment = form.save(commit=False)
-        decision = status_after_edit(comment)
+        decision = status_after_edit(comment, earlier_body, reader)
         decision.apply_to(comment)
         comment.save_edit()
         logger.info("Comment %s edited by its author: %s, %s", pk, decision.status, decision.reason)
@@ -247,13 +299,28 @@ def edit_comment(request, pk):
             if comment.status == Comment.Status.PENDING and (was_approved or comment.urgent):
                 notify_moderators(comment, reason=decision.reason)
         return HttpResponseRedirect(_messages_above(location_of(comment)), status=303)
+    return _edit_page(request, comment, form)
+
+
+def _editing_too_fast(reader):
+    """One more saved edit from this address than COMMENTS_EDIT_RATE_LIMIT allows."""
+    return limit_exceeded(
+        "comment edit",
+        reader.address,
+        limit=settings.COMMENTS_EDIT_RATE_LIMIT,
+        period=settings.COMMENTS_EDIT_RATE_PERIOD,
+    )
+
+
+def _edit_page(request, comment, form, status=200):
     context = {
         "comment": comment,
         "article": comment.article,
         "form": form,
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
+        "minutes_left": minutes_left(comment),
     }
-    return render(request, "comments/edit.html", context)
+    return render(request, "comments/edit.html", context, status=status)
 
 
 @reader_form

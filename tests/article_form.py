@@ -23,6 +23,18 @@ def edit(article, button="_save_draft", **changes):
         "comments_open": "on" if article.comments_open else "",
         "review_interval_months": str(article.review_interval_months),
         button: "1",
+        # The writers' inline (the byline), sent unchanged: no rows.
+        **writers_management_form(),
     }
     data.update(changes)
     return data
+
+
+def writers_management_form(total=0, initial=0):
+    """The management form of the article form's writers (BylineInline)."""
+    return {
+        "bylines-TOTAL_FORMS": str(total),
+        "bylines-INITIAL_FORMS": str(initial),
+        "bylines-MIN_NUM_FORMS": "0",
+        "bylines-MAX_NUM_FORMS": "1000",
+    }

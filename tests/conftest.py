@@ -24,6 +24,21 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _publishing_without_review(settings):
+    """A new site requires a medical review before publishing (REVIEW_REQUIRED_TO_PUBLISH,
+    on by default); most tests publish in one step, and the rule's own tests turn it on
+    (tests/test_review_workflow.py)."""
+    settings.REVIEW_REQUIRED_TO_PUBLISH = False
+
+
+@pytest.fixture(autouse=True)
+def _purges_not_repeated(settings):
+    """A purge's repeat (cms/caching.py) would reach the cache a second later, in another
+    test; tests/test_purges.py turns it on to test it."""
+    settings.HTTP_CACHE_REPURGE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Whatever a test stores (an upload, the demo's pictures from load_demo) goes to its
     own folder, never the repo's media/; a browser test's live server runs in this process

@@ -98,9 +98,10 @@ def test_article_page_query_count_does_not_grow_with_versions(
 ):
     for number in range(versions - 1):
         article.publish(article.add_version(title=f"T{number}", summary="S", body="B"))
-    # A first reader: the article with its published version, its medical review, its
-    # corrections, its comment count (for the header), then the thread.
-    with django_assert_num_queries(5):
+    # A first reader: the article with its published version and its stored comment
+    # counts, its writers, its medical review, its corrections, then the thread.
+    # And the editors' picks above the thread (comments/featured.py).
+    with django_assert_num_queries(6):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     # Every later reader the shared HTTP cache sends on: the article; the thread is cached.
@@ -186,9 +187,9 @@ def test_front_page_queries_do_not_grow_with_the_articles(
 ):
     article = make_article()
     make_comment(article)
-    # A fixed number: the articles come with their review stamps, their comment counts in
-    # one, and the topic tree for the front page's sections (tests/test_topics.py has more).
-    with django_assert_num_queries(5) as few:
+    # A fixed number: the articles come with their review stamps and their stored comment
+    # counts, and the topic tree for the front page's sections (tests/test_topics.py has more).
+    with django_assert_num_queries(4) as few:
         client.get("/")
     for _ in range(6):
         make_comment(make_article())

@@ -66,7 +66,6 @@ def test_each_row_has_approve_and_spam_buttons_posting_to_the_one_comment_view(
 
     page = moderator_client.get(CHANGELIST, {"status": "all", "q": "i"}).content.decode()
 
-    filters = "?_changelist_filters=status%3Dall%26q%3Di"
     # Submit buttons of the changelist's form, which carries Django's CSRF token.
     form = page[
         page.index('<form id="changelist-form"') : page.index(
@@ -74,9 +73,11 @@ def test_each_row_has_approve_and_spam_buttons_posting_to_the_one_comment_view(
         )
     ]
     assert 'name="csrfmiddlewaretoken"' in form
+    # The queue's filters go with the form, once, rather than in every button's address.
+    assert '<input type="hidden" name="_changelist_filters" value="status=all&amp;q=i">' in form
     for comment, actions in ((pending, ("approve", "spam")), (spam, ("approve",))):
         for action in actions:
-            assert f'formaction="{moderate_url(comment, action)}{filters}"' in form
+            assert f'formaction="{moderate_url(comment, action)}"' in form
     assert f'formaction="{moderate_url(spam, "spam")}' not in form
     assert 'aria-label="Approve the comment by Pat Pending">Approve</button>' in form
     assert 'aria-label="Spam the comment by Pat Pending">Spam</button>' in form
@@ -171,18 +172,23 @@ def test_an_editor_may_not_moderate(editor_client, article, make_comment):
     assert comment.status == Comment.Status.PENDING
 
 
-def test_a_row_links_its_comment_with_the_queues_filters_and_a_longer_excerpt(
+def test_a_row_links_its_comment_with_the_queues_filters_and_shows_300_characters_then_more(
     moderator_client, article, make_comment
 ):
-    body = "Word " * 30 + "Unbroken" * 40
-    comment = make_comment(article, status=Comment.Status.PENDING, body=body)
+    body = "Word " * 70 + "Hidden until more is opened."
+    comment = make_comment(article, status=Comment.Status.PENDING, body=body, name="Wordy")
 
     page = moderator_client.get(CHANGELIST, {"status": "pending"}).content.decode()
 
     change = reverse("admin:comments_comment_change", args=[comment.pk])
-    assert f'<a href="{change}?_changelist_filters=status%3Dpending" title="Word Word' in page
-    excerpt = re.search(rf'<a href="{re.escape(change)}[^"]*" title="[^"]*">([^<]*)</a>', page)
-    assert excerpt and len(excerpt.group(1)) <= 120 and excerpt.group(1).endswith("…")
+    assert (
+        f'<a href="{change}?_changelist_filters=status%3Dpending" class="sender-name">Wordy</a>'
+        in page
+    )
+    shown = re.search(r'<div class="queue-text">([^<]*)<details class="more">', page)
+    assert shown and 280 <= len(shown.group(1)) <= 300 and shown.group(1).startswith("Word Word")
+    rest = re.search(r"<summary>… more</summary>([^<]*)</details>", page)
+    assert rest and shown.group(1) + rest.group(1) == body
 
 
 def test_a_reply_shows_the_comment_it_answers_in_its_row_and_on_its_page(

@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from cms.addresses import client_address, normalise_address
 from comments.models import Comment
 from deploy.stack import Stack, find_varnishd
-from tests.test_varnish import cache_required, database_url_of_this_session
+from tests.caches import cache_required, database_url_of_this_session
 
 
 def address_of(settings, remote, forwarded=None, *, trusted=("127.0.0.0/8", "::1")):

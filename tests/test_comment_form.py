@@ -35,8 +35,13 @@ def test_posting_saves_a_pending_comment_and_redirects_to_it(client, article, co
 def test_the_author_sees_their_pending_comment_and_a_message(client, article, comment_post):
     page = comment_post(article, follow=True).content.decode()
     assert "Thank you: your comment is awaiting moderation." in page
-    assert "Your comment is awaiting moderation." in page
     assert "Very clear, thank you." in page
+    # The next visit: the comment still says it waits (tests/test_after_posting.py).
+    assert "Your comment is awaiting moderation." in client.get(page_url(article)).content.decode()
+
+
+def page_url(article):
+    return article.get_absolute_url()
 
 
 def test_pending_comment_is_hidden_from_other_readers(client, article, comment_post):
@@ -81,8 +86,9 @@ def test_invalid_fields_keep_the_text_and_show_the_error_next_to_the_field(
     page = response.content.decode()
     assert response.status_code == 200
     assert message in page
-    error_at = page.index(message)
+    # Said next to the field (and first in the form's summary: test_comment_form_guidance.py).
     field_at = page.index(f'id="div_id_{field}"')
+    error_at = page.index(message, field_at)
     assert field_at < error_at < page.index("</div>", page.index(f'name="{field}"')) + 200
     if field != "body":
         assert "My kept words" in page

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from articles.models import Article
 from comments.models import Comment, thread_sql
 from comments.wordpress.comment_rows import new_comment
 from comments.wordpress.wxr import WordPressComment
@@ -77,6 +78,9 @@ def _chain_in_the_database(article, length):
         )
         chain.append(comment)
         parent = comment
+    # Rows written in bulk skip the verbs: the article's stored counts are made as an
+    # import makes them.
+    Comment.objects.refresh_threads([article.pk])
     return chain
 
 
@@ -186,23 +190,25 @@ def test_article_page_query_count_is_fixed_whatever_the_comments(
         comment = make_comment(article, parent=parent)
         if parent is None:
             roots.append(comment)
-    # The article, its medical review, its corrections, its comment count, the thread: then
-    # the header and the thread are cached.
-    with django_assert_num_queries(5):
+    # The article (with its stored counts), its writers, its medical review, its
+    # corrections, the thread: then the header and the thread are cached.
+    # And the editors' picks above the thread (comments/featured.py).
+    with django_assert_num_queries(6):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     with django_assert_num_queries(1):
         assert Client().get(article.get_absolute_url()).status_code == 200
 
 
-def test_the_authors_pending_reply_costs_no_extra_query(
+def test_the_authors_pending_reply_costs_one_query_whatever_the_thread(
     client, article, make_comment, comment_post, django_assert_num_queries
 ):
     parent = make_comment(article)
     comment_post(article, replyto=parent.pk, body="Pending reply")
-    # The article, its medical review, corrections and comment count (cached after this),
-    # the thread.
-    with django_assert_num_queries(5):
+    # The article (its comment counts are stored on it), its writers, medical review,
+    # corrections, the thread (the same for every reader), and the reader's own comments.
+    # And the editors' picks above the thread (comments/featured.py).
+    with django_assert_num_queries(7):
         page = client.get(article.get_absolute_url()).content.decode()
     assert "Pending reply" in page
 
@@ -238,8 +244,11 @@ def test_a_thread_of_2000_comments_costs_the_queries_of_a_small_one(
         )
         for number in range(1500)
     )
-    # The article, its medical review, its corrections, its comment count, the thread.
-    with django_assert_num_queries(5):
+    Comment.objects.refresh_threads([article.pk])
+    # The article (with its stored counts), its writers, medical review, corrections, the
+    # thread.
+    # And the editors' picks above the thread (comments/featured.py).
+    with django_assert_num_queries(6):
         page = client.get(article.get_absolute_url() + "?cpage=2").content.decode()
     assert "2000 Responses" in page
     assert "Page 2 of 10" in page
@@ -260,9 +269,10 @@ def test_comments_that_led_to_a_correction_cost_no_extra_query(
     for number in range(5):
         comment = make_comment(article, body=f"Spotted it {number}")
         Comment.objects.filter(pk=comment.pk).update(led_to_version=correction)
-    # The article, its medical review, its corrections, the comments thanked in the
-    # correction notice, its comment count, the thread: none per comment.
-    with django_assert_num_queries(6):
+    # The article (with its stored counts), its writers, medical review, corrections, the
+    # comments thanked in the correction notice, the thread: none per comment.
+    # And the editors' picks above the thread (comments/featured.py).
+    with django_assert_num_queries(7):
         page = client.get(article.get_absolute_url()).content.decode()
     assert page.count("This comment led to a correction on") == 5
 
@@ -308,3 +318,33 @@ def test_the_thread_sql_names_the_model_s_own_table_and_statuses():
         Comment.Status.PENDING,
     )
     assert {"spam", "removed"} == {Comment.Status.SPAM, Comment.Status.REMOVED}
+
+
+def _stored_counts(article):
+    article.refresh_from_db()
+    return article.approved_comment_count, article.top_level_comment_count
+
+
+def test_the_stored_counts_follow_every_change_readers_see(article, make_comment):
+    """The counts the pages show are stored on the article (no page counts a thread of
+    thousands) and agree with what readers see after each kind of change."""
+    stale = Article.objects.get(pk=article.pk)  # an editor's form, open all along
+    first = make_comment(article)
+    reply = make_comment(article, parent=first)
+    make_comment(article, parent=reply)
+    held = make_comment(article, status=Comment.Status.PENDING)
+    assert _stored_counts(article) == (3, 1)
+    held.approve()
+    assert _stored_counts(article) == (4, 2)
+    reply.hold()  # after readers' reports: the reply under it is hidden too
+    assert _stored_counts(article) == (2, 2)
+    assert Comment.objects.seen_by_readers(article.pk).count() == 2
+    reply.approve()
+    first.delete()  # its replies go with it
+    assert _stored_counts(article) == (1, 1)
+    Comment.objects.filter(article=article).delete()  # the admin's bulk delete
+    assert _stored_counts(article) == (0, 0)
+    make_comment(article)
+    stale.comments_open = False
+    stale.save()  # a save of the whole article keeps the counts it did not read
+    assert _stored_counts(article) == (1, 1)

@@ -45,8 +45,10 @@ def page_of(client, article, **query):
 def test_the_second_reader_gets_the_page_in_one_query(client, article, make_comment, reader,
                                                       django_assert_num_queries):  # fmt: skip
     make_comment(article, body="Cached comment")
-    # The whole article, its medical review, corrections and comment count, the thread.
-    with django_assert_num_queries(5):
+    # The whole article (comment counts stored), its writers, medical review, corrections,
+    # the thread.
+    # And the editors' picks above the thread (comments/featured.py).
+    with django_assert_num_queries(6):
         first = page_of(client, article)
     with django_assert_num_queries(1):  # the article; the thread comes from Django's cache
         second = page_of(reader, article)
@@ -224,11 +226,13 @@ def test_a_reply_form_names_the_comment_replied_to(client, article, make_comment
     assert f'name="replyto" value="{parent.pk}"' in page
 
 
-def test_a_page_past_the_end_shows_the_last_page(client, article, make_comment, settings):
+def test_a_page_past_the_end_leads_to_the_last_page(client, article, make_comment, settings):
     settings.COMMENTS_PER_PAGE = 2
     for number in range(3):
         make_comment(article, body=f"Thread {number}")
-    page = page_of(client, article, cpage=99)
+    response = client.get(article.get_absolute_url(), {"cpage": 99}, follow=True)
+    assert response.redirect_chain == [(f"{article.get_absolute_url()}?cpage=2", 301)]
+    page = response.content.decode()
     assert "Page 2 of 2" in page and page.count('class="comment"') == 1
 
 
@@ -262,6 +266,7 @@ def add_many_comments(article, count):
         )
         for number, root in enumerate(roots)
     )
+    Comment.objects.refresh_threads([article.pk])  # bulk rows skip the verbs that count
 
 
 def test_two_thousand_comments_render_paginated_in_the_same_queries(
@@ -269,14 +274,16 @@ def test_two_thousand_comments_render_paginated_in_the_same_queries(
 ):
     add_many_comments(article, 2000)
     for page_number in (1, 7):
-        # On the first page only: the article's medical review, corrections and comment
-        # count, then cached.
-        with django_assert_num_queries(5 if page_number == 1 else 2):
-            cold = page_of(Client(), article, cpage=page_number)
+        query = {"cpage": page_number} if page_number > 1 else {}  # page 1 has no cpage
+        # On the first page only: the article's writers, medical review and corrections,
+        # then cached; the counts are stored on the article.
+        # And the editors' picks above the thread (comments/featured.py).
+        with django_assert_num_queries(6 if page_number == 1 else 2):
+            cold = page_of(Client(), article, **query)
         with django_assert_num_queries(1):
-            warm = page_of(Client(), article, cpage=page_number)
+            warm = page_of(Client(), article, **query)
         with django_assert_num_queries(1):  # their own page, around the cached thread
-            page_of(reader_with_saved_details(), article, cpage=page_number)
+            page_of(reader_with_saved_details(), article, **query)
         assert "2000 Responses" in cold and f"Page {page_number} of 20" in warm
         assert cold.count('class="comment"') == 100  # 50 threads of two
 

@@ -17,7 +17,7 @@ from PIL import Image as Pillow
 import cms.urls
 from articles.images import store_image
 from deploy.stack import Stack, find_varnishd
-from tests.test_varnish import cache_required, database_url_of_this_session
+from tests.caches import cache_required, database_url_of_this_session
 
 from .caches import ROOT
 

@@ -142,7 +142,7 @@ def test_nobody_reviews_a_version_they_wrote(client, make_staff_user, article):
     client.post(change_url(article), edit(article, body="My own words."))
     response = approve(client, article, 2)
     assert response.status_code == 200
-    assert "You wrote this version: another medical reviewer must review it." in (
+    assert "You saved this version: another medical reviewer must review it." in (
         response.content.decode()
     )
     assert not MedicalReview.objects.exists()
@@ -162,16 +162,16 @@ def test_sending_back_needs_a_note_and_the_editor_sees_it(
 ):
     response = reviewer_client.post(review_url(article, 1), {"note": " ", "_send_back": "1"})
     assert response.status_code == 200
-    assert "Tell the editors what to change before sending it back." in response.content.decode()
+    assert "Tell the editors what to change before asking for changes." in response.content.decode()
     assert not MedicalReview.objects.exists()
 
     note = "The dose in the second paragraph is for adults only: say so."
     response = reviewer_client.post(review_url(article, 1), {"note": note, "_send_back": "1"})
-    assert messages_of(response) == ["You sent version 1 back to the editors with your note."]
+    assert messages_of(response) == ["You asked for changes to version 1, with your note."]
     review = MedicalReview.objects.get()
     assert review.decision == MedicalReview.Decision.SEND_BACK and review.note == note
     form = editor_client.get(change_url(article)).content.decode()
-    assert "Version 1 was sent back by Amina Rahman on" in form
+    assert "Changes to version 1 were requested by Amina Rahman on" in form
     assert "say so." in form
     assert "Medically reviewed" not in page_of(client, article)
 

@@ -44,19 +44,19 @@ def test_links_disappear_when_the_edit_window_closes(client, article, own_commen
     assert f"/comments/{own_comment.pk}/edit/" not in page
 
 
-def test_author_edits_their_comment_and_it_stays_approved(client, article, own_comment):
+def test_author_corrects_their_comment_and_it_stays_approved(client, article, own_comment):
     form = client.get(f"/comments/{own_comment.pk}/edit/")
     assert form.status_code == 200
     assert "My first thought.</textarea>" in form.content.decode()
-    response = _edit(client, own_comment, "My second thought, <b>bold</b>.")
+    response = _edit(client, own_comment, "My first thought, <b>bold</b>.")
     assert response.status_code == 303
     assert response["Location"] == f"{article.get_absolute_url()}#messages"
     own_comment.refresh_from_db()
-    assert own_comment.body == "My second thought, <b>bold</b>."
+    assert own_comment.body == "My first thought, <b>bold</b>."
     assert own_comment.status == Comment.Status.APPROVED
     page = Client().get(article.get_absolute_url()).content.decode()
-    assert "My second thought, <b>bold</b>." not in page  # sanitised: b is not allowed
-    assert "My second thought, &lt;b&gt;bold&lt;/b&gt;." in page
+    assert "My first thought, <b>bold</b>." not in page  # sanitised: b is not allowed
+    assert "My first thought, &lt;b&gt;bold&lt;/b&gt;." in page
 
 
 def test_an_edit_loses_nothing_to_stray_control_characters(client, own_comment):
@@ -209,3 +209,67 @@ def test_an_edit_that_adds_a_phone_number_is_held_with_its_reason_added(
         {"code": "new_commenter", "detail": "0 of 1 approved comments"},
         {"code": "personal_data", "detail": "phone number"},
     ]
+
+
+# --- Edits after approval (issue 24) -------------------------------------------------------
+
+
+def test_a_substantive_change_of_an_approved_comment_waits_for_a_moderator(
+    client, article, own_comment, settings, run_mail_queue
+):
+    settings.COMMENTS_MODERATORS = ["moderator@example.org"]
+    response = _edit(client, own_comment, "Stop taking your tablets and try my herbal tea.")
+    own_comment.refresh_from_db()
+    assert own_comment.status == Comment.Status.PENDING
+    public = Client().get(article.get_absolute_url()).content.decode()
+    assert "herbal tea" not in public and "My first thought." not in public
+    assert "awaiting moderation" in client.get(response["Location"]).content.decode()
+    run_mail_queue()
+    assert len(mail.outbox) == 1  # the moderators are told, as for a new pending comment
+
+
+def test_a_new_link_is_a_substantive_change(client, own_comment, settings):
+    settings.COMMENTS_MAX_LINKS = 2  # one link alone would not be held by the rules
+    _edit(client, own_comment, "My first thought. www.example.org")
+    own_comment.refresh_from_db()
+    assert own_comment.status == Comment.Status.PENDING
+
+
+def test_a_small_correction_keeps_the_approval(client, own_comment):
+    _edit(client, own_comment, "My frist thought.")
+    _edit(client, own_comment, "My first thought, again.")
+    own_comment.refresh_from_db()
+    assert own_comment.status == Comment.Status.APPROVED
+    assert own_comment.body == "My first thought, again."
+
+
+def test_without_the_setting_a_rewrite_the_rules_accept_stays_approved(
+    client, own_comment, settings
+):
+    settings.COMMENTS_EDITS_WAIT_FOR_MODERATOR = False
+    _edit(client, own_comment, "A different thought altogether, and a longer one too.")
+    own_comment.refresh_from_db()
+    assert own_comment.status == Comment.Status.APPROVED
+
+
+def test_a_trusted_commenters_rewrite_waits_too(client, article, comment_post, own_comment):
+    comment_post(article, body="A second comment.", email="me@example.org")
+    second = Comment.objects.get(body="A second comment.")
+    assert second.status == Comment.Status.APPROVED  # trusted: their first was approved
+    _edit(client, second, "Now something else entirely, written after the approval.")
+    second.refresh_from_db()
+    assert second.status == Comment.Status.PENDING
+
+
+def test_edits_are_rate_limited_and_the_text_is_kept(client, own_comment, settings):
+    settings.COMMENTS_EDIT_RATE_LIMIT = 3
+    for number in range(3):
+        assert _edit(client, own_comment, f"My first thought {number}.").status_code == 303
+    response = _edit(client, own_comment, "My fourth thought, kept.")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Please wait a few minutes" in page
+    assert "My fourth thought, kept.</textarea>" in page
+    assert '<link rel="stylesheet"' in page  # the site's own page
+    own_comment.refresh_from_db()
+    assert own_comment.body == "My first thought 2."

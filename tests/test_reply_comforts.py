@@ -85,33 +85,47 @@ def test_quote_of_gives_the_plain_text_on_one_line():
     assert len(quote_of("<p>" + "a" * 500 + "</p>")) == 200
 
 
+def moved_to(client, article, **query):
+    """Where the article page at this address sends the reader (a 301)."""
+    response = client.get(article.get_absolute_url(), query)
+    assert response.status_code == 301
+    return response["Location"]
+
+
 @pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.SPAM])
-def test_replyto_a_hidden_comment_leaves_the_normal_form(client, article, make_comment, status):
+def test_replyto_a_hidden_comment_leads_to_the_normal_form(client, article, make_comment, status):
     make_comment(article, body="Visible")
     hidden = make_comment(article, status=status, body="Hidden words")
-    page = page_of(client, article, replyto=hidden.pk)
+    assert moved_to(client, article, replyto=hidden.pk) == article.get_absolute_url()
+    page = page_of(client, article)
     assert "Leave a Reply" in page and "Reply to" not in page.replace('aria-label="Reply to', "")
     assert 'name="replyto" value=' not in page
     assert "Hidden words" not in page
 
 
-def test_replyto_an_approved_comment_under_a_hidden_one_leaves_the_normal_form(
+def test_replyto_an_approved_comment_under_a_hidden_one_leads_to_the_normal_form(
     client, article, make_comment
 ):
     hidden = make_comment(article, status=Comment.Status.PENDING)
     below = make_comment(article, parent=hidden, body="Below a hidden one")
-    page = page_of(client, article, replyto=below.pk)
-    assert 'name="replyto" value=' not in page
-    assert '<h2 id="reply-title">Leave a Reply</h2>' in page
+    assert moved_to(client, article, replyto=below.pk) == article.get_absolute_url()
 
 
-def test_replyto_a_comment_of_another_article_leaves_the_normal_form(
+def test_replyto_a_comment_of_another_article_leads_to_the_normal_form(
     client, article, make_article, make_comment
 ):
     elsewhere = make_comment(make_article(title="Other"), name="Elsewhere")
-    page = page_of(client, article, replyto=elsewhere.pk)
-    assert "Reply to Elsewhere" not in page
-    assert 'name="replyto" value=' not in page
+    assert moved_to(client, article, replyto=elsewhere.pk) == article.get_absolute_url()
+
+
+def test_replyto_a_comment_on_another_page_leads_to_that_page(
+    client, article, make_comment, settings
+):
+    settings.COMMENTS_PER_PAGE = 1
+    make_comment(article, created_at=_ago(20))
+    later = make_comment(article, created_at=_ago(10))
+    location = moved_to(client, article, replyto=later.pk, cpage=1)
+    assert location == f"{article.get_absolute_url()}?cpage=2&replyto={later.pk}"
 
 
 def test_reply_links_on_a_later_page_keep_the_page(client, article, make_comment, settings):
@@ -133,9 +147,10 @@ def test_the_replyto_page_reads_only_the_answered_comment_beyond_the_cached_thre
     for _ in range(20):
         make_comment(article, parent=answered)
     page_of(Client(), article)  # the thread is in the fragment cache now
-    # The article (with its page stamp) and the comment answered: the article, its
-    # header and the thread come from the fragment cache, the thread is not read again.
-    with django_assert_num_queries(2):
+    # The article (with its page stamp), the comment answered and the place of its page
+    # (the address is checked first), then its name and text for the form: the article,
+    # its header and the thread come from the fragment cache, the thread is not read again.
+    with django_assert_num_queries(4):
         page = page_of(client, article, replyto=answered.pk)
     assert "Reply to Hal" in page
 
@@ -160,15 +175,19 @@ def test_a_posted_reply_with_an_error_keeps_the_form_under_the_comment(
     assert "Reply to Hal" in page
     # The form, with the reader's text, stands inside the answered comment's item.
     comment_at = page.index(f'id="comment-{answered.pk}"')
-    closing = page.index("</li>", comment_at)
+    # (The form's error summary is a list of its own: the item closes after the form.)
+    closing = page.index("</li>", page.index("</form>", comment_at))
     assert comment_at < page.index("Answered words") < page.index("My answer") < closing
     assert f'name="replyto" value="{answered.pk}"' in page
 
 
-def test_a_closed_article_shows_no_reply_form_even_with_replyto(client, make_article, make_comment):
+def test_a_closed_article_shows_no_reply_form_even_after_replyto(
+    client, make_article, make_comment
+):
     article = make_article(comments_open=False)
     answered = make_comment(article, name="Hal")
-    page = page_of(client, article, replyto=answered.pk)
+    assert moved_to(client, article, replyto=answered.pk) == article.get_absolute_url()
+    page = page_of(client, article)
     assert "Comments are closed." in page
     assert 'id="commentform"' not in page and "<!--reply:" not in page
 

@@ -28,10 +28,13 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from deploy.stack import Stack, find_varnishd, get
+
+from .caches import read_after_change
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -191,7 +194,10 @@ def fetch(port, method, path, body=None, headers=None):
 
 
 def article_page(port):
-    status, _, page = fetch(port, "GET", f"/{SLUG}/")
+    """The article page from ``port``. Through the cache, after a change: purges are soft,
+    so a reader who comes while the new copy renders gets the old one (X-Cache: grace);
+    the new one is there within a second (tests/caches.py, read_after_change)."""
+    status, _, page = read_after_change(SimpleNamespace(cache_port=port), f"/{SLUG}/")
     assert status == 200
     return page
 
@@ -364,9 +370,10 @@ def test_two_editors_publishing_at_the_same_moment_get_distinct_version_numbers(
         sql(
             cluster.database_url,
             "INSERT INTO articles_articleversion (article_id, number, title, summary, body, "
-            "body_html, change_note, created_at, is_correction, correction_note, images) "
+            "body_html, change_note, created_at, is_correction, correction_note, images, "
+            "key_takeaways, key_takeaways_html) "
             "SELECT article_id, number, title, summary, body, body_html, change_note, "
-            "CURRENT_TIMESTAMP, FALSE, '', images "
+            "CURRENT_TIMESTAMP, FALSE, '', images, key_takeaways, key_takeaways_html "
             "FROM articles_articleversion WHERE number = 1 AND article_id = "
             "(SELECT id FROM articles_article WHERE slug = %s)",
             SLUG,

@@ -188,3 +188,25 @@ def test_the_search_vector_is_stored_when_published_and_read_from_the_index(
     assert "ts_headline" in headlines
     # ...for the two versions of the page shown, not for the four before it.
     assert len(re.search(r" IN \(([^)]*)\)", headlines).group(1).split(",")) == 2
+
+
+def test_a_word_in_very_many_articles_ranks_only_the_newest_matches(
+    client, make_article, monkeypatch
+):
+    """A common word costs a search no more than a rare one: only the newest
+    RANKED_CANDIDATES matches are ranked and shown (docs/readers.md says what is given up)."""
+    monkeypatch.setattr("articles.search.RANKED_CANDIDATES", 5)
+    make_article(
+        title="Sleep, the whole story",
+        summary="Sleep and more sleep.",
+        body="Sleep.",
+        publish_at=timezone.now() - timedelta(days=30),
+    )
+    for number in range(7):
+        make_article(title=f"Walking {number}", body="Walking helps sleep.")
+    page = client.get("/search/", {"q": "sleep"}).content.decode()
+    assert "5 articles found" in page
+    titles = _result_titles(page)
+    assert len(titles) == 5 and "Sleep, the whole story" not in titles
+    # Fewer matches than that: every one is found, ranked.
+    assert "Sleep, the whole story" in client.get("/search/", {"q": "whole story"}).content.decode()

@@ -10,6 +10,8 @@ from html import unescape
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from articles.models import Person
+
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
@@ -113,16 +115,17 @@ def test_article_page_has_valid_json_ld_article(client, article):
     assert "reviewedBy" not in data
 
 
-def test_json_ld_names_the_author_by_full_name_never_by_username(client, article):
+def test_json_ld_names_the_writers_never_who_saved_the_version(client, article):
     user = get_user_model().objects.create_user(
         "jdoe-login", password="x", first_name="Jane", last_name="Doe"
     )
+    article.set_writers([Person.objects.create(name="Jordan Ellis", slug="jordan-ellis")])
     version = article.add_version(title="Sleep", summary="S", body="B", author=user)
     article.publish(version)
     page = client.get(article.get_absolute_url()).content.decode()
     (data,) = _json_ld(page)
-    assert data["author"] == {"@type": "Person", "name": "Jane Doe"}
-    assert "jdoe-login" not in page
+    assert [writer["name"] for writer in data["author"]] == ["Jordan Ellis"]
+    assert "jdoe-login" not in page and "Jane Doe" not in page
 
 
 def test_json_ld_cannot_be_broken_out_of_by_a_title(client, make_article):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleVersion
 from articles.schedule import carry_out_due_changes
-from tests.article_form import change_url, edit
+from tests.article_form import change_url, edit, writers_management_form
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,7 @@ def new_article(button="_save_draft", **changes):
         "slug": "",
         "review_interval_months": "12",
         button: "1",
+        **writers_management_form(),
     }
     data.update(changes)
     return data
@@ -308,6 +309,7 @@ def test_save_draft_stays_the_primary_button_of_an_unpublished_article(editor_cl
 
     assert '<input type="submit" name="_save_draft" value="Save draft" class="default">' in page
     assert '<input type="submit" name="_publish" value="Save and publish">' in page
+    assert '<input type="submit" name="_send_for_review" value="Send for review">' in page
 
 
 # The preview beside the text.

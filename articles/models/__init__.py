@@ -3,18 +3,24 @@ medical reviews, the people readers see named, dead links and old addresses.
 
 Every name other code imports from ``articles.models`` is imported here. The modules
 depend on each other in one direction, from the bottom: images, people (Person), review
-(MedicalReview, add_months), article_queryset (ArticleQuerySet), article (Article,
-VersionConflict), then version (ArticleVersion), links (DeadLink) and legacy
+(ReviewRequest, MedicalReview, add_months), article_queryset (ArticleQuerySet), article
+(Article, Byline, VersionConflict), then version (ArticleVersion), links (DeadLink) and legacy
 (LegacyAddress, wordpress_post_address), which build on Article.
 """
 
-from .article import Article, VersionConflict
+from .article import Article, Byline, VersionConflict
 from .article_queryset import ArticleQuerySet
 from .images import Document, Image, Rendition
 from .legacy import LegacyAddress, LegacyAddressQuerySet, wordpress_post_address
 from .links import DeadLink
 from .people import Person
-from .review import MedicalReview, MedicalReviewQuerySet, add_months
+from .review import (
+    MedicalReview,
+    MedicalReviewQuerySet,
+    ReviewRequest,
+    ReviewRequestQuerySet,
+    add_months,
+)
 from .topic_pages import article_tags_changed, article_topics_changed, topic_saved
 from .topics import Tag, Topic, TopicQuerySet, TopicTree, purge_topic_pages
 from .version import ArticleVersion, ArticleVersionQuerySet
@@ -24,6 +30,7 @@ __all__ = [
     "ArticleQuerySet",
     "ArticleVersion",
     "ArticleVersionQuerySet",
+    "Byline",
     "DeadLink",
     "Document",
     "Image",
@@ -33,6 +40,8 @@ __all__ = [
     "MedicalReviewQuerySet",
     "Person",
     "Rendition",
+    "ReviewRequest",
+    "ReviewRequestQuerySet",
     "Tag",
     "Topic",
     "TopicQuerySet",

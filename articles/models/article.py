@@ -8,7 +8,7 @@ Article are its queryset (article_queryset.py) and the medical reviews (review.p
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
+from django.db.models import Max, prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cms.caching import ARTICLE_LISTS, article_key, purge_after_commit, purge_keys_after_commit
 
-from .article_queryset import ArticleQuerySet
+from .article_queryset import ArticleQuerySet, writers_prefetch
 from .people import Person
 from .review import MedicalReview, add_months
 from .topics import Tag, Topic
@@ -25,6 +25,9 @@ from .topics import Tag, Topic
 LISTED_BY = frozenset(
     {"published_version", "publish_at", "primary_topic", "withdraw_at", "withdrawn_at"}
 )
+# Kept by single UPDATE statements (expire_pages, the comments app's stored counts), never
+# by a save of the whole article.
+KEPT_BY_UPDATES = frozenset({"page_stamp", "approved_comment_count", "top_level_comment_count"})
 
 # The heavy columns of a version, left out where only its number and dates are shown.
 VERSION_TEXT = ("version__summary", "version__body", "version__body_html")
@@ -112,6 +115,11 @@ class Article(models.Model):
     # Bumped by expire_pages() whenever what readers see on the page changes (a comment, a
     # review, a profile), so the cached fragments and threads keyed by it expire.
     page_stamp = models.PositiveIntegerField(default=0, editable=False)
+    # What readers see of the comment thread, stored by the comments app whenever a comment
+    # changes (CommentQuerySet.refresh_threads), so that no page counts a thread of
+    # thousands: the comments every reader sees, and the top-level ones (the thread's pages).
+    approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
+    top_level_comment_count = models.PositiveIntegerField(default=0, editable=False)
     primary_topic = models.ForeignKey(
         Topic,
         null=True,
@@ -124,6 +132,11 @@ class Article(models.Model):
         Topic, blank=True, related_name="articles", help_text="Other topics it is listed under."
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    # The byline: the article's writers, in order. The article's own, never a version's,
+    # so an editor's fix (a new version) leaves the byline as it was.
+    writers = models.ManyToManyField(
+        Person, through="Byline", blank=True, related_name="articles_written"
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -135,6 +148,16 @@ class Article(models.Model):
         return version.title if version else self.slug
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The fields kept by update() elsewhere are not written back from an instance
+            # read before such a change (an editor's form open while comments arrive).
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname not in KEPT_BY_UPDATES
+                and field.attname not in self.get_deferred_fields()
+            ]
         super().save(*args, **kwargs)
         # Every saved change of an article (published, scheduled, unpublished, a new slug,
         # comments closed) shows on its pages and in the lists of articles.
@@ -173,6 +196,25 @@ class Article(models.Model):
             and self.first_published_at
             and version.published_at > self.first_published_at
         )
+
+    def writer_list(self):
+        """The article's writers (Person), in byline order: the prefetched ``bylines`` when
+        read with ArticleQuerySet.with_writers(), else read once and kept on
+        the article for the page's other places (byline, structured data): one query."""
+        prefetch_related_objects([self], writers_prefetch(Article))
+        return [byline.person for byline in self.bylines.all()]
+
+    def set_writers(self, people):
+        """Make ``people`` (Person objects, in order) the article's writers, the byline of
+        every version readers see, and render its pages afresh."""
+        getattr(self, "_prefetched_objects_cache", {}).pop("bylines", None)
+        with transaction.atomic():
+            self.bylines.all().delete()
+            Byline.objects.bulk_create(
+                Byline(article=self, person=person, position=position)
+                for position, person in enumerate(people, start=1)
+            )
+            self.expire_pages()
 
     def versions_with_other_words(self, among):
         """The versions among the ids ``among`` whose words (title, summary and body) differ
@@ -412,6 +454,23 @@ class Article(models.Model):
         return self.publish(copy)
 
 
+class Byline(models.Model):
+    """One writer of an article, at their place in the byline (1 first)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="one_byline_per_writer")
+        ]
+
+    def __str__(self):
+        return self.person.name
+
+
 # A person's name, bio and page are printed in the bylines and review lines of article
 # pages: Article, which knows its pages, expires them when a person changes (Person sits
 # below Article, in people.py, and purges only its own page).
@@ -421,15 +480,12 @@ class Article(models.Model):
 @receiver(post_delete, sender=Person)
 def person_saved(sender, instance, raw=False, **kwargs):
     """The pages whose byline or review line shows the person render afresh: those of the
-    articles their account wrote or reviewed (and, when the person moved to another
-    account, those of the account they left)."""
+    articles they write, and those their account reviewed (and, when the person moved to
+    another account, those the account they left reviewed)."""
     if raw:
         return  # a fixture being loaded (loaddata), which never ran the person's save()
     accounts = {instance.user_id, getattr(instance, "loaded_user_id", None)} - {None}
-    if not accounts:
-        return
+    written = Byline.objects.filter(person=instance.pk).values("article")
     reviewed = MedicalReview.objects.filter(reviewer__in=accounts).values("version__article")
-    Article.objects.filter(
-        models.Q(published_version__author__in=accounts) | models.Q(pk__in=reviewed)
-    ).expire_pages()
+    Article.objects.filter(models.Q(pk__in=written) | models.Q(pk__in=reviewed)).expire_pages()
     instance.loaded_user_id = instance.user_id

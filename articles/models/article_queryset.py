@@ -17,6 +17,13 @@ from .review import MedicalReview
 from .topics import Topic
 
 
+def writers_prefetch(article_model):
+    """The Prefetch of an article's bylines with their people, in one query (the Byline
+    model is Article's, above this module: reached through the relation)."""
+    byline_model = article_model._meta.get_field("bylines").related_model
+    return models.Prefetch("bylines", queryset=byline_model.objects.select_related("person"))
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None, withdrawn_too=False):
         """Articles a reader may see: a published version whose publish_at has passed, and
@@ -27,11 +34,7 @@ class ArticleQuerySet(models.QuerySet):
         if not withdrawn_too:
             published = published.filter(Q(withdraw_at__isnull=True) | Q(withdraw_at__gt=now))
         return (
-            published.select_related(
-                "published_version",
-                "published_version__author",
-                "published_version__author__person",
-            )
+            published.select_related("published_version")
             # Only search reads the vector, in SQL; no page needs it in Python.
             .defer("published_version__search_vector")
         )
@@ -140,12 +143,14 @@ class ArticleQuerySet(models.QuerySet):
         )
         return keys
 
-    def written_by(self, user_id):
-        """The articles whose published version ``user_id`` wrote: the ones whose byline
-        names them. None when there is no user."""
-        if user_id is None:
-            return self.none()
-        return self.filter(published_version__author=user_id)
+    def written_by(self, person_id):
+        """The articles whose byline names the Person ``person_id``."""
+        return self.filter(bylines__person=person_id)
+
+    def with_writers(self):
+        """Read each article's writers (Person, in byline order: Article.writer_list) with
+        them: one query for the whole list, none per article."""
+        return self.prefetch_related(writers_prefetch(self.model))
 
     def reviewed_by(self, user_id):
         """The articles ``user_id`` approved as a medical reviewer: an approval of the

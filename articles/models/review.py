@@ -1,5 +1,5 @@
-"""Medical review: MedicalReview (a reviewer's signed decision on one version), and
-add_months for review dates.
+"""Medical review: ReviewRequest (a version sent for review, with a note), MedicalReview
+(a reviewer's signed decision on one version), and add_months for review dates.
 
 Near the bottom of articles.models: only the reviewer's Person (people.py) is imported
 here, never the article modules (the version a review names is a string reference), so
@@ -135,3 +135,58 @@ class MedicalReview(models.Model):
             return person.credentials
         latest = cls.objects.filter(reviewer=reviewer).values_list("credentials", flat=True)
         return latest.first() or ""
+
+
+class ReviewRequestQuerySet(models.QuerySet):
+    def undecided(self):
+        """The requests no reviewer has decided on yet: no review of their version signed
+        since they were sent."""
+        decided = MedicalReview.objects.filter(
+            version=models.OuterRef("version"), created_at__gte=models.OuterRef("created_at")
+        )
+        return self.exclude(models.Exists(decided))
+
+    def for_reviewer(self, user):
+        """The undecided requests ``user`` is asked to do: the ones naming them, and, when
+        they are a medical reviewer, the ones naming nobody; never their own."""
+        asked = models.Q(reviewer=user)
+        if user.has_perm("articles.add_medicalreview"):
+            asked |= models.Q(reviewer__isnull=True)
+        return self.undecided().filter(asked).exclude(requested_by=user)
+
+
+class ReviewRequest(models.Model):
+    """An editor's request that a medical reviewer read one exact version: "Send for
+    medical review", with a note, to a named reviewer or to every medical reviewer.
+
+    It is decided by the next MedicalReview of its version (ReviewRequestQuerySet.undecided);
+    the editor who sent it and the article's writers hear of that decision
+    (articles/reviewing.py)."""
+
+    version = models.ForeignKey(
+        "articles.ArticleVersion", on_delete=models.CASCADE, related_name="review_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="review_requests_sent",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_requests_received",
+        help_text="Empty: any medical reviewer.",
+    )
+    note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ReviewRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Review of {self.version} requested"

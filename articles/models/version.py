@@ -60,8 +60,14 @@ class ArticleVersion(models.Model):
     )
     key_takeaways_html = models.TextField(blank=True, editable=False)
     change_note = models.CharField(max_length=300, blank=True)
+    # Who saved the version ("Updated by … on …" in the history and the change log), never
+    # the byline: that is the article's writers (Article.writers).
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name="saved by",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     published_at = models.DateTimeField(

@@ -5,17 +5,20 @@ actions and the one-click buttons on the change page call the model's own
 approve/mark_spam/remove/restore, so every decision records who made it and when;
 each is also written to the comment's History (Django's LogEntry), whoever decided it
 and however (a row's button, a bulk action, the change page, a staff reply).
-The queue's rows carry Approve and Spam buttons that post, with the changelist form's
-CSRF token, to the same one-comment view as the change page's buttons, and come back to
-the same filtered page of the queue.
+The queue's rows carry Approve, Reject (with a reason), Spam and Reply, submit buttons
+that post, with the changelist form's CSRF token, to the same one-comment views as the
+change page's buttons, and come back to the same filtered page of the queue. Every
+decision's message carries Undo.
 A reply is never published under a parent readers cannot see: approving it
 approves the parents too, after the moderator has confirmed that.
 
 The package: comment_admin.py (the queue's ModelAdmin), columns.py (what it shows),
-filters.py, changelist.py (History entries, the way back to the queue), privacy.py
-(its export and erasure actions), lists.py (outgoing emails, subscriptions, reports,
-the block list), rules.py (the word lists and "Test a text", commenters' standing and
-notes, the crisis texts and reply).
+filters.py, changelist.py (History entries, the way back to the queue, the order),
+decisions.py (the one-comment decisions, the staff reply, the rejection email), undo.py
+(the signed Undo of a decision), report.py (the monthly report), privacy.py (its export
+and erasure actions), lists.py (outgoing emails, subscriptions, reports, the block list),
+rules.py (the word lists and "Test a text", commenters' standing and notes, the crisis
+texts and reply).
 """
 
 from . import (

@@ -2,7 +2,7 @@
 the way back to the same filtered page, and the note on replies it hides."""
 
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -10,15 +10,50 @@ from ..models import Comment
 
 
 class QueueChangeList(ChangeList):
-    """The queue's changelist: each comment shown knows the queue's filters, so that its
-    row's links and buttons come back to this same page (status, article, search, page)."""
+    """The queue's changelist: each comment shown knows the queue's address and filters, so
+    that its row's links come back to this same page (status, article, search, page); its
+    buttons post the filters with the changelist's form (change_list.html)."""
 
     def get_results(self, request):
         super().get_results(request)
         may_decide = self.model_admin.has_change_permission(request)
+        # Worked out once for the page, not per row: a row's addresses are this base, the
+        # comment's id and the view's path (CommentAdmin.get_urls and decision_urls).
+        base = reverse("admin:comments_comment_changelist")
+        # preserved_filters is "_changelist_filters=<this page's query, encoded>".
+        back = f"?{self.preserved_filters}" if self.preserved_filters else ""
+        self.queue_filters = QueryDict(self.preserved_filters).get("_changelist_filters", "")
         for comment in self.result_list:
-            comment.queue_filters = self.preserved_filters
+            comment.queue_base = base
+            comment.queue_back = back
             comment.may_decide = may_decide
+
+    def get_ordering(self, request, queryset):
+        """Urgent comments (a possible crisis, comments/moderation.py) first, whatever order
+        the moderator chose for the rest; the queue's index leads with the same columns."""
+        return ["-urgent", *super().get_ordering(request, queryset)]
+
+    def order_choices(self):
+        """[(label, address, chosen)] for "Newest first" and "Oldest first", by date written
+        (the date column's sort), each from the first page."""
+        column = str(self.list_display.index("date"))
+        oldest = self.params.get(ORDER_VAR) == column
+        return [
+            (label, self.get_query_string({ORDER_VAR: order}, remove=[PAGE_VAR]), chosen)
+            for label, order, chosen in (
+                ("Newest first", f"-{column}", not oldest),
+                ("Oldest first", column, oldest),
+            )
+        ]
+
+    def other_queues(self):
+        """[(label, address)] of the statuses this page does not show, for an empty queue."""
+        shown = self.params.get("status", Comment.Status.PENDING)
+        return [
+            (label, self.get_query_string({"status": status}, remove=[PAGE_VAR, "reason"]))
+            for status, label in [*Comment.Status.choices, ("all", "All")]
+            if status != shown
+        ]
 
 
 # What each one-comment decision writes in the comment's History.

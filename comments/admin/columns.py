@@ -1,18 +1,74 @@
 """The queue's columns and the comment page's read-only fields, as moderators read them."""
 
 from django.contrib import admin
-from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles.templatetags.html_time import html_datetime
 
-from ..models import Comment
+from .. import hold_reasons
+from ..models import Comment, RejectionReason
 from ..reports import report_summary
+
+# How much of a comment the queue shows before "more": most comments whole, a long one's
+# opening, cut at a word.
+SHOWN_CHARACTERS = 300
+
+# The reasons of a rejection, as the options of every row's menu: rendered once. The first
+# says none is chosen yet: a Reject without a reason is refused, not guessed.
+REASON_OPTIONS = format_html_join(
+    "", '<option value="{}">{}</option>', [("", "Choose…"), *RejectionReason.choices]
+)
+
+
+def shown_datetime(value):
+    """An instant as the site shows it (cms/formats), in a <time> element."""
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}">{}</time>', html_datetime(local), date_format(local, "DATETIME_FORMAT")
+    )
+
+
+def address_breaking_at_dots(email):
+    """An email address that may wrap only before its "@" and after a dot ("helen.reader" /
+    "@example.org"), never inside a word ("helen.reader@exa" / "mple.org")."""
+    escaped = escape(email)  # entities hold no "." and no "@"
+    return mark_safe(escaped.replace(".", ".<wbr>").replace("@", "<wbr>@"))  # noqa: S308
+
+
+def hold_markers(comment):
+    """The reasons the rules held the comment, as markers with their detail ("3 links", the
+    word matched), "" when there are none."""
+    return format_html_join(
+        "",
+        '<span class="hold-reason hold-{}">{}{}</span>',
+        (
+            (
+                each.get("code", ""),
+                hold_reasons.label(each.get("code", "")),
+                f": {each['detail']}" if each.get("detail") else "",
+            )
+            for each in comment.hold_reasons or ()
+        ),
+    )
+
+
+def text_with_more(body):
+    """The comment's text up to SHOWN_CHARACTERS, the rest behind "more" (a <details>, so
+    it opens without JavaScript)."""
+    if len(body) <= SHOWN_CHARACTERS:
+        return format_html('<div class="queue-text">{}</div>', body)
+    head = body[:SHOWN_CHARACTERS].rsplit(" ", 1)[0] or body[:SHOWN_CHARACTERS]
+    return format_html(
+        '<div class="queue-text">{}<details class="more"><summary>… more</summary>{}</details>'
+        "</div>",
+        head,
+        body[len(head) :],
+    )
 
 
 class CommentColumns:
@@ -20,88 +76,99 @@ class CommentColumns:
     comment page."""
 
     @admin.display(description="comment")
-    def excerpt(self, comment):
-        """A short excerpt linked to the comment (its longer text in the link's title), and
-        the comment it answers, if any. The parent comes with the page's one query."""
-        filters = getattr(comment, "queue_filters", "")
-        url = add_preserved_filters(
-            {"preserved_filters": filters, "opts": self.opts},
-            reverse("admin:comments_comment_change", args=[comment.pk]),
-        )
-        link = format_html(
-            '<a href="{}" title="{}">{}</a>',
-            url,
-            Truncator(comment.body).chars(300),
-            # Fourteen words at most, and 120 characters: a long word or address is cut too.
-            Truncator(Truncator(comment.body).words(14, truncate="…")).chars(120),
+    def comment_text(self, comment):
+        """Why it is held, the text (the start of a long one, the rest behind "more") and the
+        comment it answers, if any. The parent comes with the page's one query."""
+        markers = hold_markers(comment)
+        shown = format_html(
+            "{}{}",
+            format_html('<p class="hold-reasons">{}</p>', markers) if markers else "",
+            text_with_more(comment.body),
         )
         if comment.parent_id is None:
-            return link
-        return format_html('{}<span class="reply-to">{}</span>', link, reply_to(comment.parent))
+            return shown
+        return format_html('{}<span class="reply-to">{}</span>', shown, reply_to(comment.parent))
+
+    @admin.display(description="from", ordering="name")
+    def sender(self, comment):
+        """The name (the link to the comment's page, with the queue's filters), then the
+        email (wrapping only at its dots and "@") and the IP address (never wrapped), each
+        on a line of its own."""
+        url = f"{comment.queue_base}{comment.pk}/change/{comment.queue_back}"
+        return format_html(
+            '<a href="{}" class="sender-name">{}</a><span class="email">{}</span>{}',
+            url,
+            comment.name,
+            address_breaking_at_dots(comment.email),
+            format_html(
+                '<span class="unbroken ip-address"><abbr title="IP address">IP</abbr> {}</span>',
+                comment.ip_address,
+            )
+            if comment.ip_address
+            else "",
+        )
 
     @admin.display(description="date", ordering="created_at")
     def date(self, comment):
-        local = timezone.localtime(comment.created_at)
-        return format_html(
-            '<time datetime="{}" title="{}">{}</time>',
-            html_datetime(local),
-            date_format(local, "j F Y, H:i T"),
-            date_format(local, "j M Y H:i"),
-        )
+        return shown_datetime(comment.created_at)
 
     @admin.display(description="decide")
     def decide(self, comment):
-        """Approve and Spam, one click each: submit buttons of the changelist's own form
-        (so they post its CSRF token) sent to the one-comment view, back to this page.
-        Approving a reply under a hidden comment approves that one too: the button says so
-        (the parent comes with the page's one query)."""
+        """Approve, Reject (with its reason, and whether to email it) and Spam, then Reply:
+        submit buttons of the changelist's own form (so they post its CSRF token) sent to
+        the one-comment views, which come back to this page. Approving a reply under a
+        hidden comment approves that one too: the button says so."""
         if not getattr(comment, "may_decide", False):
-            return ""
-        hidden_parent = comment.parent_id and comment.parent.status != Comment.Status.APPROVED
-        buttons = []
-        if comment.status != Comment.Status.APPROVED:
-            if hidden_parent:
-                buttons.append(
-                    (
-                        "approve",
-                        "Approve both",
-                        "Approve both, the comment it answers and the comment by",
-                    )
-                )
-            else:
-                buttons.append(("approve", "Approve", "Approve the comment by"))
-        if comment.status != Comment.Status.SPAM:
-            buttons.append(("spam", "Spam", "Spam the comment by"))
-        filters = getattr(comment, "queue_filters", "")
-        return format_html_join(
-            "",
-            '<button type="submit" class="button row-decision{}" formaction="{}"'
-            ' aria-label="{} {}">{}</button>',
-            (
-                (
-                    " default" if action == "approve" else "",
-                    add_preserved_filters(
-                        {"preserved_filters": filters, "opts": self.opts},
-                        reverse("admin:comments_comment_moderate", args=[comment.pk, action]),
-                    ),
-                    described,
-                    comment.name,
-                    label,
-                )
-                for action, label, described in buttons
-            ),
-        )
+            return comment.get_status_display()
+        # The queue's filters go with the changelist's form (change_list.html), once.
+        base = f"{comment.queue_base}{comment.pk}"
 
-    # Who wrote it and from where, in one column: a separate IP column pushed the row's
-    # buttons out of a 1280 px screen.
-    @admin.display(description="name", ordering="name")
-    def name_and_address(self, comment):
-        if not comment.ip_address:
-            return comment.name
+        hidden_parent = comment.parent_id and comment.parent.status != Comment.Status.APPROVED
+        approve = reject = spam = ""
+        if comment.status != Comment.Status.APPROVED:
+            approve = format_html(
+                '<button type="submit" class="button decide-approve" formaction="{}"'
+                ' aria-label="{} {}">{}</button>',
+                f"{base}/moderate/approve/",
+                "Approve both, the comment it answers and the comment by"
+                if hidden_parent
+                else "Approve the comment by",
+                comment.name,
+                "Approve both" if hidden_parent else "Approve",
+            )
+        if comment.status != Comment.Status.REMOVED:
+            reject = format_html(
+                '<details class="decide-reject"><summary>Reject…</summary>'
+                '<label>Reason <select name="reason-{pk}">{options}</select></label>'
+                '<label class="notify"><input type="checkbox" name="notify-{pk}"> Email the'
+                " reason</label>"
+                '<button type="submit" class="button" formaction="{url}">Reject</button>'
+                "</details>",
+                pk=comment.pk,
+                options=REASON_OPTIONS,
+                url=f"{base}/moderate/reject/",
+            )
+        if comment.status != Comment.Status.SPAM:
+            spam = format_html(
+                '<button type="submit" class="button decide-spam" formaction="{}"'
+                ' aria-label="Spam the comment by {}">Spam</button>',
+                f"{base}/moderate/spam/",
+                comment.name,
+            )
         return format_html(
-            '{}<span class="ip-address" title="IP address">{}</span>',
+            '<span class="row-status">{}</span>{}{}{}'
+            '<details class="queue-reply"><summary>Reply…</summary>'
+            "<label>Reply to {}, published at once as the site"
+            '<textarea name="reply-{}-body" rows="4"></textarea></label>'
+            '<button type="submit" class="button" formaction="{}">Publish reply</button>'
+            "</details>",
+            comment.get_status_display(),
+            approve,
+            reject,
+            spam,
             comment.name,
-            comment.ip_address,
+            comment.pk,
+            f"{base}/reply/",
         )
 
     @admin.display(description="article", ordering="article")
@@ -139,7 +206,7 @@ class CommentColumns:
             url,
             parent.name,
             parent.get_status_display().lower(),
-            parent.created_at.strftime("%d %b %Y %H:%M"),
+            shown_datetime(parent.created_at),
             _sanitised(parent.body_html),
         )
 
@@ -147,7 +214,7 @@ class CommentColumns:
     def as_readers_see_it(self, comment):
         return format_html('<div class="comment-text">{}</div>', _sanitised(comment.body_html))
 
-    @admin.display(description="reports", ordering="report_count")
+    @admin.display(description="reports", ordering="report_count", empty_value="")
     def report_count(self, comment):
         return comment.report_count or ""
 
@@ -158,6 +225,22 @@ class CommentColumns:
     @admin.display(description="staff reply", boolean=True)
     def staff_reply(self, comment):
         return comment.is_staff_reply
+
+    @admin.display(description="written")
+    def written_at(self, comment):
+        return shown_datetime(comment.created_at)
+
+    @admin.display(description="decided")
+    def decided_at(self, comment):
+        return shown_datetime(comment.moderated_at) if comment.moderated_at else "–"
+
+    @admin.display(description="held because")
+    def held_because(self, comment):
+        return hold_markers(comment) or "–"
+
+    @admin.display(description="rejected because")
+    def rejected_because(self, comment):
+        return comment.get_rejection_reason_display() or "–"
 
 
 def reply_to(parent):

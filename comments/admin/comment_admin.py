@@ -1,21 +1,17 @@
-"""The Comment queue's ModelAdmin: its configuration, one-click decisions, the staff reply
-and the bulk actions (see the package's docstring)."""
+"""The Comment queue's ModelAdmin: its configuration, its pages and the bulk actions (see
+the package's docstring); the one-comment decisions are in decisions.py, the monthly
+report in report.py."""
 
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html
-from django.views.decorators.http import require_POST
 
 from ..blocklist import block_links
-from ..models import Comment, Report
+from ..models import Comment, RejectionReason, Report
 from ..paginators import SEARCH_COUNT_CEILING, QueuePaginator
 from .changelist import (
     ACTION_OF,
@@ -23,84 +19,81 @@ from .changelist import (
     QueueChangeList,
     log_approvals,
     log_decision,
-    queue_url,
     replies_hidden_note,
 )
-from .columns import CommentColumns
-from .filters import CommentArticleFilter, CommentStatusFilter, ReportedFilter, version_label
+from .columns import REASON_OPTIONS, CommentColumns
+from .decisions import DecisionViews, StaffReplyForm
+from .featuring import feature_selected, unfeature_selected
+from .filters import (
+    CommentArticleFilter,
+    CommentStatusFilter,
+    HoldReasonFilter,
+    ReportedFilter,
+    version_label,
+)
 from .privacy import erase_commenter_data_action, export_commenter_data_action
+from .report import ReportView
+from .undo import states_before, undo_form
 
 # Where a comment came from and who decided on it: shown, never edited.
 WHERE_IT_CAME_FROM = (
-    "created_at",
+    "written_at",
     "ip_address",
     "user_agent",
     "staff_reply",
     "moderated_by",
-    "moderated_at",
+    "decided_at",
+    "rejected_because",
 )
 
 
-class StaffReplyForm(forms.Form):
-    """A reply written in the admin: published at once, under a "Staff" badge."""
-
-    body = forms.CharField(
-        label="Your reply",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=Comment._meta.get_field("body").max_length,
-        help_text="Published at once, marked “Staff”. Plain text; links become links.",
-    )
-    sign_as = forms.ChoiceField(label="Sign as", choices=())
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [(settings.SITE_NAME, f"{settings.SITE_NAME} (the site)")]
-        full_name = user.get_full_name().strip()
-        if full_name:
-            choices.append((full_name, f"{full_name} (you)"))
-        self.fields["sign_as"].choices = choices
-
-
 @admin.register(Comment)
-class CommentAdmin(CommentColumns, admin.ModelAdmin):
+class CommentAdmin(CommentColumns, DecisionViews, ReportView, admin.ModelAdmin):
     list_display = (
-        "excerpt",
-        "name_and_address",
-        "email",
+        "comment_text",
+        "sender",
         "article_link",
-        "status",
         "date",
         "report_count",
         "decide",
     )
-    # The excerpt is its own link (with the queue's filters): its cell also links the parent.
+    # The sender's name links to the comment (with the queue's filters); the text cell links
+    # the parent.
     list_display_links = None
-    list_filter = (CommentStatusFilter, CommentArticleFilter, ReportedFilter)
+    list_filter = (CommentStatusFilter, HoldReasonFilter, CommentArticleFilter, ReportedFilter)
     list_select_related = ("article__published_version",)
     search_fields = ("name", "email", "body", "ip_address")
     ordering = ("-created_at", "-pk")
     list_per_page = 50
     # With two hundred thousand comments, counting them all on every page is the slow part.
     show_full_result_count = False
+    # The status filter counts its own choices in one query; Django's facets would count
+    # every choice of every filter.
+    show_facets = admin.ShowFacets.NEVER
     actions = (
         "approve_selected",
         "mark_selected_spam",
         "remove_selected",
         "restore_selected",
+        feature_selected,
+        unfeature_selected,
         export_commenter_data_action,
         erase_commenter_data_action,
     )
+    # The text first (and why it is held), then the decision (the template puts it after
+    # this first fieldset), then where it stands and the rest.
     fieldsets = (
+        ("The comment", {"fields": ("as_readers_see_it", "held_because", "name", "email")}),
         (
-            None,
+            "On the article",
             {"fields": ("article_link", "version_link", "parent_comment", "status")},
         ),
+        ("Readers' reports", {"fields": ("reports_received",)}),
+        ("Correct the text", {"fields": ("body", "website")}),
         (
             "Did it lead to a change?",
             {"fields": ("led_to_version",)},
         ),
-        ("The comment", {"fields": ("name", "email", "website", "body", "as_readers_see_it")}),
-        ("Readers' reports", {"fields": ("reports_received",)}),
         (
             "Where it came from",
             {"fields": WHERE_IT_CAME_FROM},
@@ -112,6 +105,7 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
         "parent_comment",
         "email",
         "as_readers_see_it",
+        "held_because",
         *WHERE_IT_CAME_FROM,
         "reports_received",
     )
@@ -182,7 +176,19 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change and "status" in form.changed_data:
+            # The form changed the instance already: what Undo restores is in the database.
+            before = states_before(Comment.objects.filter(pk=obj.pk))
             obj.set_status(obj.status, by=request.user)
+            self.message_user(
+                request,
+                format_html(
+                    "The comment by {} is now {}. {}",
+                    obj.name,
+                    obj.get_status_display().lower(),
+                    undo_form(request, before, [obj]),
+                ),
+                messages.SUCCESS,
+            )
         elif change:
             obj.save_edit()  # a moderator's correction: readers' pages show it
         else:
@@ -196,9 +202,17 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
             "title": f"Comments: {pending} pending",
             # The queue needs the page's width for its columns; breadcrumbs lead elsewhere.
             "is_nav_sidebar_enabled": False,
+            "reasons": RejectionReason.choices,
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
+
+    def get_actions(self, request):
+        # Deleting cannot be undone: last in the menu, never the first thing offered.
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            actions["delete_selected"] = actions.pop("delete_selected")
+        return actions
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -211,16 +225,17 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
                 reply_form=StaffReplyForm(user=request.user),
                 block_links=block_links(comment),
                 queue_filters=request.GET.get("_changelist_filters", ""),
+                reason_options=REASON_OPTIONS,
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
     @staticmethod
     def moderation_buttons(comment):
         """The one-click decisions offered for this comment: (action, label)."""
+        # Rejecting, with its reason, has a menu of its own on the page.
         labels = {
             "approve": "Approve",
             "spam": "Mark as spam",
-            "remove": "Remove",
             "restore": "Back to pending",
         }
         current = {
@@ -231,91 +246,17 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
         }[comment.status]
         return [(action, label) for action, label in labels.items() if action != current]
 
-    # One-click moderation and the staff reply, from the change page.
-
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
-                "<path:object_id>/moderate/<str:action>/",
-                self.admin_site.admin_view(self.moderate_view),
-                name="{}_{}_moderate".format(*info),
+                "report/",
+                self.admin_site.admin_view(self.report_view),
+                name="{}_{}_report".format(*info),
             ),
-            path(
-                "<path:object_id>/reply/",
-                self.admin_site.admin_view(self.reply_view),
-                name="{}_{}_reply".format(*info),
-            ),
+            *self.decision_urls(),
             *super().get_urls(),
         ]
-
-    def _comment_to_change(self, request, object_id):
-        # get_object() answers None for an id that is not a number ("abc"), as for a missing one.
-        comment = self.get_object(request, object_id)
-        if comment is None:
-            raise Http404("No comment with that id.")
-        if not self.has_change_permission(request, comment):
-            raise PermissionDenied
-        return comment
-
-    def moderate_view(self, request, object_id, action):
-        """Approve, mark as spam, remove or restore one comment with one POST."""
-        return require_POST(self._moderate)(request, object_id, action)
-
-    def _moderate(self, request, object_id, action):
-        comment = self._comment_to_change(request, object_id)
-        if action == "approve":
-            approved = comment.approve_with_parents(by=request.user)
-            log_approvals(request, approved, "one click")
-            parents = len([each for each in approved if each.pk != comment.pk])
-            message = f"Approved the comment by {comment.name}"
-            message += f" and {parents} parent comment{'s' * (parents != 1)}." if parents else "."
-        elif action in ("spam", "remove", "restore"):
-            decide = {
-                "spam": comment.mark_spam,
-                "remove": comment.remove,
-                "restore": comment.restore,
-            }[action]
-            decide(by=request.user)
-            log_decision(request, [comment], DECISIONS[action])
-            message = (
-                f"The comment by {comment.name} is now {comment.get_status_display().lower()}."
-                f"{replies_hidden_note(comment.approved_reply_count())}"
-            )
-        else:
-            raise PermissionDenied("unknown moderation action")
-        self.message_user(request, message, messages.SUCCESS)
-        # Back to the queue, as filtered when the moderator left it: the next comment is there.
-        return HttpResponseRedirect(queue_url(request.GET.get("_changelist_filters", "")))
-
-    def reply_view(self, request, object_id):
-        """Publish a staff reply to this comment, approving the comment first if need be."""
-        return require_POST(self._reply)(request, object_id)
-
-    def _reply(self, request, object_id):
-        parent = self._comment_to_change(request, object_id)
-        change_url = reverse("admin:comments_comment_change", args=[parent.pk])
-        form = StaffReplyForm(request.POST, user=request.user)
-        if not form.is_valid():
-            errors = "; ".join(error for errors in form.errors.values() for error in errors)
-            self.message_user(request, f"The reply was not published: {errors}", messages.ERROR)
-            return HttpResponseRedirect(change_url)
-        reply, newly_approved = parent.reply_as_staff(
-            by=request.user, name=form.cleaned_data["sign_as"], body=form.cleaned_data["body"]
-        )
-        log_approvals(request, newly_approved, "by replying to it")
-        self.log_addition(request, reply, "Published as a staff reply.")
-        note = " The comment you answered is approved too." if newly_approved else ""
-        self.message_user(
-            request,
-            format_html(
-                'Your reply is published: <a href="{}">see it on the article</a>.{}',
-                reply.get_absolute_url(),
-                note,
-            ),
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(change_url)
 
     # Bulk actions.
 
@@ -328,14 +269,20 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
         }[status]
         count = replies = 0
         decided = []
-        for comment in queryset.exclude(status=status):
+        to_decide = list(queryset.exclude(status=status))
+        before = states_before(to_decide)
+        for comment in to_decide:
             decide(comment, by=request.user)
             decided.append(comment)
             count += 1
             replies += comment.approved_reply_count()
         log_decision(request, decided, f"{DECISIONS[ACTION_OF[status]][:-1]} (bulk action).")
         message = f"{count} comment{'s' * (count != 1)} {done}.{replies_hidden_note(replies)}"
-        self.message_user(request, message, messages.SUCCESS)
+        self.message_user(
+            request,
+            format_html("{} {}", message, undo_form(request, before, decided)),
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Approve selected comments", permissions=["change"])
     def approve_selected(self, request, queryset):
@@ -359,14 +306,24 @@ class CommentAdmin(CommentColumns, admin.ModelAdmin):
             return TemplateResponse(
                 request, "admin/comments/comment/approve_with_parents.html", context
             )
-        approved = set()
+        approved = {}
+        before = states_before(comments)
         for comment in comments:
+            if comment.status == Comment.Status.APPROVED:
+                continue
+            before.update(states_before(comment.unapproved_parents()))
             changed = comment.approve_with_parents(by=request.user)
             log_approvals(request, changed, "bulk action")
-            approved.update(each.pk for each in changed)
+            approved.update((each.pk, each) for each in changed)
         count = len(approved)
         self.message_user(
-            request, f"{count} comment{'s' * (count != 1)} approved.", messages.SUCCESS
+            request,
+            format_html(
+                "{} {}",
+                f"{count} comment{'s' * (count != 1)} approved.",
+                undo_form(request, before, approved.values()),
+            ),
+            messages.SUCCESS,
         )
 
     @admin.action(description="Mark selected comments as spam", permissions=["change"])

@@ -4,6 +4,7 @@ modules above them."""
 
 from .block import BlockedSender
 from .comment import Comment, CommentQuerySet
+from .decision import RejectionReason, moderation_state
 from .outgoing_email import MailWorker, OutgoingEmail
 from .report import Report
 from .rules import Commenter, CrisisTexts, ModerationWord
@@ -20,9 +21,11 @@ __all__ = [
     "ModerationWord",
     "MailWorker",
     "OutgoingEmail",
+    "RejectionReason",
     "Report",
     "Subscription",
     "hidden_subtrees_sql",
+    "moderation_state",
     "normalise",
     "shown_condition",
 ]

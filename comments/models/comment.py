@@ -15,6 +15,7 @@ from ..avatars import avatar_class, avatar_colour, initials
 from ..identity import mailbox_key
 from ..markup import render_comment
 from ..signals import comment_published
+from .decision import RejectionReason, put_back
 from .thread_sql import LONGEST_CHAIN, hidden_subtrees_sql
 
 
@@ -62,6 +63,7 @@ class CommentQuerySet(models.QuerySet):
                 "created_at",
                 "edited_at",
                 "hidden_after_reports_at",
+                "featured_at",
             )
             .select_related("led_to_version")
             .order_by("created_at", "pk")
@@ -70,9 +72,35 @@ class CommentQuerySet(models.QuerySet):
     def delete(self):
         """Delete these comments; the pages of their articles change with them."""
         article_ids = set(self.values_list("article_id", flat=True))
-        result = super().delete()
-        Article.objects.filter(pk__in=article_ids).expire_pages()
+        with transaction.atomic():
+            result = super().delete()
+            self.refresh_threads(article_ids)
         return result
+
+    def refresh_threads(self, article_ids):
+        """After a change of these articles' comments: their pages render afresh, and the
+        counts they show (Article.approved_comment_count, top_level_comment_count) are
+        counted again, as seen_by_readers() counts, and stored.
+
+        The pages expire first: that UPDATE locks the articles' rows until the commit, so
+        two changes at once count one after the other and the later count sees both."""
+        article_ids = sorted({int(pk) for pk in article_ids})
+        if not article_ids:
+            return
+        with transaction.atomic():
+            Article.objects.filter(pk__in=article_ids).expire_pages()
+            counts = dict.fromkeys(article_ids, (0, 0))
+            seen = self.model.objects.seen_by_readers(article_ids).order_by().values("article")
+            counts.update(
+                (pk, (shown, top_level))
+                for pk, shown, top_level in seen.annotate(
+                    shown=models.Count("pk"), top_level=models.Count("pk", filter=Q(parent=None))
+                ).values_list("article", "shown", "top_level")
+            )
+            for pk, (shown, top_level) in counts.items():
+                Article.objects.filter(pk=pk).update(
+                    approved_comment_count=shown, top_level_comment_count=top_level
+                )
 
 
 class Comment(models.Model):
@@ -126,8 +154,11 @@ class Comment(models.Model):
     is_pingback = models.BooleanField(default=False, editable=False)
     # The comment's id on the WordPress site it was imported from: a second import skips it.
     wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    # The same post sent again (a timeout, Back) finds the first by this key and saves
+    # nothing (comments/resubmission.py). An HMAC, never shown; null for imports and staff.
+    posting_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # When the author last changed the text (comments/editing.py); readers see "(edited)".
@@ -146,11 +177,18 @@ class Comment(models.Model):
         related_name="+",
         editable=False,
     )
+    # Why it was rejected (status "removed" only).
+    rejection_reason = models.CharField(
+        max_length=20, blank=True, choices=RejectionReason.choices, editable=False
+    )
     # Why the moderation policy held (or rejected) it: [{"code": "links", "detail": "3 links"}]
-    # with the codes of comments/moderation.py (REASONS). Empty when nothing held it.
-    hold_reasons = models.JSONField(default=list, blank=True)
+    # with the codes of comments/hold_reasons.py. Empty when nothing held it.
+    hold_reasons = models.JSONField(default=list, blank=True, editable=False)
     # Possible crisis (self-harm, suicidal intent, an overdose): first in the queue.
     urgent = models.BooleanField(default=False)
+    # An editors' pick, featured by a moderator (comments/featured.py): readers see it
+    # listed above the thread while it is approved.
+    featured_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -158,6 +196,13 @@ class Comment(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_page"),
+            # A page of the thread: its top-level comments in order, an OFFSET away in the
+            # index alone however long the thread (comments/threads.py).
+            models.Index(
+                fields=["article", "created_at", "id"],
+                condition=Q(parent=None, status="approved"),
+                name="comment_thread_roots",
+            ),
             models.Index(fields=["status", "created_at"], name="comment_queue"),
             # The queue with urgent comments first, oldest first within each.
             models.Index(fields=["status", "-urgent", "created_at"], name="comment_queue_urgent"),
@@ -180,7 +225,14 @@ class Comment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "wordpress_id"], name="unique_wordpress_comment"
-            )
+            ),
+            # Also the index that finds an earlier posting (migration 0010 builds it
+            # CONCURRENTLY on PostgreSQL).
+            models.UniqueConstraint(
+                fields=["article", "posting_key"],
+                condition=Q(posting_key__isnull=False),
+                name="unique_posting_key",
+            ),
         ]
 
     def __str__(self):
@@ -250,11 +302,11 @@ class Comment(models.Model):
         return avatar_class(self.avatar_colour, approved=self.is_approved)
 
     def expire_pages(self):
-        """The article's pages show this comment's change: they render afresh (page stamp)
-        and leave the shared cache."""
-        Article.objects.filter(pk=self.article_id).expire_pages()
+        """The article's pages show this comment's change: they render afresh (page stamp),
+        leave the shared cache, and their stored counts are counted again."""
+        Comment.objects.refresh_threads([self.article_id])
 
-    def _save_status_change(self):
+    def _save_status_change(self, announce=True):
         """Save a change of status and its effects on readers' pages and on subscribers:
         a comment newly approved is announced (signals.comment_published, heard by
         comments/notifications.py) once the change is committed."""
@@ -263,7 +315,7 @@ class Comment(models.Model):
             self.save()
             if self.status == self.Status.APPROVED or was == self.Status.APPROVED:
                 self.expire_pages()
-            if self.status == self.Status.APPROVED and was != self.Status.APPROVED:
+            if announce and self.status == self.Status.APPROVED and was != self.Status.APPROVED:
                 self._announce_after_commit(was_held=was == self.Status.PENDING)
 
     def _announce_after_commit(self, *, was_held):
@@ -289,9 +341,11 @@ class Comment(models.Model):
             self.save()
             self.expire_pages()
 
-    def set_status(self, status, by=None):
-        """Record a moderation decision (who and when) and save it, with its effects."""
+    def set_status(self, status, by=None, reason=""):
+        """Record a moderation decision (who, when, and for a rejection why) and save it,
+        with its effects."""
         self.status = status
+        self.rejection_reason = reason if status == self.Status.REMOVED else ""
         self.moderated_at = timezone.now()
         self.moderated_by = by
         self.hidden_after_reports_at = None
@@ -308,6 +362,17 @@ class Comment(models.Model):
 
     def restore(self, by=None):
         self.set_status(self.Status.PENDING, by)
+
+    def reject(self, reason, by=None):
+        """Remove the comment for ``reason`` (a RejectionReason), kept with the decision."""
+        self.set_status(self.Status.REMOVED, by, reason)
+
+    def undo_decision(self, state):
+        """Put back exactly the status and moderation record ``state`` holds (taken before a
+        decision by decision.moderation_state): readers' pages change as for any change of
+        status; nobody is announced a comment again."""
+        put_back(self, state)
+        self._save_status_change(announce=False)
 
     def hold(self):
         """Take the comment off readers' pages until a moderator decides (after readers'

@@ -25,6 +25,7 @@ class OutgoingEmail(models.Model):
         MODERATORS = "moderators", "Notice to moderators"
         CONFIRMATION = "confirmation", "Subscription confirmation"
         NOTIFICATION = "notification", "Notification to a subscriber"
+        REJECTION = "rejection", "Why a comment was rejected, to its author"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     recipients = models.JSONField(default=list)

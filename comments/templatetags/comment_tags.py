@@ -2,84 +2,82 @@
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django import template
-from django.conf import settings
-from django.db.models import Count
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
-from cms.caching import cached_fragment, valid_until
+from cms.caching import cached_fragment, personal_part
 
-from ..editing import editable_since
-from ..forms import CommentForm, comment_id_from
-from ..markup import quote_of
+from ..forms import comment_id_from
 from ..models import Comment
-from ..moderation import comments_are_open
+from ..reader_part import (
+    PAGE_NUMBER,
+    answered_comment,
+    comments_open_on,
+    include_tag,
+    page_number,
+    render_reader_part,
+)
 from ..readers import Reader
 from ..threads import comment_thread
 
 register = template.Library()
 
 THREAD_TEMPLATE = "comments/_thread.html"
-PAGE_NUMBER = re.compile(r"[1-9]\d{0,4}")
 # Indentation from the templates, repeated for every comment, is a fifth of the thread's bytes.
 INDENTATION = re.compile(r"\n\s+")
+# The thread is rendered as a reader with no comments of their own sees it: their own are
+# the reader's part (comments/reader_part.py).
+EVERY_READER = Reader()
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comment_section(context, article):
-    """The thread, the count and the "Leave a Reply" form (or "Comments are closed.").
+    """The thread, the count and the reader's part: their messages and own comments, and the
+    "Leave a Reply" form (or "Comments are closed.").
 
-    The form carries nothing of any one reader but their saved details (a
-    personal page, never shared): cross-site posts are refused by their
-    Fetch Metadata headers, not by a token in the page, and the anti-bot form
-    token is fetched by a small script when the reader starts typing.
+    The thread is the same for every reader (from the fragment cache). The reader's part
+    (comments/reader_part.py) is rendered here when Django serves the page directly; behind
+    Varnish, the page holds an ``<esi:include>`` of it instead and nothing of this reader's,
+    so that it is shared by every reader, cookies or not (cms/caching.py).
 
-    With ``?replyto=<id>`` (or a posted form that answers a comment) the form opens
-    under that comment, quoting it: the thread, cached as for every reader, is cut at
-    the comment's marker, so only the comment's name and text are read (one query).
-    A comment that is not on this page of the thread as readers see it (held, removed,
-    under a hidden one, or no comment at all) leaves the form where it always is.
+    With ``?replyto=<id>`` (or a posted form that answers a comment) the form opens under
+    that comment, quoting it: the thread is cut at the comment's marker, so only the
+    comment's name and text are read (one query). A comment that is not on this page of the
+    thread as readers see it (held, removed, under a hidden one, or no comment at all)
+    leaves the form where it always is.
     """
     request = context["request"]
-    reader = Reader.from_request(request)
     page_parameter = request.GET.get("cpage")
-    is_open = comments_are_open(article)
-    if is_open and settings.COMMENTS_CLOSE_AFTER_DAYS and article.first_published_at:
-        # Comments close by themselves: a shared copy of this page must not outlive that.
-        days = timedelta(days=settings.COMMENTS_CLOSE_AFTER_DAYS)
-        valid_until(request, article.first_published_at + days)
-    html = thread_html(reader, article, page_parameter, is_open)
+    is_open = comments_open_on(request, article)
+    html = thread_html(article, page_parameter, is_open)
     form = context.get("comment_form")
     reply = None
     if is_open:
         wanted = request.GET.get("replyto", "") if form is None else form["replyto"].value()
         reply = _reply_slot(html, article, comment_id_from(wanted or ""))
-    if is_open and form is None:
-        initial = dict(reader.saved_details)
-        initial["save_details"] = bool(initial)
-        if reply:
-            initial["replyto"] = reply.comment.pk
-        form = CommentForm(article=article, initial=initial)
+    page = page_number(page_parameter)
+    reply_to = reply.comment if reply else None
+    if personal_part(request) and form is None:
+        part = include_tag(article, reply_to.pk if reply_to else None, page)
+    else:
+        part = mark_safe(  # noqa: S308 (rendered by our templates, escaped there)
+            render_reader_part(
+                request, article, comments_open=is_open, form=form, reply_to=reply_to, page=page
+            )
+        )
     section = {
-        "request": request,
         "article": article,
         "thread_html": mark_safe(html),  # noqa: S308 (rendered by our templates, escaped there)
         "comments_open": is_open,
-        "form": form,
-        "reply_to": None,
-        # Confirmations ("Your comment is updated") are shown above the thread.
-        "messages": context.get("messages"),
+        "reply_to": reply_to,
+        "reader_part": part,
     }
     if reply:
-        page = page_parameter if page_parameter and PAGE_NUMBER.fullmatch(page_parameter) else "1"
         section.update(
-            reply_to=reply.comment,
-            reply_quote=quote_of(reply.comment.body_html),
-            cancel_url=f"{article.get_absolute_url()}"
-            f"{f'?cpage={page}' if page != '1' else ''}#respond",
             thread_before=mark_safe(reply.before),  # noqa: S308 (cut from the thread above)
             thread_after=mark_safe(reply.after),  # noqa: S308
         )
@@ -105,21 +103,16 @@ def _reply_slot(html, article, comment_id):
     at = html.find(marker)
     if at < 0:
         return None
-    comment = (
-        Comment.objects.approved()
-        .filter(article=article, pk=comment_id)
-        .only("pk", "name", "body_html")
-        .first()
-    )
+    comment = answered_comment(article, comment_id)
     if comment is None:  # removed since the thread was cached
         return None
     cut = at + len(marker)
     return ReplySlot(comment, html[:cut], html[cut:])
 
 
-def render_thread(reader, article, page_parameter, comments_open):
-    """The thread's HTML as this reader sees it, and the page of comments it shows."""
-    page, approved_count = comment_thread(reader, article, page_parameter)
+def render_thread(article, page_parameter, comments_open):
+    """The thread's HTML as every reader sees it, and the page of comments it shows."""
+    page, approved_count = comment_thread(EVERY_READER, article, page_parameter)
     html = render_to_string(
         THREAD_TEMPLATE,
         {
@@ -128,63 +121,43 @@ def render_thread(reader, article, page_parameter, comments_open):
             "comments": page.object_list,
             "approved_count": approved_count,
             "comments_open": comments_open,
-            # The author may edit or delete their own comment for a while (comments/editing.py).
-            "own_comment_ids": reader.own_comment_ids,
-            "editable_since": editable_since(),
         },
     )
     return INDENTATION.sub("\n", html), page
 
 
-def thread_html(reader, article, page_parameter, comments_open):
-    """The thread's HTML: from the fragment cache, unless it holds this reader's own comments.
+def thread_html(article, page_parameter, comments_open):
+    """The thread's HTML, the same for every reader: from the fragment cache.
 
     The key names everything the thread shows: the article, its published
     version ("written about an earlier version"), its page stamp (bumped
     by every change readers see), whether comments are open (the Reply links)
     and the page. A page number that is not a plain one is rendered, not cached.
     """
-    if reader.own_comment_ids or not (
-        page_parameter in (None, "") or PAGE_NUMBER.fullmatch(page_parameter)
-    ):
-        # A reader who has posted sees their pending comments and Edit links.
-        return render_thread(reader, article, page_parameter, comments_open)[0]
+    if not (page_parameter in (None, "") or PAGE_NUMBER.fullmatch(page_parameter)):
+        return render_thread(article, page_parameter, comments_open)[0]
     key = (
         f"comments:thread:{article.pk}:{article.published_version_id}:"
         f"{article.page_stamp}:{int(comments_open)}:{page_parameter or 1}"
     )
-    return cached_fragment(
-        key, lambda: render_thread(reader, article, page_parameter, comments_open)[0]
-    )
+    return cached_fragment(key, lambda: render_thread(article, page_parameter, comments_open)[0])
+
+
+@register.filter
+def comment_date(moment):
+    """``moment`` in words, as ``|date:"j F Y \\a\\t H:i T"`` prints it ("4 December 2026 at
+    20:15 UTC"), in the current time zone: printed once or twice for every comment of a
+    thread page, where Django's date formatting took a quarter of the page's rendering."""
+    local = timezone.localtime(moment)
+    return f"{local.day} {MONTHS[local.month]} {local.year} at {local:%H:%M} {local.tzname()}"
 
 
 @register.simple_tag
 def approved_comment_count(article):
-    """The number of comments every reader sees on ``article``, counted as the thread counts
-    them: for the article's header, whose cached fragment is keyed by the page stamp
-    (bumped with every change). One query."""
-    return Comment.objects.seen_by_readers(article.pk).count()
-
-
-@register.simple_tag
-def count_comments(articles):
-    """Give each article ``approved_comment_count``: the comments its page shows, counted as
-    the page counts them (seen_by_readers). One query for all; prints nothing.
-    For the front page, which articles renders without knowing about comments."""
-    article_ids = [article.pk for article in articles]
-    if not article_ids:
-        return ""
-    counts = dict(
-        # The comments each article's page shows, counted as its page counts them.
-        Comment.objects.seen_by_readers(article_ids)
-        .order_by()
-        .values("article")
-        .annotate(count=Count("pk"))
-        .values_list("article", "count")
-    )
-    for article in articles:
-        article.approved_comment_count = counts.get(article.pk, 0)
-    return ""
+    """The number of comments every reader sees on ``article``, for the article's header:
+    stored on the article whenever a comment changes (CommentQuerySet.refresh_threads),
+    counted as the thread counts them. No query."""
+    return article.approved_comment_count
 
 
 @register.simple_tag

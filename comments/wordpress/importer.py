@@ -186,8 +186,8 @@ class WordPressImport:
                 raise UnreadableExport(message) from error
             raise
         if result.new_comments and not self.dry_run:
-            # Bulk rows skip Comment.save: refresh the article's pages the way it would.
-            Article.objects.filter(pk=result.article.pk).expire_pages()
+            # Bulk rows skip Comment.save: refresh the article's pages and counts as it would.
+            Comment.objects.refresh_threads([result.article.pk])
         return result
 
     def _import_in_transaction(self, post):
@@ -222,7 +222,10 @@ class WordPressImport:
             created_at=published_at or timezone.now(),
         )
         author = author_user(post.creator, self.authors)
-        self.taxonomy.person_for(author, self.authors.get(post.creator))
+        writer = self.taxonomy.person_for(author, self.authors.get(post.creator))
+        if writer is not None:
+            # The byline: the post's author (a new article: no page shows it yet).
+            article.bylines.create(person=writer, position=1)
         self.taxonomy.file_article(article, post)
         body, lead_image_id = self._body_and_lead_image(post)
         version = article.add_version(
@@ -234,6 +237,9 @@ class WordPressImport:
             lead_image_id=lead_image_id,
         )
         if state in {"published", "scheduled"}:
+            # Published even with REVIEW_REQUIRED_TO_PUBLISH: readers read it on WordPress,
+            # and its old addresses must keep answering. Unreviewed, it waits in the review
+            # queue, and the summary says so (import_wordpress).
             article.publish(version, when=published_at)
             state = "scheduled" if not article.is_live else "published"
         return article, version.pk, state

@@ -4,8 +4,10 @@ vcl 4.1;
 # Django decides what may be kept: a reader's page comes with
 # "Cache-Control: public, s-maxage=N" and a Surrogate-Key naming the article,
 # everything else is passed through untouched. After a change, the app sends
-# PURGE with an "xkey-purge" header naming the keys of the pages that changed.
+# PURGE with an "xkey-softpurge" header naming the keys of the pages that changed
+# ("xkey-purge" to drop them outright).
 
+import cookie;
 import std;
 import xkey;
 
@@ -38,6 +40,8 @@ sub vcl_recv {
 # (the addresses allowed to purge). deploy/stack.py writes it for one machine;
 # write your own for several (README, "Running at scale").
 include "backends.vcl";
+# The query string of a page before its lookup: one cached copy per real page.
+include "query_parameters.vcl";
 
 # ==== [stack] Limits at the edge (vcl_recv) ===================================
 # Refused here, before the cache key or the app servers see them, each with the site's
@@ -72,14 +76,16 @@ sub vcl_recv {
 
 # ==== [stack] Grace: the last good copy while the app servers fail (vcl_recv) ==
 # A page is kept 24 hours past its freshness (beresp.grace, below). While an app server
-# is healthy a reader never gets such a stale copy (req.grace 0s: an expired page is
-# fetched anew, and purges stay immediate); while none is, or when the fetch fails
-# (vcl_deliver restarts the request with X-Stale-Wanted), the stale copy is served.
+# is healthy a reader gets such a stale copy for at most a second (req.grace 1s: the
+# soft purges of issue 25 serve the old copy while the new one renders in the
+# background); while none is, or when the fetch fails (vcl_deliver restarts the request
+# with X-Stale-Wanted), the stale copy is served however old.
 sub vcl_recv {
     if (req.restarts > 0 && req.http.X-Stale-Wanted) {
         set req.grace = 24h;
     } else if (std.healthy(req.backend_hint)) {
-        set req.grace = 0s;
+        # A second: after a soft purge the old copy while the new one renders (issue 25).
+        set req.grace = 1s;
     }
 }
 
@@ -92,7 +98,8 @@ sub vcl_miss {
 }
 
 sub vcl_backend_response {
-    if (beresp.status >= 500) {
+    # (A reader's part in error becomes a line of the page: its own block below.)
+    if (beresp.status >= 500 && !bereq.http.X-Reader-Part) {
         if (bereq.is_bgfetch) {
             # A refresh in the background failed: keep serving the copy we have.
             return (abandon);
@@ -111,7 +118,8 @@ sub vcl_deliver {
         unset req.http.X-Cache-Lookup;
         return (synth(503, "Not sent"));
     }
-    if (resp.status >= 500 && req.http.X-Cache-Lookup == "miss" && req.restarts == 0) {
+    if (resp.status >= 500 && req.http.X-Cache-Lookup == "miss" && req.restarts == 0
+        && req.esi_level == 0) {
         unset req.http.X-Cache-Lookup;
         set req.http.X-Stale-Wanted = "1";
         return (restart);
@@ -124,14 +132,30 @@ sub vcl_deliver {
 # ==== [stack] end of grace ====================================================
 
 sub vcl_recv {
+    # ---- The reader's own part, by ESI (issue 25; docs/http-cache.md) ----
+    # Only this cache says that it assembles pages (cms/caching.py): a client's claim is
+    # dropped, at every ESI level (an include starts from the client's own headers).
+    unset req.http.Surrogate-Capability;
+    unset req.http.X-Reader-Part;
+    # ---- end of the reader's own part ----
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(403, "Purging is for the app servers only."));
         }
-        if (!req.http.xkey-purge) {
+        if (!req.http.xkey-purge && !req.http.xkey-softpurge) {
             return (synth(400, "Name the keys to purge in the xkey-purge header."));
         }
-        set req.http.purged = xkey.purge(req.http.xkey-purge);
+        # ---- Soft purges (issue 25): the purged pages go stale, not away. The next
+        # reader gets the old copy for the few milliseconds its new one renders
+        # (beresp.grace below), so readers never queue behind that render.
+        # xkey-softpurge is what the models send (cms/caching.py); xkey-purge drops the
+        # pages at once (purge_http_cache after a deployment, the tests).
+        if (req.http.xkey-softpurge) {
+            set req.http.purged = xkey.softpurge(req.http.xkey-softpurge);
+        } else {
+            set req.http.purged = xkey.purge(req.http.xkey-purge);
+        }
+        # ---- end of soft purges ----
         return (synth(200, "Purged " + req.http.purged + " objects."));
     }
     if (req.method != "GET" && req.method != "HEAD") {
@@ -145,23 +169,46 @@ sub vcl_recv {
     # cookies come with the request: a signed-in editor is served from the cache too.
     if (req.url ~ "^/media/") {
         unset req.http.Cookie;
+        call query_parameters;
         return (hash);
     }
-    # This site's own cookies make a page personal (a signed-in editor, a reader's own
-    # pending comments, saved details, a message after posting): Django renders it.
+    # ---- The reader's own part, by ESI (issue 25; docs/http-cache.md) ----
+    # One reader's part of an article page (comments/reader_part.py), fetched by the
+    # <esi:include> of the shared page with the reader's headers: kept for them alone, under
+    # the values of this site's cookies (vcl_hash), and only those cookies reach Django.
+    if (req.url ~ "^/comments/you/") {
+        cookie.parse(req.http.Cookie);
+        cookie.keep("sessionid,messages,cms_own_comments,cms_comment_author");
+        set req.http.Cookie = cookie.get_string();
+        if (req.http.Cookie == "") {
+            unset req.http.Cookie;
+        }
+        set req.http.X-Reader-Part = "1";
+        return (hash);
+    }
+    # This site's own cookies (a signed-in editor, a reader's own pending comments, saved
+    # details, a message after posting) used to make Django render the whole page. Now the
+    # page is looked up like any other: Django answers a page with a reader's part with one
+    # copy holding an <esi:include> of it (Vary: Surrogate-Capability), shared by every reader
+    # with such cookies; any other page it renders for them, private, as before.
     # Keep this list in step with PERSONAL_COOKIES in cms/settings.py.
     if (req.http.Cookie ~ "(^|;\s*)(sessionid|messages|cms_own_comments|cms_comment_author)=") {
-        return (pass);
+        set req.http.Surrogate-Capability = {"varnish="ESI/1.0""};
+    } else {
+        # Any other cookie (analytics, the admin's CSRF cookie) changes nothing on a public page.
+        unset req.http.Cookie;
     }
-    # Any other cookie (analytics, the admin's CSRF cookie) changes nothing on a public page.
-    unset req.http.Cookie;
-    # Campaign tags change nothing either: one cached copy serves them all.
-    if (req.url ~ "[?&](utm_[a-z]+|fbclid|gclid)=") {
-        set req.url = regsuball(req.url, "(?<=[?&])(utm_[a-z]+|fbclid|gclid)=[^&]*&?", "");
-        set req.url = regsub(req.url, "[?&]$", "");
-    }
-    set req.url = std.querysort(req.url);
+    # ---- end of the reader's own part ----
+    # Campaign tags and parameters no page reads change nothing (query_parameters.vcl).
+    call query_parameters;
     return (hash);
+}
+
+sub vcl_hash {
+    # ---- The reader's own part (issue 25): one copy per reader, keyed by their cookies ----
+    if (req.http.X-Reader-Part) {
+        hash_data(req.http.Cookie);
+    }
 }
 
 sub vcl_backend_response {
@@ -171,6 +218,35 @@ sub vcl_backend_response {
         && !beresp.http.Content-Encoding) {
         set beresp.do_gzip = true;
     }
+    # ---- The reader's own part, by ESI (issue 25; docs/http-cache.md) ----
+    # A shared page whose reader's part is an <esi:include> (cms/caching.py): parsed once,
+    # here; the include is fetched for each reader on delivery.
+    if (beresp.http.Surrogate-Control ~ "ESI/1\.0") {
+        unset beresp.http.Surrogate-Control;
+        set beresp.do_esi = true;
+    }
+    # One reader's part: "Cache-Control: private" for every other cache and the browser,
+    # kept here for this reader alone (vcl_hash) for the seconds Django says, purged with
+    # the article. Its cookie changes never reach the browser from an include.
+    if (bereq.http.X-Reader-Part) {
+        if (beresp.status == 200 && beresp.http.Surrogate-Control ~ "max-age=[0-9]+") {
+            set beresp.ttl = std.duration(
+                regsub(beresp.http.Surrogate-Control, "^.*max-age=([0-9]+).*$", "\1s"), 0s);
+            unset beresp.http.Surrogate-Control;
+            unset beresp.http.Set-Cookie;
+            set beresp.http.xkey = beresp.http.Surrogate-Key;
+            set beresp.grace = 1s;
+            # Kept as it came: a few KB that Varnish puts into the gzipped page as stored
+            # blocks, cheaper per request than stripping a gzipped part (measured in
+            # docs/benchmarks.md).
+            set beresp.do_gzip = false;
+            return (deliver);
+        }
+        # Not there (an article withdrawn since its page was kept): a line, not a 404 page
+        # inside the article (vcl_backend_error).
+        return (error(503));
+    }
+    # ---- end of the reader's own part ----
     # Keep only what Django explicitly marks public; never a response that sets a cookie.
     if (beresp.http.Cache-Control !~ "\bpublic\b" || beresp.http.Set-Cookie) {
         # A short "hit-for-miss" marker: requests for this URL go to Django without
@@ -181,22 +257,42 @@ sub vcl_backend_response {
     }
     # xkey indexes the object under each key of its Surrogate-Key header.
     set beresp.http.xkey = beresp.http.Surrogate-Key;
-    # A page expires exactly when Django said (a scheduled update's time); after that
-    # the next reader waits for the new page while the app servers are healthy. The
-    # 24 hours of grace only serve the last good copy while they are not ([stack] grace
-    # blocks above). "keep" lets Varnish revalidate an expired page with its ETag.
+    # A page expires exactly when Django said (a scheduled update's time). Soft purges
+    # (issue 25) and expiry leave the old copy in grace: while an app server is healthy a
+    # reader may get it for at most a second (req.grace in the [stack] grace block) while
+    # the new copy renders in the background, so nobody queues behind a render; while none
+    # is, for 24 hours. "keep" lets Varnish revalidate an expired page with its ETag.
     set beresp.grace = 24h;
     set beresp.keep = 1h;
     return (deliver);
 }
 
 sub vcl_deliver {
+    # ---- The reader's own part, by ESI (issue 25; docs/http-cache.md) ----
+    if (obj.can_esi && req.esi_level == 0) {
+        # The assembled page is this reader's: no other cache may keep it, and the
+        # shared template's validators say nothing of it.
+        set resp.http.Cache-Control = "private, no-store";
+        unset resp.http.ETag;
+        unset resp.http.Last-Modified;
+        if (req.http.Cookie ~ "(^|;\s*)messages=") {
+            # The reader's part showed the messages: the browser forgets them, as Django's
+            # own page tells it to (the include's headers never reach the browser).
+            set resp.http.Set-Cookie = "messages=; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax";
+        }
+    }
+    unset resp.http.Surrogate-Control;
+    # ---- end of the reader's own part ----
     unset resp.http.xkey;
     unset resp.http.Via;
     if (obj.hits > 0) {
         set resp.http.X-Cache = "hit";
     } else {
         set resp.http.X-Cache = "miss";
+    }
+    # ---- Soft purges (issue 25): the old copy, served while the new one renders ----
+    if (obj.hits > 0 && obj.ttl <= 0s) {
+        set resp.http.X-Cache = "grace";
     }
 }
 
@@ -218,6 +314,17 @@ sub vcl_synth {
 # here: the comment form's script keeps a draft in the browser (static/js/comment-form.js)
 # and puts it back when the reader returns to the article.
 sub vcl_backend_error {
+    # ---- The reader's own part (issue 25): when it cannot be had, a line in its place in
+    # the shared page, never an error page inside the article. ----
+    if (bereq.http.X-Reader-Part) {
+        set beresp.status = 200;  # a line of the page, not an error (vcl_deliver)
+        set beresp.http.Content-Type = "text/html; charset=utf-8";
+        set beresp.ttl = 0s;
+        synthetic({"<p class="reader-part-missing" id="respond">The comment form could not be loaded just now. Please reload the page in a minute.</p>
+"});
+        return (deliver);
+    }
+    # ---- end of the reader's own part ----
     set beresp.status = 503;
     set beresp.http.X-Site-Refusal = "down";
     set beresp.http.Cache-Control = "no-store";

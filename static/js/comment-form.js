@@ -4,6 +4,10 @@
 //   keeps it), so it carries no token: when the reader first starts on the form, this
 //   fetches a fresh signed token and puts it into the hidden field. Without this script a
 //   comment is still accepted, and waits for a moderator.
+// - The nonce. A random value, kept for the browser tab, in the hidden "nonce" field: a
+//   comment sent again (the first answer never came, the reader pressed Back) is then
+//   recognised and shown instead of being posted twice (comments/resubmission.py).
+//   Without this script the server recognises the same text from the same reader.
 // - "Reply" moves the one form under the comment answered (without a reload), quoting it;
 //   "Cancel reply" moves it back. Without the script the link opens ?replyto=, which the
 //   server renders the same way (comments/templatetags/comment_tags.py).
@@ -14,9 +18,21 @@
 // - The draft: the text is kept in this tab at each send and put back into an empty form,
 //   for a post the site could not answer (Varnish's "may not have been saved" page).
 //
+// - No "Report" on one's own comment: the thread is the same for every reader, so it has
+//   the link; the reader's own part names their comments (data-own-comments) and this
+//   removes it there. Without the script the report page says it is their own comment.
+//
 // Only same-origin requests, and no inline style or script (the Content-Security-Policy).
 (function () {
   "use strict";
+  document.querySelectorAll("[data-own-comments]").forEach(function (mark) {
+    mark.getAttribute("data-own-comments").split(" ").forEach(function (id) {
+      var selector = "#comment-" + id + ' a[href$="/comments/' + id + '/report/"]';
+      document.querySelectorAll(selector).forEach(function (link) {
+        link.remove();
+      });
+    });
+  });
   var form = document.getElementById("commentform");
   if (!form || !form.elements.body) {
     return;
@@ -75,6 +91,46 @@
 
   form.addEventListener("focusin", fetchToken);
   form.addEventListener("input", fetchToken);
+
+  // --- The nonce ---------------------------------------------------------------------------
+  // Kept in sessionStorage, so that Back, or a reload, gives the form the same one however
+  // the browser brings the page back. The server keys a post by nonce, article, parent and
+  // text, so one nonce serves every comment of the tab.
+  var nonceField = form.elements.nonce;
+  var NONCE_KEY = "comment-form-nonce";
+
+  function newNonce() {
+    if (!window.crypto || !window.crypto.getRandomValues) {
+      return ""; // the server then keys the post by its reader
+    }
+    return Array.from(window.crypto.getRandomValues(new Uint8Array(16)), function (byte) {
+      return byte.toString(16).padStart(2, "0");
+    }).join("");
+  }
+
+  function tabNonce() {
+    var nonce = "";
+    try {
+      nonce = window.sessionStorage.getItem(NONCE_KEY) || "";
+      if (!/^[0-9a-f]{32}$/.test(nonce)) {
+        nonce = newNonce();
+        window.sessionStorage.setItem(NONCE_KEY, nonce);
+      }
+    } catch (error) {
+      nonce = nonce || newNonce(); // storage refused: this page's own
+    }
+    return nonce;
+  }
+
+  function fillNonce() {
+    if (nonceField && !nonceField.value) {
+      nonceField.value = tabNonce();
+    }
+  }
+
+  form.addEventListener("focusin", fillNonce);
+  form.addEventListener("input", fillNonce);
+  form.addEventListener("submit", fillNonce);
 
   // --- Reply under the comment ------------------------------------------------------------
   var section = document.getElementById("respond");

@@ -55,15 +55,36 @@ def test_article_page_with_comments_and_a_form_error_has_no_serious_violations(
     assert_no_serious_violations(run_axe(page), "the article page with a form error")
 
 
-def test_admin_comment_queue_has_no_serious_violations(
-    new_context, demo_article, make_comment, moderator, run_axe, sign_in
+def test_admin_comment_queue_with_markers_menus_and_undo_has_no_serious_violations(
+    new_context, demo_article, make_comment, moderator, axe_at_both_widths, sign_in
 ):
-    make_comment(demo_article, status=Comment.Status.PENDING, name="Waiting Reader")
+    make_comment(
+        demo_article,
+        status=Comment.Status.PENDING,
+        name="Waiting Reader",
+        hold_reasons=[{"code": "crisis", "detail": ""}, {"code": "personal_data", "detail": ""}],
+        body="Call me on 0161 496 0000. " * 20,
+    )
+    make_comment(demo_article, status=Comment.Status.PENDING, name="Decided Reader")
     page = new_context(bypass_csp=True).new_page()
     sign_in(page, moderator)
     page.goto("/admin/comments/comment/")
-    expect(page.get_by_text("Waiting Reader")).to_be_visible()
-    assert_no_serious_violations(run_axe(page), "the admin comment queue")
+    page.get_by_role("button", name="Approve the comment by Decided Reader").click()
+    expect(page.get_by_role("button", name="Undo")).to_be_visible()
+    row = page.locator("#result_list tbody tr", has_text="Waiting Reader")
+    expect(row.locator(".hold-reason")).to_have_text(["Possible crisis", "Personal data"])
+    row.locator("summary", has_text="Reject…").click()
+    row.locator("summary", has_text="Reply…").click()
+    row.locator("summary", has_text="more").click()
+    page.locator(".queue-keys summary").click()
+    found = axe_at_both_widths(page, "the comment queue, its menus open, after a decision")
+    page.goto("/admin/comments/comment/?status=removed")
+    expect(page.locator(".empty-queue")).to_contain_text("Other queues")
+    found += axe_at_both_widths(page, "an empty queue")
+    page.goto("/admin/comments/comment/report/")
+    expect(page.locator("#content")).to_contain_text("Median time to a decision")
+    found += axe_at_both_widths(page, "the monthly report")
+    assert_none_found(found)
 
 
 def test_reader_posts_a_comment_with_javascript_disabled(new_context, article_url):
@@ -276,6 +297,8 @@ def test_our_admin_pages_have_no_serious_violations_at_both_widths(
         ("/admin/articles/image/", "the image library", "Ketamine molecule"),
         ("/admin/articles/image/add/", "adding an image", "Alt text"),
         ("/admin/articles/article/review-schedule/", "the review schedule", ""),
+        ("/admin/", "the admin index's Waiting for you", "Waiting for you"),
+        (f"{article_admin}/review/2/", "the review page", "Your decision on version 2"),
     ]:
         response = page.goto(path)
         assert response.status == 200, f"{name}: {response.status}"

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         nodes = settings.HTTP_CACHE_NODES
         if not nodes:
             raise CommandError("HTTP_CACHE_NODES is empty: there is no shared cache to purge.")
-        confirmed = purge(*(keys or [EVERY_PAGE]))
+        confirmed = purge(*(keys or [EVERY_PAGE]), soft=False)
         if confirmed < len(nodes):
             raise CommandError(f"Only {confirmed} of {len(nodes)} cache nodes confirmed the purge.")
         self.stdout.write(f"Purged {' '.join(keys) or 'every page'} on {confirmed} node(s).")

@@ -210,6 +210,14 @@ class Command(BaseCommand):
         if problems:
             lines += ["", "Problems (each item was imported with what could be read):"]
             lines += [f"  - {problem}" for problem in problems]
+        live = counts["articles published"] + counts["articles scheduled"]
+        if live and settings.REVIEW_REQUIRED_TO_PUBLISH:
+            lines += [
+                "",
+                f"REVIEW_REQUIRED_TO_PUBLISH is on, yet the {live} published or scheduled "
+                "post(s) stay so without a medical review: readers read them on WordPress and "
+                "their old addresses must keep answering. They wait in the review queue.",
+            ]
         if media and media.needs_alt_text:
             lines += ["", "Images without alt text (fill it in: Images, filter “needs alt text”):"]
             lines += [f"  - {image}" for image in media.needs_alt_text]

@@ -124,6 +124,7 @@ class Command(BaseCommand):
                 for slug, name in DEMO_TAGS
             ]
         )
+        article.set_writers([writer.person])  # the byline, whoever saves a version
         a_week_ago = timezone.now() - timedelta(days=7)
         first = article.add_version(
             title="What is Ketamine Used For?",
@@ -181,6 +182,7 @@ class Command(BaseCommand):
             )
             comment.save()
             saved.append(comment)
+        Comment.objects.refresh_threads([article.pk])  # the counts its pages show
 
     def store_pictures(self, uploaded_by):
         """The demo's pictures in the library (store_image: stripped, renditions made, the
