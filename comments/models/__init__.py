@@ -3,7 +3,8 @@
 modules above them."""
 
 from .block import BlockedSender
-from .comment import Comment, CommentQuerySet
+from .comment import Comment
+from .comment_queryset import CommentQuerySet
 from .decision import RejectionReason, moderation_state
 from .outgoing_email import MailWorker, OutgoingEmail
 from .report import Report
