@@ -4,12 +4,13 @@ medical reviews, the people readers see named, dead links and old addresses.
 Every name other code imports from ``articles.models`` is imported here. The modules
 depend on each other in one direction, from the bottom: images, people (Person), review
 (ReviewRequest, MedicalReview, add_months), article_queryset (ArticleQuerySet), article
-(Article, Byline, VersionConflict), then version (ArticleVersion), links (DeadLink) and legacy
-(LegacyAddress, wordpress_post_address), which build on Article.
+(Article, VersionConflict), then bylines (Byline), version (ArticleVersion), links
+(DeadLink) and legacy (LegacyAddress, wordpress_post_address), which build on Article.
 """
 
-from .article import Article, Byline, VersionConflict
+from .article import Article, VersionConflict
 from .article_queryset import ArticleQuerySet
+from .bylines import Byline
 from .images import Document, Image, Rendition
 from .legacy import LegacyAddress, LegacyAddressQuerySet, wordpress_post_address
 from .links import DeadLink
