@@ -117,6 +117,13 @@ class Reader:
             **_cookie_options(AUTHOR_MAX_AGE),
         )
 
+    def keep_details_as_asked(self, response, cleaned_data):
+        """Save the details when the form's "Save my name..." is ticked, else forget them."""
+        if cleaned_data.get("save_details"):
+            self.save_details(response, cleaned_data)
+        else:
+            self.forget_details(response)
+
     def forget_details(self, response):
         """The reader unticked "Save my name...": the browser forgets them."""
         if self.has_saved_details:

@@ -130,10 +130,7 @@ def _post_comment(request, slug):
     )
     response = HttpResponseRedirect(location, status=303)
     reader.remember_comment(response, comment.pk)
-    if form.cleaned_data.get("save_details"):
-        reader.save_details(response, form.cleaned_data)
-    else:
-        reader.forget_details(response)
+    reader.keep_details_as_asked(response, form.cleaned_data)
     return response
 
 
@@ -166,10 +163,7 @@ def _already_posted(request, comment, form, reader):
     response = HttpResponseRedirect(location_of(comment), status=303)
     if comment.status != Comment.Status.APPROVED and comment.pk not in reader.own_comment_ids:
         reader.remember_comment(response, comment.pk)
-    if form.cleaned_data.get("save_details"):
-        reader.save_details(response, form.cleaned_data)
-    else:
-        reader.forget_details(response)
+    reader.keep_details_as_asked(response, form.cleaned_data)
     return response
 
 

@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             name='Commenter',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(help_text='Stored in lower case.', max_length=254, unique=True)),
+                ('email', models.EmailField(help_text='Stored as the key of its mailbox: one row for every spelling.', max_length=254, unique=True)),
                 ('standing', models.CharField(choices=[('normal', 'Normal: the usual rules'), ('trusted', 'Trusted: published at once when the address is proved'), ('always_hold', 'Always hold for a moderator')], default='normal', max_length=12)),
                 ('notes', models.TextField(blank=True, help_text='For the other moderators; never shown to readers.')),
                 ('updated_at', models.DateTimeField(auto_now=True)),

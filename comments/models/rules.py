@@ -78,7 +78,11 @@ class Commenter(models.Model):
         TRUSTED = "trusted", "Trusted: published at once when the address is proved"
         ALWAYS_HOLD = "always_hold", "Always hold for a moderator"
 
-    email = models.EmailField(max_length=254, unique=True, help_text="Stored in lower case.")
+    email = models.EmailField(
+        max_length=254,
+        unique=True,
+        help_text="Stored as the key of its mailbox: one row for every spelling.",
+    )
     standing = models.CharField(max_length=12, choices=Standing.choices, default=Standing.NORMAL)
     notes = models.TextField(
         blank=True, help_text="For the other moderators; never shown to readers."
