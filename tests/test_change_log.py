@@ -239,8 +239,8 @@ def test_earlier_version_notes_cost_one_query_for_the_thread(
         make_comment(Article.objects.get(pk=article.pk))
     _publish(article, body="Third body.")
     # As for any page (tests/test_comment_thread.py: the comment counts are stored on the
-    # article), plus the versions with other words.
-    with django_assert_num_queries(6):
+    # article, the writers, the editors' picks), plus the versions with other words.
+    with django_assert_num_queries(7):
         page = client.get(article.get_absolute_url()).content.decode()
     assert page.count("an earlier version of this article") == 10
     assert page.count("?from=1&amp;to=3#comparison") == 5
