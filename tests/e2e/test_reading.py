@@ -17,6 +17,7 @@ DEMO_HEADINGS = [
     "Potential Risks and Side Effects",
     "Questions to Ask Before Treatment",
     "Conclusion",
+    "References",  # the footnotes the statistics cite
 ]
 
 
