@@ -48,11 +48,11 @@ def test_a_comment_sent_again_after_a_lost_answer_is_shown_not_saved_twice(
 
     comment = Comment.objects.get(body=TEXT)
     expect(reader).to_have_url(re.compile(rf"#comment-{comment.pk}$"))
-    expect(reader.get_by_role("status")).to_contain_text(
+    expect(reader.locator("#messages")).to_contain_text(
         "You had sent this comment already, so it was not posted twice"
     )
     expect(reader.locator(f"#comment-{comment.pk}")).to_contain_text(
-        "Your comment is awaiting moderation."
+        "comment is awaiting moderation."
     )
     nonces = [re.search(r"nonce=([0-9a-f]{32})", post).group(1) for post in posts[:2]]
     assert nonces[0] == nonces[1]

@@ -210,7 +210,11 @@ def test_an_author_edit_shows_edited_to_every_reader(new_context, article_url, d
     expect(reader.locator(f"#comment-{comment.pk} .comment-edited")).to_have_count(0)
 
     author.goto(article_url)
-    author.locator(f"#comment-{comment.pk}").get_by_role("link", name="Edit").click()
+    # The Edit link is in the author's own part of the page ("Your comments"), beside the
+    # comment's quote: the thread is the one every reader sees.
+    author.locator(".own-comments-editable li", has_text="My first words.").get_by_role(
+        "link", name="Edit"
+    ).click()
     author.get_by_role("textbox", name=re.compile("^Comment")).fill("My better words.")
     author.get_by_role("button", name=re.compile("Save|Update")).click()
     expect(author.locator(f"#comment-{comment.pk} .comment-edited")).to_have_text("(edited)")
