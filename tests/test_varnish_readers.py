@@ -93,7 +93,7 @@ def test_a_pending_comment_and_the_message_come_with_the_cached_page(stack, arti
     assert headers["X-Cache"] == "hit"
     assert "Thank you: your comment is awaiting moderation." in page
     comment = Comment.objects.get(body="My words wait for a moderator.")
-    assert f'id="comment-{comment.pk}"' in page and "Your comment is awaiting moderation." in page
+    assert f'id="comment-{comment.pk}"' in page and "your comment is awaiting moderation." in page
     assert f'href="/comments/{comment.pk}/edit/"' in page
     # Shown once: the browser is told to forget the message, as Django would tell it.
     assert headers["Set-Cookie"].startswith("messages=;")

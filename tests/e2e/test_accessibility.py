@@ -100,7 +100,7 @@ def test_reader_posts_a_comment_with_javascript_disabled(new_context, article_ur
     assert comment.status == Comment.Status.PENDING
     expect(page).to_have_url(f"{article_url}#comment-{comment.pk}")
     expect(page.locator(f"#comment-{comment.pk}")).to_contain_text(
-        "Your comment is awaiting moderation."
+        "your comment is awaiting moderation."
     )
     expect(page.locator(f"#comment-{comment.pk} .comment-body")).to_have_text(
         "Read and posted without JS."
