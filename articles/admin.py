@@ -34,26 +34,21 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from . import (
-    image_admin,  # noqa: F401  (registers the media library's admin)
+    records_admin,  # noqa: F401 (registers the signed reviews and dead links, read-only)
     topic_admin,  # noqa: F401 - registers TopicAdmin and TagAdmin
 )
 from .forms import WITHDRAWAL_FIELDS, ArticleVersionForm
+from .image_admin import library_picker
 from .models import (
     Article,
     ArticleVersion,
-    DeadLink,
-    Image,
     MedicalReview,
     VersionConflict,
     purge_topic_pages,
 )
-from .models.images import snapshot
 from .people_admin import BylineInline, PersonAdmin  # noqa: F401 (PersonAdmin: registered)
 from .review_admin import MedicalReviewViewsMixin, ReviewRequestForm
 from .version_admin import VersionViewsMixin, compare_versions
-
-# The library's newest images, listed beside the text for the editor to insert.
-PICKER_LENGTH = 12
 
 REVIEW_LABELS = {
     None: "Awaits review",
@@ -371,63 +366,3 @@ class ArticleAdmin(VersionViewsMixin, MedicalReviewViewsMixin, admin.ModelAdmin)
                 **(extra_context or {}),
             }
         return super().change_view(request, object_id, form_url, extra_context)
-
-
-def library_picker():
-    """The library's newest images for the picker beside the text: dicts of ``id``,
-    ``title``, ``alt`` (or "decorative"), ``needs_alt_text`` and ``thumbnail`` (the
-    smallest fallback rendition's address). Two queries."""
-    images = Image.objects.prefetch_related("renditions")[:PICKER_LENGTH]
-    return [
-        {
-            "id": image.pk,
-            "title": image.title,
-            "alt": "decorative" if image.decorative else image.alt_text,
-            "needs_alt_text": image.needs_alt_text,
-            "thumbnail": snapshot(image)["fallback"]["srcset"][0][0],
-        }
-        for image in images
-    ]
-
-
-@admin.register(MedicalReview)
-class MedicalReviewAdmin(admin.ModelAdmin):
-    """Every signed review, for the record: nobody adds, changes or deletes one here."""
-
-    list_display = ("version", "decision", "reviewer_name", "credentials", "created_at")
-    list_filter = ("decision",)
-    list_select_related = ("version__article",)
-    search_fields = ("reviewer_name", "version__title")
-    readonly_fields = (
-        "version",
-        "reviewer",
-        "reviewer_name",
-        "credentials",
-        "decision",
-        "note",
-        "created_at",
-    )
-
-    def has_add_permission(self, request):
-        return False  # reviews are signed on the version's review page
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(DeadLink)
-class DeadLinkAdmin(admin.ModelAdmin):
-    """The links check_references found dead, for the record; the command rewrites them."""
-
-    list_display = ("url", "article", "problem", "checked_at")
-    list_select_related = ("article__published_version",)
-    readonly_fields = ("article", "url", "status_code", "error", "checked_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

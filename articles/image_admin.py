@@ -24,6 +24,7 @@ from .documents import RefusedDocument, judge_document, store_document
 from .images import ACCEPTED_NAMES as IMAGE_NAMES
 from .images import RefusedImage, check_size, read_upload, store_picture
 from .models import Document, Image, Rendition
+from .models.images import snapshot
 
 DETAILS = ["title", "alt_text", "decorative", "caption", "credit", "licence"]
 # Thumbnails come from the fallback renditions, which every browser shows.
@@ -266,3 +267,24 @@ class DocumentAdmin(StoredOnUpload, admin.ModelAdmin):
     @admin.display(description="Link")
     def link(self, document):
         return format_html('<a href="{}">{}</a>', document.file.url, document.file.url)
+
+
+# The library's newest images, listed beside the text for the editor to insert.
+PICKER_LENGTH = 12
+
+
+def library_picker():
+    """The library's newest images for the picker beside the text: dicts of ``id``,
+    ``title``, ``alt`` (or "decorative"), ``needs_alt_text`` and ``thumbnail`` (the
+    smallest fallback rendition's address). Two queries."""
+    images = Image.objects.prefetch_related("renditions")[:PICKER_LENGTH]
+    return [
+        {
+            "id": image.pk,
+            "title": image.title,
+            "alt": "decorative" if image.decorative else image.alt_text,
+            "needs_alt_text": image.needs_alt_text,
+            "thumbnail": snapshot(image)["fallback"]["srcset"][0][0],
+        }
+        for image in images
+    ]
