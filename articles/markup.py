@@ -14,7 +14,8 @@ image becomes a <figure>: the <picture> of the version's snapshot of image 42
 (ArticleVersion.images, drawn by templates/articles/_picture.html) with its caption,
 credit and licence; inside a sentence, the <picture> alone. The alt in brackets, when
 given, is said in that place; otherwise the library's alt text. An id the version has
-no snapshot of renders as nothing (the admin's form refuses it before saving).
+no snapshot of renders as nothing (the admin's form refuses it before saving); that part
+is articles/markup_images.py.
 """
 
 import math
@@ -24,12 +25,19 @@ from urllib.parse import urlsplit
 
 import bleach
 from bleach.linkifier import LinkifyFilter
-from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
+
+from .markup_images import (
+    PICTURE_ATTRIBUTES,
+    library_figures,
+    library_image_id,
+    render_image,
+    srcset_is_safe,
+)
 
 ALLOWED_TAGS = frozenset(
     {
@@ -70,7 +78,7 @@ def _allowed_attribute(tag, name, value):
         return True
     if tag in {"img", "source"} and name in PICTURE_ATTRIBUTES:
         return bool(PICTURE_ATTRIBUTES[name].fullmatch(value)) and (
-            name != "srcset" or _srcset_is_safe(value)
+            name != "srcset" or srcset_is_safe(value)
         )
     if name == "id" and tag in {"a", "li"}:
         return bool(REFERENCE_ID.fullmatch(value))
@@ -82,85 +90,6 @@ def _allowed_attribute(tag, name, value):
 
 
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
-
-# What a <picture> of the library needs on its <img> and <source>, in the values
-# templates/articles/_picture.html writes; a body image is never the page's priority.
-PICTURE_ATTRIBUTES = {
-    "srcset": re.compile(r"[^<>\"']{1,4000}"),
-    "sizes": re.compile(r"[\w\s().:,-]{1,200}"),
-    "loading": re.compile(r"lazy"),
-    "decoding": re.compile(r"async"),
-}
-LIBRARY_IMAGE = re.compile(r"image:(\d{1,10})")
-
-
-def _srcset_is_safe(value):
-    """Every candidate of a srcset is an http(s) address or a path of this site."""
-    for candidate in value.split(","):
-        address = candidate.strip().split(" ")[0]
-        parts = urlsplit(address)
-        if parts.scheme not in ("http", "https") and not (
-            not parts.scheme and address.startswith("/") and not address.startswith("//")
-        ):
-            return False
-    return True
-
-
-def library_image_id(src):
-    """The library image id of an image address ``image:42``, or None for any other address."""
-    match = LIBRARY_IMAGE.fullmatch(src or "")
-    return int(match.group(1)) if match else None
-
-
-def _picture_of(token, env, renderer, options):
-    """The version's snapshot of a library image token, with the alt written in the text
-    when there is one; None for an id the version has no snapshot of."""
-    snapshot = (env.get("library_images") or {}).get(str(library_image_id(token.attrGet("src"))))
-    if snapshot is None:
-        return None
-    alt = renderer.renderInlineAsText(token.children or [], options, env).strip()
-    return {**snapshot, "alt": alt} if alt else snapshot
-
-
-def _render_image(self, tokens, index, options, env):
-    token = tokens[index]
-    if library_image_id(token.attrGet("src")) is None:
-        return self.image(tokens, index, options, env)
-    image = _picture_of(token, env, self, options)
-    if image is None:
-        return ""
-    return render_to_string("articles/_picture.html", {"image": image}).strip()
-
-
-def _library_figures(tokens, env, renderer, options):
-    """Each paragraph holding nothing but one library image becomes that image's figure."""
-    kept = []
-    for token in tokens:
-        kept.append(token)
-        if token.type != "paragraph_close" or len(kept) < 3:
-            continue
-        opening, inline = kept[-3], kept[-2]
-        if opening.type != "paragraph_open" or inline.type != "inline":
-            continue
-        pieces = [
-            child
-            for child in inline.children or []
-            if not (child.type in ("text", "softbreak") and not child.content.strip())
-        ]
-        if len(pieces) != 1 or pieces[0].type != "image":
-            continue
-        if library_image_id(pieces[0].attrGet("src")) is None:
-            continue
-        image = _picture_of(pieces[0], env, renderer, options)
-        figure = Token("html_block", "", 0)
-        figure.map = opening.map  # the editor's preview marks the figure's line
-        figure.content = (
-            render_to_string("articles/_figure.html", {"image": image}).strip() + "\n"
-            if image
-            else ""
-        )
-        kept[-3:] = [figure]
-    return kept
 
 
 def _footnote_number(tokens, index):
@@ -220,7 +149,7 @@ _markdown.add_render_rule("footnote_block_close", _render_references_close)
 _markdown.add_render_rule("footnote_open", _render_reference_open)
 _markdown.add_render_rule("footnote_close", _render_reference_close)
 _markdown.add_render_rule("footnote_anchor", _render_back_link)
-_markdown.add_render_rule("image", _render_image)
+_markdown.add_render_rule("image", render_image)
 
 
 def _external_link_rel(attrs, new=False):
@@ -321,7 +250,7 @@ def render_markdown(source, images=None, source_lines=False):
     body_html: each block carries ``data-source-line``, its first line in ``source``."""
     env = {"library_images": images or {}}
     tokens = _markdown.parse(source or "", env)
-    tokens = _library_figures(tokens, env, _markdown.renderer, _markdown.options)
+    tokens = library_figures(tokens, env, _markdown.renderer, _markdown.options)
     tokens = _wrap_sections(tokens)
     if source_lines:
         _mark_source_lines(tokens)
