@@ -7,7 +7,6 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from articles.models import Article
 from cms.caching import keep_private
 
 from .models import Comment
@@ -18,9 +17,7 @@ from .threads import location_of
 def comment_link(request, pk):
     """Redirect (302) to ``pk`` in its thread; 404 when readers cannot see it."""
     comment = get_object_or_404(
-        Comment.objects.approved()
-        .select_related("article")
-        .filter(article__in=Article.objects.published()),
+        Comment.objects.public().select_related("article"),
         pk=pk,
     )
     # The page that shows it moves as the thread grows: never kept by a cache.

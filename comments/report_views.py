@@ -6,8 +6,6 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from articles.models import Article
-
 from . import reports
 from .forms import ReportForm
 from .models import Comment
@@ -21,9 +19,7 @@ logger = logging.getLogger(__name__)
 def report_comment(request, pk):
     """Show the report form; on POST file the report (once per network) and say so."""
     comment = get_object_or_404(
-        Comment.objects.approved()
-        .select_related("article__published_version")
-        .filter(article__in=Article.objects.published()),
+        Comment.objects.public().select_related("article__published_version"),
         pk=pk,
     )
     form = ReportForm(request.POST or None)

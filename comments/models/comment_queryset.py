@@ -29,6 +29,10 @@ class CommentQuerySet(models.QuerySet):
         """Comments every reader may see."""
         return self.filter(status=self.model.Status.APPROVED)
 
+    def public(self):
+        """Approved comments on articles readers may see: those a public address may show."""
+        return self.approved().filter(article__in=Article.objects.published())
+
     def pending(self):
         return self.filter(status=self.model.Status.PENDING)
 
