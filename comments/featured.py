@@ -52,11 +52,20 @@ def _expire_pages_of(comments):
 
 def editors_picks(article):
     """The editors' picks readers see on ``article``, in the thread's order, each with
-    ``quote`` (its first words, plain text): one query."""
+    ``quote`` (its first words, plain text). One query on the picks' index; a second, which
+    checks that readers see them (no hidden comment above), only when there are any."""
+    featured = Comment.objects.filter(
+        article=article.pk,
+        featured_at__isnull=False,
+        status=Comment.Status.APPROVED,
+        hidden_after_reports_at__isnull=True,
+    )
+    candidates = list(featured.values_list("pk", flat=True))
+    if not candidates:
+        return []
     picks = list(
         Comment.objects.seen_by_readers(article.pk)
-        .filter(status=Comment.Status.APPROVED, featured_at__isnull=False)
-        .filter(hidden_after_reports_at__isnull=True)
+        .filter(pk__in=candidates)
         .only("pk", "name", "body_html", "created_at")
         .order_by("created_at", "pk")[:MOST_PICKS]
     )

@@ -94,3 +94,21 @@ def test_the_admin_shows_dates_as_the_article_page_does(admin_client, article, m
     shown = "3 November 2026 at 14:05 UTC"
     assert shown in article_page and shown in emails and shown in queue
     assert comment.name in article_page
+
+
+def test_urgent_comments_lead_the_pending_queue_and_all_keeps_the_date_order(
+    moderator_client, article, make_comment
+):
+    now = timezone.now()
+    older = make_comment(
+        article,
+        status=Comment.Status.PENDING,
+        body="I do not want to be here any more.",
+        urgent=True,
+        created_at=now - timedelta(hours=3),
+    )
+    newer = make_comment(article, status=Comment.Status.PENDING, body="A question.", created_at=now)
+    pending = moderator_client.get(CHANGELIST).content.decode()
+    assert pending.index(f"/{older.pk}/change/") < pending.index(f"/{newer.pk}/change/")
+    everything = moderator_client.get(CHANGELIST + "?status=all").content.decode()
+    assert everything.index(f"/{newer.pk}/change/") < everything.index(f"/{older.pk}/change/")

@@ -29,9 +29,14 @@ class QueueChangeList(ChangeList):
             comment.may_decide = may_decide
 
     def get_ordering(self, request, queryset):
-        """Urgent comments (a possible crisis, comments/moderation.py) first, whatever order
-        the moderator chose for the rest; the queue's index leads with the same columns."""
-        return ["-urgent", *super().get_ordering(request, queryset)]
+        """In the pending queue, urgent comments (a possible crisis, comments/moderation.py)
+        first, whatever order the moderator chose for the rest; its index
+        (comment_queue_urgent) leads with the same columns. The other lists keep their
+        order, and their own indexes (urgent means nothing once decided)."""
+        ordering = super().get_ordering(request, queryset)
+        if self.params.get("status", Comment.Status.PENDING) != Comment.Status.PENDING:
+            return ordering
+        return ["-urgent", *ordering]
 
     def order_choices(self):
         """[(label, address, chosen)] for "Newest first" and "Oldest first", by date written

@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
         ),
         AddIndexConcurrentlyOnPostgreSQL(
             model_name='comment',
-            index=models.Index(fields=['status', '-urgent', 'created_at'], name='comment_queue_urgent'),
+            index=models.Index(fields=['status', '-urgent', '-created_at', '-id'], name='comment_queue_urgent'),
         ),
         migrations.AddField(
             model_name='commenter',

@@ -50,7 +50,14 @@ class Migration(migrations.Migration):
         AddIndexConcurrentlyOnPostgreSQL(
             model_name="comment",
             index=models.Index(
-                condition=models.Q(("parent", None), ("status", "approved")),
+                condition=models.Q(
+                    ("parent", None),
+                    models.Q(
+                        ("status", "approved"),
+                        ("hidden_after_reports_at__isnull", False),
+                        _connector="OR",
+                    ),
+                ),
                 fields=["article", "created_at", "id"],
                 name="comment_thread_roots",
             ),

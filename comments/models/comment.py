@@ -114,15 +114,27 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_page"),
             # A page of the thread: its top-level comments in order, an OFFSET away in the
-            # index alone however long the thread (comments/threads.py).
+            # index alone however long the thread (comments/threads.py). The condition is
+            # the one readers see a root by (thread_sql.shown_condition, a comment hidden
+            # after reports showing as a placeholder): PostgreSQL uses the index only then.
             models.Index(
                 fields=["article", "created_at", "id"],
-                condition=Q(parent=None, status="approved"),
+                condition=Q(parent=None)
+                & (Q(status="approved") | Q(hidden_after_reports_at__isnull=False)),
                 name="comment_thread_roots",
             ),
+            # An article's editors' picks (comments/featured.py), without its thread.
+            models.Index(
+                fields=["article", "featured_at"],
+                condition=Q(featured_at__isnull=False),
+                name="comment_featured",
+            ),
             models.Index(fields=["status", "created_at"], name="comment_queue"),
-            # The queue with urgent comments first, oldest first within each.
-            models.Index(fields=["status", "-urgent", "created_at"], name="comment_queue_urgent"),
+            # The pending queue with urgent comments first, newest first within each (its
+            # default; "Oldest first" reads it backwards within each).
+            models.Index(
+                fields=["status", "-urgent", "-created_at", "-id"], name="comment_queue_urgent"
+            ),
             models.Index(fields=["email", "status"], name="comment_by_email"),
             models.Index(fields=["mailbox"], name="comment_by_mailbox"),
             # The queue's "All", newest first, a page at a time.
