@@ -60,29 +60,45 @@ def database_url_of_this_session():
     return url._replace(path=f"/{database['NAME']}").geturl()
 
 
-def varnish_stack(django_db_blocker, tmp_path_factory):
-    """Yield a Stack: Varnish in front of one gunicorn (two workers) on the test database,
-    with the production settings. Skips without Varnish, or fails with REQUIRE_CACHE=1."""
+def varnish_or_skip():
+    """Skip the test without Varnish, or fail it with REQUIRE_CACHE=1 (as .ci/run sets it)."""
     if find_varnishd() is None:
         reason = "Varnish is not installed: apt-get install varnish varnish-modules"
         if cache_required():
             pytest.fail(f"REQUIRE_CACHE=1: {reason}", pytrace=False)
         pytest.skip(reason)
-    workdir = tmp_path_factory.mktemp("stack")
+
+
+def app_server_environment(workdir, **settings):
+    """The environment of an app server a test starts: the production settings on this
+    session's database (no kept connections: the test database is flushed between tests),
+    static files collected into ``workdir``. ``settings`` add or override; None removes."""
     environment = {
         **{key: value for key, value in os.environ.items() if not key.startswith("PYTEST")},
         "DEBUG": "0",
         "HTTPS": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url_of_this_session(),
-        "DB_CONN_MAX_AGE": "0",  # the test database is flushed between tests
+        "DB_CONN_MAX_AGE": "0",
         "STATIC_ROOT": str(workdir / "static"),
-        "WEB_CONCURRENCY": "2",
         "LOG_LEVEL": "WARNING",
-        "COMMENTS_MIN_SECONDS": "0",
         "DJANGO_SETTINGS_MODULE": "cms.settings",
+        **settings,
     }
-    environment.pop("REDIS_URL", None)  # each server's own memory: threads are named by stamp
+    return {key: value for key, value in environment.items() if value is not None}
+
+
+def varnish_stack(django_db_blocker, tmp_path_factory):
+    """Yield a Stack: Varnish in front of one gunicorn (two workers) on the test database,
+    with the production settings. Skips without Varnish, or fails with REQUIRE_CACHE=1."""
+    varnish_or_skip()
+    workdir = tmp_path_factory.mktemp("stack")
+    environment = app_server_environment(
+        workdir,
+        WEB_CONCURRENCY="2",
+        COMMENTS_MIN_SECONDS="0",
+        REDIS_URL=None,  # each server's own memory: threads are named by stamp
+    )
     with django_db_blocker.unblock(), Stack(environment, workdir) as stack:
         stack.manage("collectstatic", "--no-input", "--verbosity", "0")
         stack.start_app_server()

@@ -5,7 +5,6 @@ Varnish and gunicorn, as readers reach them: straight to Varnish, and through a 
 balancer (127.0.0.3 on this machine) that appends the reader's address.
 """
 
-import os
 import socket
 
 import pytest
@@ -13,8 +12,8 @@ from django.test import RequestFactory
 
 from cms.addresses import client_address, normalise_address
 from comments.models import Comment
-from deploy.stack import Stack, find_varnishd
-from tests.caches import cache_required, database_url_of_this_session
+from deploy.stack import Stack
+from tests.caches import app_server_environment, varnish_or_skip
 
 
 def address_of(settings, remote, forwarded=None, *, trusted=("127.0.0.0/8", "::1")):
@@ -72,29 +71,17 @@ READERS_MACHINE = "127.0.0.4"  # a reader reaching Varnish itself
 
 @pytest.fixture(scope="module")
 def proxied_stack(django_db_setup, django_db_blocker, tmp_path_factory):
-    if find_varnishd() is None:
-        reason = "Varnish is not installed: apt-get install varnish varnish-modules"
-        if cache_required():
-            pytest.fail(f"REQUIRE_CACHE=1: {reason}", pytrace=False)
-        pytest.skip(reason)
+    varnish_or_skip()
     workdir = tmp_path_factory.mktemp("proxied")
-    environment = {
-        **{key: value for key, value in os.environ.items() if not key.startswith("PYTEST")},
-        "DEBUG": "0",
-        "HTTPS": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url_of_this_session(),
-        "DB_CONN_MAX_AGE": "0",
-        "STATIC_ROOT": str(workdir / "static"),
-        "LOG_LEVEL": "WARNING",
-        "COMMENTS_MIN_SECONDS": "0",
-        "COMMENTS_RATE_LIMIT": "2",
-        "COMMENTS_RATE_PERIOD": "3600",
+    environment = app_server_environment(
+        workdir,
+        COMMENTS_MIN_SECONDS="0",
+        COMMENTS_RATE_LIMIT="2",
+        COMMENTS_RATE_PERIOD="3600",
         # Varnish connects from 127.0.0.1; the balancer is 127.0.0.3.
-        "TRUSTED_PROXIES": f"127.0.0.1,{BALANCER}",
-        "DJANGO_SETTINGS_MODULE": "cms.settings",
-    }
-    environment.pop("REDIS_URL", None)  # one worker process: its memory holds the limits
+        TRUSTED_PROXIES=f"127.0.0.1,{BALANCER}",
+        REDIS_URL=None,  # one worker process: its memory holds the limits
+    )
     with django_db_blocker.unblock(), Stack(environment, workdir) as stack:
         stack.manage("collectstatic", "--no-input", "--verbosity", "0")
         stack.start_app_server(workers=1)

@@ -5,7 +5,6 @@ MEDIA_ROOT; and, through the real Varnish, kept by the shared cache like a page.
 import http.client
 import importlib
 import io
-import os
 import runpy
 
 import pytest
@@ -16,8 +15,11 @@ from PIL import Image as Pillow
 
 import cms.urls
 from articles.images import store_image
-from deploy.stack import Stack, find_varnishd
-from tests.caches import cache_required, database_url_of_this_session
+from deploy.stack import Stack
+from tests.caches import (
+    app_server_environment,
+    varnish_or_skip,
+)
 
 from .caches import ROOT
 
@@ -116,28 +118,16 @@ def raw_get(port, path):
 
 @pytest.fixture(scope="module")
 def stack_with_media(django_db_setup, django_db_blocker, tmp_path_factory):
-    if find_varnishd() is None:
-        reason = "Varnish is not installed: apt-get install varnish varnish-modules"
-        if cache_required():
-            pytest.fail(f"REQUIRE_CACHE=1: {reason}", pytrace=False)
-        pytest.skip(reason)
+    varnish_or_skip()
     workdir = tmp_path_factory.mktemp("media-stack")
     media = workdir / "media"
-    environment = {
-        **{key: value for key, value in os.environ.items() if not key.startswith("PYTEST")},
-        "DEBUG": "0",
-        "HTTPS": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url_of_this_session(),
-        "DB_CONN_MAX_AGE": "0",
-        "STATIC_ROOT": str(workdir / "static"),
-        "MEDIA_ROOT": str(media),
-        "WEB_CONCURRENCY": "1",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "cms.settings",
-    }
-    environment.pop("REDIS_URL", None)
-    environment.pop("MEDIA_S3_BUCKET", None)
+    environment = app_server_environment(
+        workdir,
+        MEDIA_ROOT=str(media),
+        WEB_CONCURRENCY="1",
+        REDIS_URL=None,
+        MEDIA_S3_BUCKET=None,
+    )
     with django_db_blocker.unblock(), Stack(environment, workdir) as stack:
         stack.manage("collectstatic", "--no-input", "--verbosity", "0")
         stack.start_app_server()

@@ -21,8 +21,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from deploy.stack import Stack, find_varnishd, get
-from tests.caches import cache_required, closed_port, database_url_of_this_session
+from deploy.stack import Stack, get
+from tests.caches import (
+    app_server_environment,
+    closed_port,
+    varnish_or_skip,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.cache]
 
@@ -32,28 +36,16 @@ VCL = Path(__file__).resolve().parent.parent / "deploy" / "varnish" / "default.v
 
 @pytest.fixture(scope="module")
 def stack(django_db_setup, django_db_blocker, tmp_path_factory):
-    if find_varnishd() is None:
-        reason = "Varnish is not installed: apt-get install varnish varnish-modules"
-        if cache_required():
-            pytest.fail(f"REQUIRE_CACHE=1: {reason}", pytrace=False)
-        pytest.skip(reason)
+    varnish_or_skip()
     workdir = tmp_path_factory.mktemp("faults")
-    environment = {
-        **{key: value for key, value in os.environ.items() if not key.startswith("PYTEST")},
-        "DEBUG": "0",
-        "HTTPS": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url_of_this_session(),
-        "DB_CONN_MAX_AGE": "0",
-        "STATIC_ROOT": str(workdir / "static"),
-        "WEB_CONCURRENCY": "2",
-        "LOG_LEVEL": "WARNING",
+    environment = app_server_environment(
+        workdir,
+        WEB_CONCURRENCY="2",
         # Redis is down for the whole module: the stack must start and serve without it.
-        "REDIS_URL": f"redis://127.0.0.1:{closed_port()}/0",
+        REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0",
         # Pages go stale within seconds, so that grace (or its absence) shows.
-        "PAGE_CACHE_SECONDS": "2",
-        "DJANGO_SETTINGS_MODULE": "cms.settings",
-    }
+        PAGE_CACHE_SECONDS="2",
+    )
     with django_db_blocker.unblock(), Stack(environment, workdir) as stack:
         stack.manage("collectstatic", "--no-input", "--verbosity", "0")
         stack.start_app_server()
